@@ -1,0 +1,24 @@
+// wirecore: the public entry point.
+export { serveGeneric } from './serve.js';
+export { createStatic } from './writer/static.js';
+export { WireError } from './errors.js';
+export type {
+  DispatchFn,
+  HeaderValue,
+  Logger,
+  Outcome,
+  RequestBody,
+  ResponseBody,
+  ResponseHeaders,
+  ResponseWriter,
+  RuntimeName,
+  SendInit,
+  ServeOptions,
+  Server,
+  ServerStats,
+  StaticResponse,
+  TlsOptions,
+  WireHeaders,
+  WireRequest,
+  Written,
+} from './types.js';

@@ -1,0 +1,238 @@
+// One HTTP/1.1 request parser per connection over the shared llhttp instance.
+// Strings are made once per message straight from the caller's buffer; body
+// chunks are zero-copy views of it.
+import { ErrorCode, ParserType, errorOffset, errorReason, execute, llhttp, methodNames, type LlhttpHandler } from './llhttp.js';
+import { checkHead, rejectFromLlhttp, type Rejection } from './validate.js';
+
+declare global {
+  interface Buffer {
+    latin1Slice(start: number, end: number): string;
+  }
+}
+
+export const BODY_NONE = 0;
+export const BODY_LENGTH = 1;
+export const BODY_CHUNKED = 2;
+
+export interface ParsedHead {
+  method: string;
+  target: string;
+  /** 0 for HTTP/1.0, 1 for HTTP/1.1 (anything else is rejected). */
+  versionMinor: number;
+  /** Header names and values in wire order: [name0, value0, name1, value1, …]. */
+  headers: string[];
+  keepAlive: boolean;
+  bodyKind: number;
+  contentLength: number;
+  expectContinue: boolean;
+}
+
+export interface RequestParserSink {
+  onRequestHead(head: ParsedHead): void;
+  onRequestBody(chunk: Buffer): void;
+  /** Returns true when the connection wants parsing paused after this message. */
+  onRequestEnd(trailers: string[] | null): boolean;
+}
+
+export interface ParserLimits {
+  maxHeaderBytes: number;
+  maxTargetBytes: number;
+}
+
+/** What execute() reports back to the connection. */
+export const PARSE_OK = 0;
+export const PARSE_PAUSED = 1;
+export const PARSE_CLOSED = 2;
+export const PARSE_REJECTED = 3;
+
+const EMPTY: string[] = [];
+
+export class RequestParser implements LlhttpHandler {
+  private ptr: number;
+  private data: Buffer = Buffer.alloc(0);
+  private pending: Buffer | null = null;
+
+  /** Message state. */
+  private inMessage = false;
+  private headersDone = false;
+  private url = '';
+  private field = '';
+  private value = '';
+  private valueStarted = false;
+  private headers: string[] = EMPTY;
+  private trailers: string[] | null = null;
+  private headerBytes = 0;
+  private rawHeadBytes = 0;
+  private headStartedInChunk = false;
+  private headStartOffset = 0;
+
+  /** Set when a callback or check refused the message. */
+  rejection: Rejection | null = null;
+
+  constructor(
+    private readonly sink: RequestParserSink,
+    private readonly limits: ParserLimits,
+  ) {
+    this.ptr = llhttp.llhttp_alloc(ParserType.REQUEST);
+  }
+
+  /** True while a message has started and its last byte has not arrived. */
+  get midMessage(): boolean {
+    return this.inMessage;
+  }
+
+  /** True while the head of a message is still arriving. */
+  get inHead(): boolean {
+    return this.inMessage && !this.headersDone;
+  }
+
+  execute(data: Buffer): number {
+    if (this.ptr === 0) return PARSE_CLOSED;
+    this.data = data;
+    this.headStartedInChunk = false;
+    const wasInHead = this.inHead;
+    const code = execute(this.ptr, this, data);
+    if (code === ErrorCode.OK) {
+      if (this.inHead) return this.countRawHead(wasInHead, data.length);
+      return PARSE_OK;
+    }
+    const stopAt = errorOffset(this.ptr);
+    if (code === ErrorCode.PAUSED) {
+      this.pending = stopAt < data.length ? data.subarray(stopAt) : null;
+      return PARSE_PAUSED;
+    }
+    if (code === ErrorCode.PAUSED_UPGRADE) {
+      // Upgrade is not offered: the request was answered as a plain one and
+      // what follows is parsed as the next request.
+      llhttp.llhttp_resume_after_upgrade(this.ptr);
+      return stopAt < data.length ? this.execute(data.subarray(stopAt)) : PARSE_OK;
+    }
+    if (code === ErrorCode.CLOSED_CONNECTION) return PARSE_CLOSED;
+    if (this.rejection === null) this.rejection = rejectFromLlhttp(code, errorReason(this.ptr), data, stopAt);
+    return PARSE_REJECTED;
+  }
+
+  /** Continues after a pause; returns like execute(). */
+  resume(): number {
+    if (this.ptr === 0) return PARSE_CLOSED;
+    llhttp.llhttp_resume(this.ptr);
+    const rest = this.pending;
+    this.pending = null;
+    return rest === null ? PARSE_OK : this.execute(rest);
+  }
+
+  destroy(): void {
+    if (this.ptr !== 0) {
+      llhttp.llhttp_free(this.ptr);
+      this.ptr = 0;
+    }
+  }
+
+  /** Guards against a head padded with bytes no callback counts (e.g. whitespace runs). */
+  private countRawHead(wasInHead: boolean, length: number): number {
+    this.rawHeadBytes += wasInHead && !this.headStartedInChunk ? length : length - this.headStartOffset;
+    if (this.rawHeadBytes > this.limits.maxHeaderBytes + this.limits.maxTargetBytes + 64) {
+      this.rejection = { status: 431, reason: 'Request header fields too large' };
+      return PARSE_REJECTED;
+    }
+    return PARSE_OK;
+  }
+
+  onMessageBegin(): number {
+    this.inMessage = true;
+    this.headersDone = false;
+    this.url = '';
+    this.field = '';
+    this.value = '';
+    this.valueStarted = false;
+    this.headers = [];
+    this.trailers = null;
+    this.headerBytes = 0;
+    this.rawHeadBytes = 0;
+    this.headStartedInChunk = true;
+    this.headStartOffset = 0;
+    return 0;
+  }
+
+  onUrl(start: number, end: number): number {
+    if (this.url === '') this.headStartOffset = start;
+    this.url += this.data.latin1Slice(start, end);
+    if (this.url.length > this.limits.maxTargetBytes) {
+      this.rejection = { status: 414, reason: 'URI too long' };
+      return ErrorCode.USER;
+    }
+    return 0;
+  }
+
+  onStatus(): number {
+    return 0;
+  }
+
+  onHeaderField(start: number, end: number): number {
+    if (this.valueStarted) this.pushHeader();
+    this.field += this.data.latin1Slice(start, end);
+    return this.countHeaderBytes(end - start);
+  }
+
+  onHeaderValue(start: number, end: number): number {
+    this.value += this.data.latin1Slice(start, end);
+    this.valueStarted = true;
+    return this.countHeaderBytes(end - start);
+  }
+
+  private countHeaderBytes(n: number): number {
+    this.headerBytes += n;
+    if (this.headerBytes > this.limits.maxHeaderBytes) {
+      this.rejection = { status: 431, reason: this.headersDone ? 'Trailer fields too large' : 'Request header fields too large' };
+      return ErrorCode.USER;
+    }
+    return 0;
+  }
+
+  private pushHeader(): void {
+    const list = this.headersDone ? (this.trailers ??= []) : this.headers;
+    // Trailing whitespace is not part of a field value (RFC 9110 §5.5).
+    list.push(this.field, trimTrailingOws(this.value));
+    this.headerBytes += 4;
+    this.field = '';
+    this.value = '';
+    this.valueStarted = false;
+  }
+
+  onHeadersComplete(_status: number, _upgrade: boolean, keepAlive: boolean): number {
+    if (this.field !== '' || this.valueStarted) this.pushHeader();
+    this.headersDone = true;
+    this.headerBytes = 0;
+    const ptr = this.ptr;
+    const major = llhttp.llhttp_get_http_major(ptr);
+    const minor = llhttp.llhttp_get_http_minor(ptr);
+    const method = methodNames[llhttp.llhttp_get_method(ptr)] ?? 'UNKNOWN';
+    const head = checkHead(method, this.url, major, minor, this.headers, keepAlive);
+    if ('status' in head) {
+      this.rejection = head;
+      return ErrorCode.USER;
+    }
+    this.sink.onRequestHead(head);
+    return 0;
+  }
+
+  onBody(start: number, end: number): number {
+    this.sink.onRequestBody(this.data.subarray(start, end));
+    return 0;
+  }
+
+  onMessageComplete(): number {
+    if (this.field !== '' || this.valueStarted) this.pushHeader();
+    this.inMessage = false;
+    const pause = this.sink.onRequestEnd(this.trailers);
+    return pause ? ErrorCode.PAUSED : 0;
+  }
+}
+
+function trimTrailingOws(value: string): string {
+  const last = value.charCodeAt(value.length - 1);
+  if (last !== 0x20 && last !== 0x09) return value;
+  let end = value.length - 1;
+  while (end > 0 && (value.charCodeAt(end - 1) === 0x20 || value.charCodeAt(end - 1) === 0x09)) end--;
+  return value.slice(0, end);
+}

@@ -1,0 +1,116 @@
+// The checks llhttp leaves to the server (RFC 9110/9112): version, Host,
+// Transfer-Encoding codings, Expect, target form; and the mapping of
+// llhttp's errors to answers.
+import { ErrorCode } from './llhttp.js';
+import { BODY_CHUNKED, BODY_LENGTH, BODY_NONE, type ParsedHead } from './request-parser.js';
+
+export interface Rejection {
+  status: number;
+  reason: string;
+}
+
+// uri-host [":" port]: reg-name / IPv4 (unreserved, pct-encoded, sub-delims) or an IP-literal.
+const HOST_RE = /^(?:\[[0-9A-Fa-f:.]+\]|\[v[0-9A-Fa-f]+\.[A-Za-z0-9\-._~!$&'()*+,;=:]+\]|(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)(?::[0-9]*)?$/;
+const TOKEN_RE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+function reject(status: number, reason: string): Rejection {
+  return { status, reason };
+}
+
+/** Validates a parsed head; returns the head for dispatch or the answer to give. */
+export function checkHead(
+  method: string,
+  target: string,
+  major: number,
+  minor: number,
+  headers: string[],
+  keepAlive: boolean,
+): ParsedHead | Rejection {
+  if (major !== 1 || minor > 1) return reject(505, `HTTP/${major}.${minor} is not supported`);
+
+  let hosts = 0;
+  let host = '';
+  let contentLength = -1;
+  let chunked = false;
+  let expectContinue = false;
+  for (let i = 0; i < headers.length; i += 2) {
+    const name = headers[i]!;
+    switch (name.length) {
+      case 4:
+        if (name.toLowerCase() === 'host') {
+          hosts++;
+          host = headers[i + 1]!;
+        }
+        break;
+      case 6:
+        if (name.toLowerCase() === 'expect' && minor === 1) {
+          if (headers[i + 1]!.toLowerCase() !== '100-continue') return reject(417, 'Unsupported expectation');
+          expectContinue = true;
+        }
+        break;
+      case 14:
+        if (name.toLowerCase() === 'content-length') contentLength = Number(headers[i + 1]);
+        break;
+      case 17:
+        if (name.toLowerCase() === 'transfer-encoding') {
+          const codings = checkTransferEncoding(headers[i + 1]!, chunked);
+          if (codings !== null) return codings;
+          chunked = true;
+        }
+        break;
+    }
+  }
+
+  if (chunked && minor === 0) return reject(400, 'Transfer-Encoding is not allowed in HTTP/1.0');
+  if (minor === 1 && hosts === 0) return reject(400, 'Missing Host header');
+  if (hosts > 1) return reject(400, 'Duplicate Host header');
+  if (hosts === 1 && !HOST_RE.test(host)) return reject(400, 'Invalid Host header');
+  if (target === '*' && method !== 'OPTIONS') return reject(400, 'Asterisk-form target is only for OPTIONS');
+
+  return {
+    method,
+    target,
+    versionMinor: minor,
+    headers,
+    keepAlive: keepAlive && method !== 'CONNECT',
+    bodyKind: chunked ? BODY_CHUNKED : contentLength > 0 ? BODY_LENGTH : BODY_NONE,
+    contentLength: chunked ? -1 : Math.max(contentLength, 0),
+    expectContinue,
+  };
+}
+
+/**
+ * llhttp (strict) has already refused a final coding other than chunked; what
+ * is left: chunked given twice, and codings we do not decode (501).
+ */
+function checkTransferEncoding(value: string, seenChunked: boolean): Rejection | null {
+  const codings = value.split(',').map((c) => c.trim().toLowerCase());
+  for (let i = 0; i < codings.length; i++) {
+    const coding = codings[i]!;
+    if (coding === 'chunked') {
+      if (seenChunked || i !== codings.length - 1) return reject(400, 'Invalid Transfer-Encoding');
+      seenChunked = true;
+    } else if (!TOKEN_RE.test(coding.split(';')[0]!.trim())) {
+      return reject(400, 'Invalid Transfer-Encoding');
+    } else {
+      return reject(501, `Transfer-Encoding "${coding}" is not implemented`);
+    }
+  }
+  return seenChunked ? null : reject(400, 'Invalid Transfer-Encoding');
+}
+
+/** Maps an llhttp error to the answer; `data`/`at` locate where it stopped. */
+export function rejectFromLlhttp(code: number, reason: string, data: Buffer, at: number): Rejection {
+  // llhttp says "Invalid HTTP version" only for a well-formed version it does not speak.
+  if (code === ErrorCode.INVALID_VERSION && reason === 'Invalid HTTP version') {
+    return reject(505, 'HTTP version not supported');
+  }
+  if (code === ErrorCode.INVALID_METHOD) {
+    // A well-formed token llhttp does not know is a method we do not implement.
+    const lineStart = data.lastIndexOf(0x0a, at) + 1;
+    const sp = data.indexOf(0x20, lineStart);
+    const token = sp > lineStart && sp - lineStart <= 32 ? data.latin1Slice(lineStart, sp) : '';
+    if (TOKEN_RE.test(token)) return reject(501, `Method ${token} is not implemented`);
+  }
+  return reject(400, reason === '' ? 'Bad request' : reason);
+}

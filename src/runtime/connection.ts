@@ -1,0 +1,537 @@
+// The connection state machine shared by every byte-stream runtime (net,
+// tls, memory). It parses, dispatches in order, answers strictly in order,
+// and owns keep-alive, limits, timeouts and closing.
+import { performance } from 'node:perf_hooks';
+import { PeerGoneError, WireError } from '../errors.js';
+import { BODY_NONE, PARSE_CLOSED, PARSE_PAUSED, PARSE_REJECTED, RequestParser, type ParsedHead, type RequestParserSink } from '../parser/request-parser.js';
+import type { Rejection } from '../parser/validate.js';
+import type { StaticResponse } from '../types.js';
+import { CONN_CLOSE, CONN_DEFAULT, CONN_KEEP_ALIVE } from '../writer/head.js';
+import { ResponseWriterImpl, type WriteTarget } from '../writer/response-writer.js';
+import type { WrittenRecord } from '../writer/written.js';
+import { BodyStream, EMPTY_BODY, type BodyOwner } from './body.js';
+import type { OpenConnection, ServerCore } from './core.js';
+import { WireRequestImpl, pathOf } from './request.js';
+import type { Transport, TransportEvents } from './transport.js';
+
+const PAUSE_BODY = 1;
+const PAUSE_PIPELINE = 2;
+
+const DEADLINE_NONE = 0;
+const DEADLINE_IDLE = 1;
+const DEADLINE_HEADERS = 2;
+const DEADLINE_BODY = 3;
+const DEADLINE_LINGER = 4;
+
+/** How long a closing connection keeps reading (and dropping) before it is destroyed. */
+const LINGER_MS = 2000;
+const PENDING_HIGH_WATER = 64 * 1024;
+const CONTINUE = 'HTTP/1.1 100 Continue\r\n\r\n';
+
+const KIND_DISPATCH = 0;
+const KIND_STATIC = 1;
+const KIND_REJECT = 2;
+
+class Exchange implements WriteTarget, BodyOwner {
+  readonly writer: ResponseWriterImpl;
+  req: WireRequestImpl | null = null;
+  body: BodyStream | null = null;
+  kind = KIND_DISPATCH;
+  staticHit: StaticResponse | null = null;
+  rejection: Rejection | null = null;
+  keepAlive = false;
+  /** This exchange itself asked for the connection to close (not the server). */
+  closeRequested = false;
+  dispatched = false;
+  done = false;
+  reported = false;
+  expectContinue = false;
+  continueSent = false;
+  /** Output held back while an earlier response is still being written. */
+  private pending: Array<string | Uint8Array> | null = null;
+  private pendingBytes = 0;
+  private holWaiters: Array<() => void> | null = null;
+
+  constructor(
+    private readonly conn: Connection,
+    readonly isHead: boolean,
+    readonly versionMinor: number,
+    readonly wantsKeepAlive: boolean,
+    startedAt: number,
+  ) {
+    this.writer = new ResponseWriterImpl(this, startedAt);
+  }
+
+  get gone(): boolean {
+    return this.conn.gone;
+  }
+
+  private get isHol(): boolean {
+    return this.conn.head === this;
+  }
+
+  write(data: string | Uint8Array): boolean {
+    if (this.isHol) return this.conn.transport.write(data);
+    (this.pending ??= []).push(data);
+    this.pendingBytes += typeof data === 'string' ? data.length : data.byteLength;
+    return this.pendingBytes < PENDING_HIGH_WATER;
+  }
+
+  cork(): void {
+    if (this.isHol) this.conn.transport.cork();
+  }
+
+  uncork(): void {
+    if (this.isHol) this.conn.transport.uncork();
+  }
+
+  drain(): Promise<void> {
+    if (this.gone) return Promise.resolve();
+    if (this.isHol) return this.conn.waitDrain();
+    return new Promise((resolve) => (this.holWaiters ??= []).push(resolve));
+  }
+
+  /** This exchange's turn to write: flush what it held back. */
+  becomeHol(): void {
+    let ok = true;
+    const pending = this.pending;
+    if (pending !== null) {
+      this.pending = null;
+      this.pendingBytes = 0;
+      const transport = this.conn.transport;
+      transport.cork();
+      for (const data of pending) ok = transport.write(data);
+      transport.uncork();
+    }
+    const waiters = this.holWaiters;
+    if (waiters !== null) {
+      this.holWaiters = null;
+      const release = () => waiters.forEach((resolve) => resolve());
+      if (ok) release();
+      else void this.conn.waitDrain().then(release);
+    }
+  }
+
+  connectionFor(mustClose: boolean): number {
+    this.closeRequested =
+      mustClose ||
+      !this.wantsKeepAlive ||
+      // A client waiting for 100 Continue that never came may or may not send its body.
+      (this.expectContinue && !this.continueSent && !(this.body?.complete ?? true));
+    const keep = !this.closeRequested && !this.conn.core.closing && !this.conn.closeAfterCurrent;
+    this.keepAlive = keep;
+    if (!keep) return CONN_CLOSE;
+    return this.versionMinor === 0 ? CONN_KEEP_ALIVE : CONN_DEFAULT;
+  }
+
+  finished(_record: WrittenRecord): void {
+    this.done = true;
+    this.conn.exchangeFinished(this);
+  }
+
+  bodyRequested(): void {
+    if (this.expectContinue && !this.continueSent && !this.writer.headersSent && !this.gone) {
+      this.continueSent = true;
+      this.write(CONTINUE);
+    }
+  }
+
+  pauseReading(): void {
+    this.conn.pauseReading(PAUSE_BODY);
+  }
+
+  resumeReading(): void {
+    this.conn.resumeReading(PAUSE_BODY);
+  }
+
+  /** The peer is gone: wake everything that waits on this exchange. */
+  abort(): void {
+    this.req?.abort();
+    this.body?.fail(new PeerGoneError());
+    const waiters = this.holWaiters;
+    this.holWaiters = null;
+    waiters?.forEach((resolve) => resolve());
+  }
+}
+
+export class Connection implements RequestParserSink, TransportEvents, OpenConnection {
+  private readonly parser: RequestParser;
+  private readonly exchanges: Exchange[] = [];
+  private readonly toStart: Exchange[] = [];
+  /** The message whose body is arriving. */
+  private current: Exchange | null = null;
+  private readPauses = 0;
+  private parserPaused = false;
+  /** No more requests are read from this connection. */
+  private stopped = false;
+  private pumping = false;
+  private drainWaiters: Array<() => void> | null = null;
+  private deadlineKind = DEADLINE_NONE;
+  gone = false;
+  closeAfterCurrent = false;
+  deadline = 0;
+
+  constructor(
+    readonly core: ServerCore<unknown>,
+    readonly transport: Transport,
+  ) {
+    this.parser = new RequestParser(this, core.options);
+    core.connections.add(this);
+    this.setDeadline(DEADLINE_IDLE);
+  }
+
+  get head(): Exchange | undefined {
+    return this.exchanges[0];
+  }
+
+  /** True when nothing is being read or answered: safe to close now. */
+  get idle(): boolean {
+    return this.exchanges.length === 0 && !this.parser.midMessage;
+  }
+
+  // ---- transport events
+
+  onData(chunk: Buffer): void {
+    if (this.stopped) return;
+    const code = this.parser.execute(chunk);
+    this.afterParse(code);
+    this.pump();
+  }
+
+  onDrain(): void {
+    const waiters = this.drainWaiters;
+    if (waiters === null) return;
+    this.drainWaiters = null;
+    for (const resolve of waiters) resolve();
+  }
+
+  onEnd(): void {
+    this.stopped = true;
+    // Unanswered requests are aborted (as node:http does without allowHalfOpen).
+    if (!this.idle) this.onClose();
+    this.transport.end();
+  }
+
+  onClose(): void {
+    if (this.gone) return;
+    this.gone = true;
+    this.stopped = true;
+    this.deadline = 0;
+    this.core.connectionClosed(this);
+    this.parser.destroy();
+    this.onDrain();
+    for (const ex of this.exchanges) {
+      ex.abort();
+      if (!ex.reported && ex.dispatched) {
+        if (!ex.done) ex.writer.record.outcome = 'aborted';
+        this.finishReport(ex);
+      }
+    }
+    this.exchanges.length = 0;
+    this.toStart.length = 0;
+    this.current = null;
+  }
+
+  onDeadline(now: number): void {
+    const kind = this.deadlineKind;
+    this.deadline = 0;
+    this.deadlineKind = DEADLINE_NONE;
+    switch (kind) {
+      case DEADLINE_IDLE:
+        this.transport.end();
+        this.stopped = true;
+        this.setDeadline(DEADLINE_LINGER, now);
+        break;
+      case DEADLINE_HEADERS:
+        this.reject({ status: 408, reason: 'Request header timeout' });
+        this.pump();
+        break;
+      case DEADLINE_BODY:
+        this.current?.body?.fail(new WireError(408, 'Request body timeout', true));
+        this.current = null;
+        this.stopped = true;
+        this.closeAfterCurrent = true;
+        break;
+      case DEADLINE_LINGER:
+        this.transport.destroy();
+        break;
+    }
+  }
+
+  // ---- parser events (synchronous, inside llhttp: no user code runs here)
+
+  onRequestHead(head: ParsedHead): void {
+    const core = this.core;
+    const startedAt = performance.now();
+    const ex = new Exchange(this, head.method === 'HEAD', head.versionMinor, head.keepAlive, startedAt);
+    const tryStatic = core.options.tryStatic;
+    if (tryStatic !== undefined) {
+      try {
+        ex.staticHit = tryStatic(core.ctx, head.method, pathOf(head.target)) ?? null;
+      } catch (error) {
+        core.options.logger.error(`tryStatic threw for ${head.method} ${head.target}`, error);
+      }
+    }
+    let body = EMPTY_BODY;
+    if (head.bodyKind !== BODY_NONE) {
+      body = ex.body = new BodyStream(ex, head.contentLength, core.options.maxBodyBytes);
+      ex.expectContinue = head.expectContinue;
+      this.setDeadline(DEADLINE_BODY);
+    } else {
+      this.setDeadline(DEADLINE_NONE);
+    }
+    if (ex.staticHit !== null) {
+      ex.kind = KIND_STATIC;
+      ex.body?.discard();
+    } else {
+      ex.req = new WireRequestImpl(head.method, head.target, head.versionMinor === 1 ? '1.1' : '1.0', head.headers, head.keepAlive, body, this.transport);
+    }
+    this.current = ex;
+    this.exchanges.push(ex);
+    this.toStart.push(ex);
+  }
+
+  onRequestBody(chunk: Buffer): void {
+    this.current?.body?.push(chunk);
+  }
+
+  onRequestEnd(trailers: string[] | null): boolean {
+    const current = this.current;
+    if (current !== null) {
+      current.body?.end(trailers);
+      this.current = null;
+    }
+    this.setDeadline(DEADLINE_NONE);
+    if (this.closeAfterCurrent) {
+      // The server is closing: answer what was read, read no more.
+      this.stopped = true;
+      return true;
+    }
+    return this.exchanges.length >= this.core.options.maxPipelinedRequests;
+  }
+
+  // ---- dispatch and ordering
+
+  private afterParse(code: number): void {
+    if (code === PARSE_PAUSED) {
+      this.parserPaused = true;
+      this.pauseReading(PAUSE_PIPELINE);
+    } else if (code === PARSE_REJECTED) {
+      this.reject(this.parser.rejection!);
+    } else if (code === PARSE_CLOSED) {
+      // Bytes after a "Connection: close" request are not read.
+      this.stopped = true;
+    } else if (this.parser.inHead) {
+      if (this.deadlineKind !== DEADLINE_HEADERS) this.setDeadline(DEADLINE_HEADERS);
+    }
+  }
+
+  /** Starts parsed exchanges in order; resumes a paused parser once there is room. */
+  private pump(): void {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      for (;;) {
+        while (this.toStart.length > 0) this.start(this.toStart.shift()!);
+        if (this.parserPaused && !this.stopped && this.exchanges.length < this.core.options.maxPipelinedRequests) {
+          this.parserPaused = false;
+          this.afterParse(this.parser.resume());
+          if (!this.parserPaused) this.resumeReading(PAUSE_PIPELINE);
+          continue;
+        }
+        break;
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private start(ex: Exchange): void {
+    if (this.gone) return;
+    if (ex.kind === KIND_STATIC) {
+      ex.writer.sendStatic(ex.staticHit!);
+    } else if (ex.kind === KIND_REJECT) {
+      const { status, reason } = ex.rejection!;
+      this.sendError(ex, status, reason);
+    } else {
+      this.dispatch(ex);
+    }
+  }
+
+  private dispatch(ex: Exchange): void {
+    const core = this.core;
+    core.inFlight++;
+    ex.dispatched = true;
+    let result: unknown;
+    try {
+      result = core.dispatch(core.ctx, ex.req!, ex.writer);
+    } catch (error) {
+      this.handlerFailed(ex, error);
+      return;
+    }
+    if (result !== null && typeof result === 'object' && typeof (result as Promise<unknown>).then === 'function') {
+      (result as Promise<unknown>).then(
+        () => this.settled(ex),
+        (error: unknown) => this.handlerFailed(ex, error),
+      );
+    } else {
+      this.settled(ex);
+    }
+  }
+
+  private settled(ex: Exchange): void {
+    if (ex.writer.headersSent || this.gone) return;
+    this.core.options.logger.error(`dispatch settled without a response: ${ex.req!.method} ${ex.req!.target}`);
+    this.sendError(ex, 500, 'Internal Server Error');
+  }
+
+  private handlerFailed(ex: Exchange, error: unknown): void {
+    if (this.gone) return;
+    const req = ex.req!;
+    const wire = error instanceof WireError ? error : null;
+    if (!ex.writer.headersSent) {
+      if (wire === null || wire.status >= 500) this.core.options.logger.error(`dispatch failed: ${req.method} ${req.target}`, error);
+      if (wire !== null && wire.closeConnection) {
+        this.closeAfterCurrent = true;
+        this.stopped = true;
+      }
+      this.sendError(ex, wire?.status ?? 500, wire?.message ?? 'Internal Server Error');
+    } else if (!ex.writer.done) {
+      // The head is out: the only honest signal left is to drop the connection.
+      this.core.options.logger.error(`dispatch failed after the response head: ${req.method} ${req.target}`, error);
+      ex.writer.fail();
+      this.transport.destroy();
+    } else {
+      this.core.options.logger.error(`dispatch threw after its response: ${req.method} ${req.target}`, error);
+    }
+  }
+
+  private sendError(ex: Exchange, status: number, reason: string): void {
+    const body = status >= 500 ? 'Internal Server Error\n' : reason + '\n';
+    ex.writer.send({ status, headers: { 'content-type': 'text/plain; charset=utf-8' }, body });
+  }
+
+  /** A message was refused: everything before it is answered, then this, then close. */
+  private reject(rejection: Rejection): void {
+    this.stopped = true;
+    this.deadline = 0;
+    const current = this.current;
+    if (current !== null && current.body !== null && current.kind === KIND_DISPATCH) {
+      // The head was fine and already dispatched; the body is not.
+      current.body.fail(new WireError(rejection.status, rejection.reason, true));
+      this.closeAfterCurrent = true;
+      this.current = null;
+      if (!this.exchanges.includes(current)) this.closeNow();
+      return;
+    }
+    this.current = null;
+    const ex = new Exchange(this, false, 1, false, performance.now());
+    ex.kind = KIND_REJECT;
+    ex.rejection = rejection;
+    this.exchanges.push(ex);
+    this.toStart.push(ex);
+  }
+
+  exchangeFinished(ex: Exchange): void {
+    if (ex === this.exchanges[0]) this.advance();
+  }
+
+  private advance(): void {
+    const exchanges = this.exchanges;
+    while (exchanges.length > 0 && exchanges[0]!.done) {
+      const ex = exchanges.shift()!;
+      this.finishReport(ex);
+      if (ex.closeRequested) {
+        this.closeNow();
+        return;
+      }
+      if (ex.body !== null && !ex.body.complete) {
+        // The handler answered without reading everything: drop the rest, bounded.
+        ex.body.discard();
+        if (ex.body.discardedBytes > this.core.options.maxBodyBytes) {
+          this.closeNow();
+          return;
+        }
+      }
+      exchanges[0]?.becomeHol();
+    }
+    if (exchanges.length === 0) {
+      if (this.stopped || this.closeAfterCurrent) {
+        this.closeNow();
+        return;
+      }
+      if (!this.parser.midMessage) {
+        this.setDeadline(DEADLINE_IDLE);
+        this.transport.idle?.();
+      }
+    }
+    if (this.parserPaused) this.pump();
+  }
+
+  private finishReport(ex: Exchange): void {
+    if (ex.reported) return;
+    ex.reported = true;
+    if (ex.dispatched) this.core.inFlight--;
+    this.core.report(ex.writer.record.token, ex.req ?? undefined);
+  }
+
+  /** Ends the connection after what was written; keeps reading (and dropping) so the peer gets a FIN, not a reset. */
+  private closeNow(): void {
+    this.stopped = true;
+    this.readPauses = 0;
+    this.transport.resume();
+    this.transport.end();
+    for (const ex of this.exchanges) ex.abort();
+    this.setDeadline(DEADLINE_LINGER);
+  }
+
+  /** Called by server.close(): idle connections go now, busy ones after their current answers. */
+  shutdown(): void {
+    if (this.idle) this.closeNow();
+    else this.closeAfterCurrent = true;
+  }
+
+  destroy(): void {
+    this.transport.destroy();
+  }
+
+  // ---- reading and writing
+
+  pauseReading(reason: number): void {
+    if (this.readPauses === 0) this.transport.pause();
+    this.readPauses |= reason;
+  }
+
+  resumeReading(reason: number): void {
+    if (this.readPauses === 0) return;
+    this.readPauses &= ~reason;
+    if (this.readPauses === 0) this.transport.resume();
+  }
+
+  waitDrain(): Promise<void> {
+    if (this.gone) return Promise.resolve();
+    return new Promise((resolve) => (this.drainWaiters ??= []).push(resolve));
+  }
+
+  private setDeadline(kind: number, now = Date.now()): void {
+    this.deadlineKind = kind;
+    const o = this.core.options;
+    switch (kind) {
+      case DEADLINE_NONE:
+        this.deadline = 0;
+        break;
+      case DEADLINE_IDLE:
+        this.deadline = now + o.keepAliveTimeoutMs;
+        break;
+      case DEADLINE_HEADERS:
+        this.deadline = now + o.headersTimeoutMs;
+        break;
+      case DEADLINE_BODY:
+        this.deadline = now + o.requestTimeoutMs;
+        break;
+      case DEADLINE_LINGER:
+        this.deadline = now + LINGER_MS;
+        break;
+    }
+  }
+}

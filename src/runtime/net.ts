@@ -1,0 +1,81 @@
+// The `net` runtime: node:net (node:tls with options.tls) feeding the shared
+// connection state machine.
+import net from 'node:net';
+import tls from 'node:tls';
+import type { TlsOptions } from '../types.js';
+import { Connection } from './connection.js';
+import type { ServerCore } from './core.js';
+import type { Listening } from './listening.js';
+import type { Transport } from './transport.js';
+
+class SocketTransport implements Transport {
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+
+  constructor(private readonly socket: net.Socket) {
+    this.remoteAddress = socket.remoteAddress ?? '';
+    this.remotePort = socket.remotePort ?? 0;
+  }
+
+  write(data: string | Uint8Array): boolean {
+    return typeof data === 'string' ? this.socket.write(data, 'latin1') : this.socket.write(data);
+  }
+
+  cork(): void {
+    this.socket.cork();
+  }
+
+  uncork(): void {
+    this.socket.uncork();
+  }
+
+  end(): void {
+    this.socket.end();
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+
+  pause(): void {
+    this.socket.pause();
+  }
+
+  resume(): void {
+    this.socket.resume();
+  }
+}
+
+function attach(core: ServerCore<unknown>, socket: net.Socket): void {
+  if (core.closing) {
+    socket.destroy();
+    return;
+  }
+  socket.setNoDelay(true);
+  const conn = new Connection(core, new SocketTransport(socket));
+  socket.on('data', (chunk: Buffer) => conn.onData(chunk));
+  socket.on('drain', () => conn.onDrain());
+  socket.on('end', () => conn.onEnd());
+  socket.on('close', () => conn.onClose());
+  // 'close' follows every error; the connection learns of it there.
+  socket.on('error', () => {});
+}
+
+export function listenNet(core: ServerCore<unknown>, host: string, port: number, tlsOptions: TlsOptions | undefined): Promise<Listening> {
+  const server: net.Server = tlsOptions
+    ? tls.createServer({ ...tlsOptions, allowHalfOpen: true }, (socket) => attach(core, socket))
+    : net.createServer({ allowHalfOpen: true }, (socket) => attach(core, socket));
+  if (tlsOptions) server.on('tlsClientError', () => {});
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const address = server.address() as net.AddressInfo;
+      resolve({
+        address: address.address,
+        port: address.port,
+        stopAccepting: () => new Promise<void>((done) => server.close(() => done())),
+      });
+    });
+  });
+}

@@ -1,0 +1,71 @@
+// The WireRequest handed to dispatch. Path, query and the abort signal are
+// made only when asked for.
+import type { RequestBody, WireHeaders, WireRequest } from '../types.js';
+import { WireHeadersImpl } from './headers.js';
+
+export interface PeerInfo {
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+}
+
+export class WireRequestImpl implements WireRequest {
+  readonly headers: WireHeaders;
+  private cachedPath: string | undefined;
+  private controller: AbortController | null = null;
+  private gone = false;
+
+  constructor(
+    readonly method: string,
+    readonly target: string,
+    readonly httpVersion: '1.0' | '1.1',
+    rawHeaders: readonly string[],
+    readonly keepAlive: boolean,
+    readonly body: RequestBody,
+    private readonly peer: PeerInfo,
+  ) {
+    this.headers = new WireHeadersImpl(rawHeaders);
+  }
+
+  get remoteAddress(): string {
+    return this.peer.remoteAddress;
+  }
+
+  get remotePort(): number {
+    return this.peer.remotePort;
+  }
+
+  get path(): string {
+    return (this.cachedPath ??= pathOf(this.target));
+  }
+
+  get query(): string {
+    const q = this.target.indexOf('?');
+    return q === -1 ? '' : this.target.slice(q + 1);
+  }
+
+  get signal(): AbortSignal {
+    if (this.controller === null) {
+      this.controller = new AbortController();
+      if (this.gone) this.controller.abort();
+    }
+    return this.controller.signal;
+  }
+
+  /** The peer left before the response finished. */
+  abort(): void {
+    if (this.gone) return;
+    this.gone = true;
+    this.controller?.abort();
+  }
+}
+
+/** Path of a request-target without building a request (for tryStatic). */
+export function pathOf(target: string): string {
+  const q = target.indexOf('?');
+  if (target.charCodeAt(0) === 0x2f) return q === -1 ? target : target.slice(0, q);
+  const scheme = target.indexOf('://');
+  if (scheme === -1) return q === -1 ? target : target.slice(0, q);
+  const slash = target.indexOf('/', scheme + 3);
+  if (slash === -1 || (q !== -1 && q < slash)) return '/';
+  return q === -1 ? target.slice(slash) : target.slice(slash, q);
+}

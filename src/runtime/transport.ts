@@ -1,0 +1,29 @@
+// What the connection state machine needs from a byte stream. A runtime
+// (node:net, node:tls, in-memory, …) implements this and nothing more.
+
+export interface Transport {
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  /** Strings are written as latin1. Returns false when the caller should wait for onDrain. */
+  write(data: string | Uint8Array): boolean;
+  cork(): void;
+  uncork(): void;
+  /** Flushes what was written, then half-closes. */
+  end(): void;
+  /** Closes at once. */
+  destroy(): void;
+  pause(): void;
+  resume(): void;
+  /** Optional: told when nothing is being read or answered any more. */
+  idle?(): void;
+}
+
+/** The connection's side: the runtime calls these. */
+export interface TransportEvents {
+  onData(chunk: Buffer): void;
+  onDrain(): void;
+  /** The peer sent FIN: like Node's http server, taken as the client leaving. */
+  onEnd(): void;
+  /** The stream is gone (either side). */
+  onClose(): void;
+}

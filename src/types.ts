@@ -1,0 +1,161 @@
+// The contract between the wire layer and its consumers (see DESIGN.md).
+
+declare const writtenBrand: unique symbol;
+
+export type Outcome = 'complete' | 'aborted' | 'error';
+
+/**
+ * Proof that a response was produced, made only by the ResponseWriter.
+ * Its figures are final when `options.onResponse` receives it.
+ */
+export interface Written {
+  readonly [writtenBrand]: true;
+  readonly status: number;
+  /** Bytes of the status line and header fields. */
+  readonly headerBytes: number;
+  /** Bytes of the body as sent, without chunk framing. */
+  readonly bodyBytes: number;
+  /** Milliseconds from the request head's arrival to the first response byte handed to the socket. */
+  readonly timeToFirstByteMs: number;
+  /** Milliseconds from the request head's arrival to the last response byte handed to the socket. */
+  readonly timeToLastByteMs: number;
+  readonly outcome: Outcome;
+}
+
+export type HeaderValue = string | number | readonly string[];
+/** Response headers: an object, or name/value pairs kept in the given order. */
+export type ResponseHeaders =
+  | Readonly<Record<string, HeaderValue | undefined>>
+  | ReadonlyArray<readonly [string, string]>;
+
+export type ResponseBody = string | Uint8Array | null | undefined;
+
+export interface SendInit {
+  status?: number;
+  headers?: ResponseHeaders;
+  body?: ResponseBody;
+}
+
+/** A response serialized once at start-up; see createStatic(). */
+export interface StaticResponse {
+  readonly status: number;
+  /** The whole response, `Date` patched once a second. */
+  readonly bytes: Buffer;
+  /** Length of the head (status line + headers + CRLF), for HEAD requests. */
+  readonly headLength: number;
+  readonly bodyLength: number;
+}
+
+export interface ResponseWriter {
+  /** One whole response with Content-Length. */
+  send(init: SendInit): Written;
+  /** Starts a streamed response: chunked on HTTP/1.1, close-delimited on HTTP/1.0. */
+  startChunked(status: number, headers?: ResponseHeaders): void;
+  /**
+   * Writes one chunk. Returns true when more may be written now, or a promise
+   * that settles when the connection has drained (or the peer has gone).
+   */
+  writeChunk(data: string | Uint8Array): true | Promise<void>;
+  endChunked(trailers?: ResponseHeaders): Written;
+  sendStatic(response: StaticResponse): Written;
+  /** True once the status line has been produced. */
+  readonly headersSent: boolean;
+  /** True once the peer has gone: every write is then a no-op. */
+  readonly aborted: boolean;
+}
+
+export interface WireHeaders extends Iterable<[string, string]> {
+  /** Case-insensitive; repeated fields are joined with ", " (Set-Cookie is never joined by callers: use getAll). */
+  get(name: string): string | undefined;
+  getAll(name: string): string[];
+  has(name: string): boolean;
+  /** Names and values as received, in wire order: [name0, value0, name1, value1, …]. */
+  readonly raw: readonly string[];
+}
+
+export interface RequestBody extends AsyncIterable<Uint8Array> {
+  /** Whole body, bounded by maxBodyBytes (413 beyond). */
+  bytes(): Promise<Uint8Array>;
+  text(): Promise<string>;
+  json<T = unknown>(): Promise<T>;
+  /** Trailer fields of a chunked body, once it has been read to the end. */
+  readonly trailers: WireHeaders | null;
+  /** Length from Content-Length, or -1 for chunked, 0 for no body. */
+  readonly length: number;
+}
+
+export interface WireRequest {
+  readonly method: string;
+  /** The request-target exactly as received. */
+  readonly target: string;
+  readonly path: string;
+  /** The query without "?", or "". */
+  readonly query: string;
+  readonly httpVersion: '1.0' | '1.1';
+  readonly headers: WireHeaders;
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  readonly keepAlive: boolean;
+  /** Fires when the peer goes away before the response is finished. */
+  readonly signal: AbortSignal;
+  readonly body: RequestBody;
+}
+
+export type DispatchFn<C> = (ctx: C, req: WireRequest, res: ResponseWriter) => Written | Promise<Written>;
+
+export type RuntimeName = 'net' | 'uws' | 'node-http';
+
+export interface TlsOptions {
+  key: string | Buffer;
+  cert: string | Buffer;
+  ca?: string | Buffer;
+  passphrase?: string;
+}
+
+export interface Logger {
+  error(message: string, error?: unknown): void;
+  warn(message: string): void;
+}
+
+export interface ServeOptions<C> {
+  runtime?: RuntimeName;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 0: any free port. */
+  port?: number;
+  tls?: TlsOptions;
+  /** Header block limit (431 beyond). Default 16 KiB. */
+  maxHeaderBytes?: number;
+  /** Request-target limit (414 beyond). Default 8 KiB. */
+  maxTargetBytes?: number;
+  /** Limit of bytes()/text()/json() (413 beyond). Default 1 MiB. */
+  maxBodyBytes?: number;
+  /** From the first byte of a request to the end of its head (408). Default 10 s. */
+  headersTimeoutMs?: number;
+  /** From the end of the head to the end of the body (408). Default 30 s. */
+  requestTimeoutMs?: number;
+  /** Idle keep-alive connections close after this. Default 5 s. */
+  keepAliveTimeoutMs?: number;
+  /** Requests parsed ahead of their answers on one connection before reading pauses. Default 32. */
+  maxPipelinedRequests?: number;
+  /** Asked before a request object is built; a hit is written as it is. */
+  tryStatic?: (ctx: C, method: string, path: string) => StaticResponse | undefined;
+  onResponse?: (written: Written, req: WireRequest | undefined) => void;
+  logger?: Logger;
+}
+
+export interface ServerStats {
+  connections: number;
+  inFlight: number;
+}
+
+export interface Server {
+  readonly runtime: RuntimeName;
+  readonly address: string;
+  readonly port: number;
+  /** "http://127.0.0.1:PORT" (https with TLS). */
+  readonly url: string;
+  readonly stats: ServerStats;
+  /** Stops accepting, closes idle connections, lets in-flight requests finish, destroys the rest after graceMs (default 5 s). */
+  close(options?: { graceMs?: number }): Promise<void>;
+}

@@ -1,0 +1,166 @@
+// The ResponseWriter of the byte-stream runtimes (net, memory): it owns
+// framing and hands bytes, in order, to the exchange it answers.
+import type { ResponseHeaders, ResponseWriter, SendInit, StaticResponse, Written } from '../types.js';
+import { NO_HEADERS, normalizeHeaders } from './headers.js';
+import { CONN_CLOSE, FRAME_CHUNKED, FRAME_CLOSE, FRAME_LENGTH, FRAME_NONE, checkStatus, serializeHead, statusHasNoBody } from './head.js';
+import { StaticResponseImpl } from './static.js';
+import { WrittenRecord } from './written.js';
+
+/** The side of an exchange that a writer writes into. */
+export interface WriteTarget {
+  readonly isHead: boolean;
+  readonly versionMinor: number;
+  /** The peer is gone: writes are dropped. */
+  readonly gone: boolean;
+  /** Strings are written as latin1. Returns false when the caller should wait for drain(). */
+  write(data: string | Uint8Array): boolean;
+  cork(): void;
+  uncork(): void;
+  drain(): Promise<void>;
+  /** Decides keep-alive for this response and returns the CONN_* to announce. */
+  connectionFor(mustClose: boolean): number;
+  finished(record: WrittenRecord): void;
+}
+
+const IDLE = 0;
+const STREAMING = 1;
+const DONE = 2;
+
+export function isAsciiString(s: string): boolean {
+  return Buffer.byteLength(s, 'utf8') === s.length;
+}
+
+/** A body as something write() takes: ASCII strings stay strings, the rest become bytes. */
+function toWireBody(body: string | Uint8Array): string | Uint8Array {
+  if (typeof body !== 'string') return body;
+  return isAsciiString(body) ? body : Buffer.from(body, 'utf8');
+}
+
+export class ResponseWriterImpl implements ResponseWriter {
+  private state = IDLE;
+  private frame = FRAME_LENGTH;
+  readonly record: WrittenRecord;
+
+  constructor(
+    private readonly target: WriteTarget,
+    startedAt: number,
+  ) {
+    this.record = new WrittenRecord(startedAt);
+  }
+
+  get headersSent(): boolean {
+    return this.state !== IDLE;
+  }
+
+  get aborted(): boolean {
+    return this.target.gone;
+  }
+
+  get done(): boolean {
+    return this.state === DONE;
+  }
+
+  private begin(status: number): void {
+    if (this.state !== IDLE) throw new Error('A response was already started for this request');
+    checkStatus(status);
+    this.record.status = status;
+  }
+
+  send(init: SendInit): Written {
+    const status = init.status ?? 200;
+    this.begin(status);
+    const headers = normalizeHeaders(init.headers);
+    const target = this.target;
+    const noBody = statusHasNoBody(status);
+    const body = noBody || init.body == null ? '' : toWireBody(init.body);
+    const length = typeof body === 'string' ? body.length : body.byteLength;
+    const head = serializeHead(status, headers, noBody ? FRAME_NONE : FRAME_LENGTH, length, target.connectionFor(headers.close || status < 200));
+    this.state = DONE;
+    if (!target.gone) {
+      if (target.isHead || length === 0) target.write(head);
+      else if (typeof body === 'string' && !headers.nonAscii) target.write(head + body);
+      else {
+        target.cork();
+        target.write(head);
+        target.write(body);
+        target.uncork();
+      }
+    }
+    return this.complete(head.length, target.isHead ? 0 : length);
+  }
+
+  sendStatic(response: StaticResponse): Written {
+    if (!(response instanceof StaticResponseImpl)) throw new TypeError('sendStatic takes a response made by createStatic()');
+    this.begin(response.status);
+    const variant = response.variants[this.target.connectionFor(false)]!;
+    const bytes = this.target.isHead ? variant.bytes.subarray(0, variant.headLength) : variant.bytes;
+    this.state = DONE;
+    if (!this.target.gone) this.target.write(bytes);
+    return this.complete(variant.headLength, bytes.length - variant.headLength);
+  }
+
+  startChunked(status: number, headers?: ResponseHeaders): void {
+    this.begin(status);
+    const normalized = headers === undefined ? NO_HEADERS : normalizeHeaders(headers);
+    const target = this.target;
+    this.frame = statusHasNoBody(status) ? FRAME_NONE : target.versionMinor === 0 ? FRAME_CLOSE : FRAME_CHUNKED;
+    const connection = target.connectionFor(normalized.close || this.frame === FRAME_CLOSE || status < 200);
+    const head = serializeHead(status, normalized, this.frame, 0, connection);
+    if (connection !== CONN_CLOSE && this.frame === FRAME_CLOSE) throw new Error('unreachable: close-delimited body on a kept connection');
+    this.state = STREAMING;
+    this.record.headerBytes = head.length;
+    if (!target.gone) {
+      target.write(head);
+      this.record.firstByte();
+    }
+    if (target.isHead) this.frame = FRAME_NONE;
+  }
+
+  writeChunk(data: string | Uint8Array): true | Promise<void> {
+    if (this.state !== STREAMING) throw new Error(this.state === IDLE ? 'writeChunk before startChunked' : 'writeChunk after the response ended');
+    const target = this.target;
+    if (target.gone || this.frame === FRAME_NONE) return true;
+    const body = toWireBody(data);
+    const length = typeof body === 'string' ? body.length : body.byteLength;
+    if (length === 0) return true;
+    this.record.bodyBytes += length;
+    let ok: boolean;
+    if (this.frame === FRAME_CLOSE) ok = target.write(body);
+    else if (typeof body === 'string') ok = target.write(length.toString(16) + '\r\n' + body + '\r\n');
+    else {
+      target.cork();
+      target.write(length.toString(16) + '\r\n');
+      target.write(body);
+      ok = target.write('\r\n');
+      target.uncork();
+    }
+    return ok ? true : target.drain();
+  }
+
+  endChunked(trailers?: ResponseHeaders): Written {
+    if (this.state !== STREAMING) throw new Error(this.state === IDLE ? 'endChunked before startChunked' : 'endChunked called twice');
+    this.state = DONE;
+    if (this.frame === FRAME_CHUNKED && !this.target.gone) {
+      const lines = trailers === undefined ? '' : normalizeHeaders(trailers).lines;
+      this.target.write('0\r\n' + lines + '\r\n');
+    }
+    return this.complete(this.record.headerBytes, this.record.bodyBytes);
+  }
+
+  /** Marks the response failed (the connection is going down with it). */
+  fail(): void {
+    if (this.state === DONE) return;
+    this.state = DONE;
+    this.record.outcome = 'error';
+  }
+
+  private complete(headerBytes: number, bodyBytes: number): Written {
+    const record = this.record;
+    record.headerBytes = headerBytes;
+    record.bodyBytes = bodyBytes;
+    if (this.target.gone) record.outcome = 'aborted';
+    else record.lastByte();
+    this.target.finished(record);
+    return record.token;
+  }
+}

@@ -1,0 +1,73 @@
+// The llhttp build itself: undici's pinned wasm, request mode, strict.
+import { describe, expect, it } from 'vitest';
+import { createRequire } from 'node:module';
+import { lenientFlagNames, methodNames, usesSimd } from '../src/parser/llhttp.js';
+import { PARSE_OK, PARSE_REJECTED, RequestParser, type ParsedHead } from '../src/parser/request-parser.js';
+
+const require = createRequire(import.meta.url);
+
+function parse(bytes: string | string[]) {
+  const heads: ParsedHead[] = [];
+  const bodies: string[] = [];
+  const parser = new RequestParser(
+    {
+      onRequestHead: (h) => void heads.push(h),
+      onRequestBody: (c) => void bodies.push(c.toString('latin1')),
+      onRequestEnd: () => false,
+    },
+    { maxHeaderBytes: 16384, maxTargetBytes: 8192 },
+  );
+  let code = PARSE_OK;
+  for (const part of Array.isArray(bytes) ? bytes : [bytes]) {
+    code = parser.execute(Buffer.from(part, 'latin1'));
+    if (code !== PARSE_OK) break;
+  }
+  const result = { code, heads, bodies, rejection: parser.rejection };
+  parser.destroy();
+  return result;
+}
+
+describe('llhttp (wasm)', () => {
+  it('is the build undici ships, pinned', () => {
+    const pkg = require('../package.json') as { dependencies: Record<string, string> };
+    expect(pkg.dependencies.undici).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(require('undici/package.json').version).toBe(pkg.dependencies.undici);
+  });
+
+  it('uses the SIMD build when the engine validates it', () => {
+    const simd: Uint8Array = require('undici/lib/llhttp/llhttp_simd-wasm.js');
+    expect(usesSimd).toBe(WebAssembly.validate(simd));
+  });
+
+  it('knows the request methods of the build', () => {
+    expect(methodNames[1]).toBe('GET');
+    expect(methodNames).toContain('QUERY');
+  });
+
+  it('parses requests (TYPE.REQUEST): a response line is an error', () => {
+    expect(parse('GET /x HTTP/1.1\r\nHost: a\r\n\r\n').heads[0]!.target).toBe('/x');
+    expect(parse('HTTP/1.1 200 OK\r\n\r\n').code).toBe(PARSE_REJECTED);
+  });
+
+  it('has lenient switches but none is on: each one they would loosen is refused', () => {
+    expect(lenientFlagNames).toEqual(expect.arrayContaining(['headers', 'chunked_length', 'transfer_encoding', 'optional_cr_before_lf']));
+    const strictOnly = [
+      'GET / HTTP/1.1\r\nHost: a\r\nX: a\x01b\r\n\r\n', // headers
+      'POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n', // chunked_length
+      'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, identity\r\n\r\n', // transfer_encoding
+      'GET / HTTP/1.1\nHost: a\n\n', // optional_cr_before_lf
+      'GET / HTTP/1.1\r\nHost: a\r\n\rX: 1\r\n\r\n', // optional_lf_after_cr
+      'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n1\r\naXX0\r\n\r\n', // optional_crlf_after_chunk
+      'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n1 \r\na\r\n0\r\n\r\n', // spaces_after_chunk_size
+      'GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\nGET / HTTP/1.1\r\n', // data_after_close is not read
+    ];
+    const results = strictOnly.map((bytes) => parse(bytes));
+    expect(results.slice(0, -1).map((r) => r.code)).toEqual(Array(strictOnly.length - 1).fill(PARSE_REJECTED));
+    expect(results.at(-1)!.heads.length).toBe(1);
+  });
+
+  it('streams body chunks as views and finds trailers', () => {
+    const r = parse(['POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nab', 'c\r\n0\r\n\r\n']);
+    expect(r.bodies).toEqual(['ab', 'c']);
+  });
+});
