@@ -3,6 +3,7 @@
 // and owns keep-alive, limits, timeouts and closing.
 import { performance } from 'node:perf_hooks';
 import { PeerGoneError, WireError } from '../errors.js';
+import { errorBody, runDispatch, type DispatchSite } from './dispatch.js';
 import { BODY_NONE, PARSE_CLOSED, PARSE_PAUSED, PARSE_REJECTED, RequestParser, type ParsedHead, type RequestParserSink } from '../parser/request-parser.js';
 import type { Rejection } from '../parser/validate.js';
 import type { StaticResponse } from '../types.js';
@@ -32,16 +33,17 @@ const KIND_DISPATCH = 0;
 const KIND_STATIC = 1;
 const KIND_REJECT = 2;
 
-class Exchange implements WriteTarget, BodyOwner {
+class Exchange implements WriteTarget, BodyOwner, DispatchSite {
   readonly writer: ResponseWriterImpl;
-  req: WireRequestImpl | null = null;
+  req: WireRequestImpl = null as unknown as WireRequestImpl;
+  hasRequest = false;
   body: BodyStream | null = null;
   kind = KIND_DISPATCH;
   staticHit: StaticResponse | null = null;
   rejection: Rejection | null = null;
   keepAlive = false;
-  /** This exchange itself asked for the connection to close (not the server). */
-  closeRequested = false;
+  /** This exchange's answer must end the connection (framing can't be trusted after it). */
+  forceClose = false;
   dispatched = false;
   done = false;
   reported = false;
@@ -113,12 +115,14 @@ class Exchange implements WriteTarget, BodyOwner {
   }
 
   connectionFor(mustClose: boolean): number {
-    this.closeRequested =
-      mustClose ||
-      !this.wantsKeepAlive ||
+    const keep =
+      !mustClose &&
+      !this.forceClose &&
+      this.wantsKeepAlive &&
       // A client waiting for 100 Continue that never came may or may not send its body.
-      (this.expectContinue && !this.continueSent && !(this.body?.complete ?? true));
-    const keep = !this.closeRequested && !this.conn.core.closing && !this.conn.closeAfterCurrent;
+      !(this.expectContinue && !this.continueSent && !(this.body?.complete ?? true)) &&
+      // A draining connection says close on its last answer only.
+      !(this.conn.draining && this.conn.isLast(this));
     this.keepAlive = keep;
     if (!keep) return CONN_CLOSE;
     return this.versionMinor === 0 ? CONN_KEEP_ALIVE : CONN_DEFAULT;
@@ -127,6 +131,18 @@ class Exchange implements WriteTarget, BodyOwner {
   finished(_record: WrittenRecord): void {
     this.done = true;
     this.conn.exchangeFinished(this);
+  }
+
+  sendError(status: number, message: string, close: boolean): void {
+    if (close) {
+      this.forceClose = true;
+      this.conn.stopReading();
+    }
+    this.writer.send({ status, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: errorBody(status, message) });
+  }
+
+  destroy(): void {
+    this.conn.transport.destroy();
   }
 
   bodyRequested(): void {
@@ -146,7 +162,7 @@ class Exchange implements WriteTarget, BodyOwner {
 
   /** The peer is gone: wake everything that waits on this exchange. */
   abort(): void {
-    this.req?.abort();
+    if (this.hasRequest) this.req.abort();
     this.body?.fail(new PeerGoneError());
     const waiters = this.holWaiters;
     this.holWaiters = null;
@@ -168,7 +184,8 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
   private drainWaiters: Array<() => void> | null = null;
   private deadlineKind = DEADLINE_NONE;
   gone = false;
-  closeAfterCurrent = false;
+  /** server.close() was called: answer what was read, then close. */
+  draining = false;
   deadline = 0;
 
   constructor(
@@ -246,12 +263,16 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
         this.reject({ status: 408, reason: 'Request header timeout' });
         this.pump();
         break;
-      case DEADLINE_BODY:
-        this.current?.body?.fail(new WireError(408, 'Request body timeout', true));
+      case DEADLINE_BODY: {
+        const current = this.current;
         this.current = null;
         this.stopped = true;
-        this.closeAfterCurrent = true;
+        if (current === null) break;
+        current.forceClose = true;
+        current.body?.fail(new WireError(408, 'Request body timeout', true));
+        if (!this.exchanges.includes(current)) this.closeNow();
         break;
+      }
       case DEADLINE_LINGER:
         this.transport.destroy();
         break;
@@ -284,6 +305,7 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
       ex.kind = KIND_STATIC;
       ex.body?.discard();
     } else {
+      ex.hasRequest = true;
       ex.req = new WireRequestImpl(head.method, head.target, head.versionMinor === 1 ? '1.1' : '1.0', head.headers, head.keepAlive, body, this.transport);
     }
     this.current = ex;
@@ -302,7 +324,7 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
       this.current = null;
     }
     this.setDeadline(DEADLINE_NONE);
-    if (this.closeAfterCurrent) {
+    if (this.draining) {
       // The server is closing: answer what was read, read no more.
       this.stopped = true;
       return true;
@@ -352,63 +374,19 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
       ex.writer.sendStatic(ex.staticHit!);
     } else if (ex.kind === KIND_REJECT) {
       const { status, reason } = ex.rejection!;
-      this.sendError(ex, status, reason);
+      ex.sendError(status, reason, true);
     } else {
-      this.dispatch(ex);
+      ex.dispatched = true;
+      runDispatch(this.core, ex);
     }
   }
 
-  private dispatch(ex: Exchange): void {
-    const core = this.core;
-    core.inFlight++;
-    ex.dispatched = true;
-    let result: unknown;
-    try {
-      result = core.dispatch(core.ctx, ex.req!, ex.writer);
-    } catch (error) {
-      this.handlerFailed(ex, error);
-      return;
-    }
-    if (result !== null && typeof result === 'object' && typeof (result as Promise<unknown>).then === 'function') {
-      (result as Promise<unknown>).then(
-        () => this.settled(ex),
-        (error: unknown) => this.handlerFailed(ex, error),
-      );
-    } else {
-      this.settled(ex);
-    }
+  stopReading(): void {
+    this.stopped = true;
   }
 
-  private settled(ex: Exchange): void {
-    if (ex.writer.headersSent || this.gone) return;
-    this.core.options.logger.error(`dispatch settled without a response: ${ex.req!.method} ${ex.req!.target}`);
-    this.sendError(ex, 500, 'Internal Server Error');
-  }
-
-  private handlerFailed(ex: Exchange, error: unknown): void {
-    if (this.gone) return;
-    const req = ex.req!;
-    const wire = error instanceof WireError ? error : null;
-    if (!ex.writer.headersSent) {
-      if (wire === null || wire.status >= 500) this.core.options.logger.error(`dispatch failed: ${req.method} ${req.target}`, error);
-      if (wire !== null && wire.closeConnection) {
-        this.closeAfterCurrent = true;
-        this.stopped = true;
-      }
-      this.sendError(ex, wire?.status ?? 500, wire?.message ?? 'Internal Server Error');
-    } else if (!ex.writer.done) {
-      // The head is out: the only honest signal left is to drop the connection.
-      this.core.options.logger.error(`dispatch failed after the response head: ${req.method} ${req.target}`, error);
-      ex.writer.fail();
-      this.transport.destroy();
-    } else {
-      this.core.options.logger.error(`dispatch threw after its response: ${req.method} ${req.target}`, error);
-    }
-  }
-
-  private sendError(ex: Exchange, status: number, reason: string): void {
-    const body = status >= 500 ? 'Internal Server Error\n' : reason + '\n';
-    ex.writer.send({ status, headers: { 'content-type': 'text/plain; charset=utf-8' }, body });
+  isLast(ex: Exchange): boolean {
+    return this.exchanges[this.exchanges.length - 1] === ex && !this.parser.midMessage;
   }
 
   /** A message was refused: everything before it is answered, then this, then close. */
@@ -419,7 +397,7 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
     if (current !== null && current.body !== null && current.kind === KIND_DISPATCH) {
       // The head was fine and already dispatched; the body is not.
       current.body.fail(new WireError(rejection.status, rejection.reason, true));
-      this.closeAfterCurrent = true;
+      current.forceClose = true;
       this.current = null;
       if (!this.exchanges.includes(current)) this.closeNow();
       return;
@@ -441,7 +419,7 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
     while (exchanges.length > 0 && exchanges[0]!.done) {
       const ex = exchanges.shift()!;
       this.finishReport(ex);
-      if (ex.closeRequested) {
+      if (!ex.keepAlive) {
         this.closeNow();
         return;
       }
@@ -456,7 +434,7 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
       exchanges[0]?.becomeHol();
     }
     if (exchanges.length === 0) {
-      if (this.stopped || this.closeAfterCurrent) {
+      if (this.stopped || this.draining) {
         this.closeNow();
         return;
       }
@@ -472,7 +450,7 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
     if (ex.reported) return;
     ex.reported = true;
     if (ex.dispatched) this.core.inFlight--;
-    this.core.report(ex.writer.record.token, ex.req ?? undefined);
+    this.core.report(ex.writer.record.token, ex.hasRequest ? ex.req : undefined);
   }
 
   /** Ends the connection after what was written; keeps reading (and dropping) so the peer gets a FIN, not a reset. */
@@ -487,8 +465,12 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
 
   /** Called by server.close(): idle connections go now, busy ones after their current answers. */
   shutdown(): void {
-    if (this.idle) this.closeNow();
-    else this.closeAfterCurrent = true;
+    if (this.idle) {
+      this.closeNow();
+      return;
+    }
+    this.draining = true;
+    if (!this.parser.midMessage) this.stopped = true;
   }
 
   destroy(): void {
