@@ -99,6 +99,31 @@ function checkTransferEncoding(value: string, seenChunked: boolean): Rejection |
   return seenChunked ? null : reject(400, 'Invalid Transfer-Encoding');
 }
 
+/**
+ * The header-level framing checks llhttp makes, for runtimes whose own
+ * parser does not make them (uWebSockets.js): Content-Length shape and
+ * repeats, Transfer-Encoding beside Content-Length, field-name tokens.
+ */
+export function checkFraming(headers: readonly string[]): Rejection | null {
+  let contentLength: string | null = null;
+  let transferEncoding = false;
+  for (let i = 0; i < headers.length; i += 2) {
+    const name = headers[i]!;
+    if (!TOKEN_RE.test(name)) return reject(400, 'Invalid header token');
+    const lower = name.toLowerCase();
+    if (lower === 'content-length') {
+      const value = headers[i + 1]!;
+      if (!/^[0-9]+$/.test(value)) return reject(400, 'Invalid character in Content-Length');
+      if (contentLength !== null) return reject(400, 'Duplicate Content-Length');
+      contentLength = value;
+    } else if (lower === 'transfer-encoding') {
+      transferEncoding = true;
+    }
+  }
+  if (contentLength !== null && transferEncoding) return reject(400, "Transfer-Encoding can't be present with Content-Length");
+  return null;
+}
+
 /** Maps an llhttp error to the answer; `data`/`at` locate where it stopped. */
 export function rejectFromLlhttp(code: number, reason: string, data: Buffer, at: number): Rejection {
   // llhttp says "Invalid HTTP version" only for a well-formed version it does not speak.

@@ -1,0 +1,82 @@
+// Where a runtime cannot behave as the wire rules say, written down once
+// with its reason. The test suite leaves a rule out for a runtime listed
+// here; the parity harness waives the cases tagged with it and prints the
+// reason in PARITY.md. Nothing else may differ.
+
+export interface Divergence {
+  /** Runtimes or parity targets that cannot honour the rule. */
+  targets: readonly string[];
+  reason: string;
+}
+
+export const DIVERGENCES = {
+  'header-name-case': {
+    targets: ['uws'],
+    reason: 'uWebSockets.js lowercases header names before wirecore sees them; order and values are kept.',
+  },
+  'request-trailers': {
+    targets: ['uws'],
+    reason: 'uWebSockets.js decodes chunked bodies itself and drops trailer fields.',
+  },
+  'chunk-extensions': {
+    targets: ['uws'],
+    reason: 'uWebSockets.js 20.30 closes the connection on a chunk extension (";name=value" after the chunk size), which RFC 9112 allows.',
+  },
+  'response-trailers': {
+    targets: ['uws'],
+    reason: 'uWebSockets.js has no API to send trailer fields; endChunked(trailers) drops them.',
+  },
+  'reject-status': {
+    targets: ['uws'],
+    reason:
+      'uWebSockets.js refuses some malformed heads and chunk framing itself (Content-Length with Transfer-Encoding, a non-numeric Content-Length, a missing Host, a bad chunk size) by closing the connection without a status. The message still never reaches the application.',
+  },
+  'strict-parsing': {
+    targets: ['uws'],
+    reason:
+      'uWebSockets.js 20.30 neither answers nor closes on request lines and field lines llhttp rejects (bare LF or CR, obs-fold, whitespace before the colon, invalid tokens, NUL, unsupported versions); the connection waits for its idle timeout. Nothing reaches the application.',
+  },
+  'header-limit': {
+    targets: ['uws'],
+    reason: 'uWebSockets.js enforces UWS_HTTP_MAX_HEADERS_SIZE by dropping the connection without a 431.',
+  },
+  'async-pipelining': {
+    targets: ['uws'],
+    reason: 'uWebSockets.js closes the connection when a pipelined request arrives while an earlier response is still pending.',
+  },
+  'head-pipelining': {
+    targets: ['uws'],
+    reason: 'uWebSockets.js closes the connection when a request follows a HEAD answer in the same pipeline.',
+  },
+  http10: {
+    targets: ['uws'],
+    reason:
+      'uWebSockets.js does not expose the request version and does not answer HTTP/1.0 requests without Host; HTTP/1.0 keep-alive and close-delimited streaming cannot be applied.',
+  },
+  'expect-continue': {
+    targets: ['uws'],
+    reason: 'uWebSockets.js gives no control over 100 Continue.',
+  },
+  timeouts: {
+    targets: ['uws'],
+    reason: 'uWebSockets.js has one fixed idle timeout (about 10 s) and closes without 408; headersTimeoutMs and keepAliveTimeoutMs do not apply.',
+  },
+  'abort-detection': {
+    targets: ['uws'],
+    reason: 'uWebSockets.js notices a vanished peer only when it next writes to it; a handler that waits without writing sees the abort signal late.',
+  },
+  'close-idle': {
+    targets: ['uws'],
+    reason: 'uWebSockets.js exposes no idle HTTP connections: close() stops accepting and finishes in-flight answers; idle keep-alive sockets close at its own idle timeout.',
+  },
+  'partial-before-destroy': {
+    targets: ['uws'],
+    reason: 'Closing a uWebSockets.js response discards what was still corked, so bytes written just before a failure may not reach the peer.',
+  },
+} satisfies Record<string, Divergence>;
+
+export type Feature = keyof typeof DIVERGENCES;
+
+export function supports(target: string, feature: Feature): boolean {
+  return !(DIVERGENCES[feature].targets as readonly string[]).includes(target);
+}
