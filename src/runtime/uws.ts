@@ -172,6 +172,8 @@ class UwsExchange implements ResponseWriter, DispatchSite, BodyOwner, OpenConnec
   }
 
   writeChunk(data: string | Uint8Array): true | Promise<void> {
+    // After the peer is gone every write is a no-op (res.aborted says why).
+    if (this.gone && this.state !== IDLE) return true;
     if (this.state !== STREAMING) throw new Error(this.state === IDLE ? 'writeChunk before startChunked' : 'writeChunk after the response ended');
     if (this.gone || this.noBody) return true;
     const length = byteLength(data);
@@ -198,6 +200,7 @@ class UwsExchange implements ResponseWriter, DispatchSite, BodyOwner, OpenConnec
   }
 
   endChunked(_trailers?: ResponseHeaders): Written {
+    if (this.gone && this.state !== IDLE) return this.record.token;
     if (this.state !== STREAMING) throw new Error(this.state === IDLE ? 'endChunked before startChunked' : 'endChunked called twice');
     this.state = DONE;
     if (!this.gone) {

@@ -17,4 +17,4 @@ export async function start<C>(runtime: RuntimeName, ctx: C, dispatch: DispatchF
 }
 
 /** Every runtime behind serveGeneric; the wire suite runs against each. */
-export const RUNTIMES: RuntimeName[] = ['net', 'uws'];
+export const RUNTIMES: RuntimeName[] = ['net', 'uws', 'node-http'];
