@@ -27,6 +27,10 @@ export async function serveGeneric<C>(ctx: C, dispatch: DispatchFn<C>, options: 
   if (!RUNTIMES.includes(runtime)) {
     throw new RangeError(`wirecore: unknown runtime ${JSON.stringify(runtime)}; choose one of ${RUNTIMES.join(', ')}`);
   }
+  if (options.workers !== undefined) {
+    const { serveWorkers } = await import('./runtime/workers.js');
+    return serveWorkers(options as ServeOptions<unknown>, resolveOptions(options).logger);
+  }
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`wirecore: options.port must be an integer from 0 to 65535, got ${port}`);

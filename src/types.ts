@@ -142,6 +142,16 @@ export interface ServeOptions<C> {
   tryStatic?: (ctx: C, method: string, path: string) => StaticResponse | undefined;
   onResponse?: (written: Written, req: WireRequest | undefined) => void;
   logger?: Logger;
+  /**
+   * Run this many copies of the server on one port ('auto': one per core):
+   * node:cluster processes for net and node-http, processes too for uws (see workers.ts).
+   * Functions cannot cross into them, so each copy imports `workerModule`,
+   * which must export `ctx` and `dispatch` (and may export `options`, whose
+   * functions such as tryStatic and onResponse then run in the copies).
+   */
+  workers?: number | 'auto';
+  /** Path or file: URL of the module every worker imports; required with `workers`. */
+  workerModule?: string | URL;
 }
 
 export interface ServerStats {

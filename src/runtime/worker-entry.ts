@@ -1,0 +1,28 @@
+// What each worker process runs: import the app module, serve it on the
+// shared port, report ready, close when told.
+import cluster from 'node:cluster';
+import { serveGeneric } from '../serve.js';
+import type { DispatchFn, ServeOptions } from '../types.js';
+import type { WorkerMessage, WorkerSetup } from './workers.js';
+
+interface AppModule {
+  ctx?: unknown;
+  dispatch?: DispatchFn<unknown>;
+  options?: ServeOptions<unknown>;
+}
+
+const setup: WorkerSetup = JSON.parse(process.env.WIRECORE_WORKER ?? '{}');
+const send = (message: WorkerMessage) => process.send?.(message);
+
+const app = (await import(setup.module)) as AppModule;
+if (typeof app.dispatch !== 'function') throw new Error(`wirecore worker: ${setup.module} does not export a dispatch function`);
+const server = await serveGeneric(app.ctx, app.dispatch, { ...app.options, ...setup.options, workers: undefined, workerModule: undefined });
+send({ type: 'ready', port: server.port, id: cluster.worker?.id ?? 0 });
+
+const onMessage = async (message: { type?: string; graceMs?: number }) => {
+  if (message?.type !== 'close') return;
+  await server.close({ graceMs: message.graceMs ?? 5000 });
+  send({ type: 'closed' });
+  process.exit(0);
+};
+process.on('message', onMessage);

@@ -1,0 +1,53 @@
+// options.workers: copies on one port, restarted when they crash. Runs the
+// compiled build, since the copies are separate Node processes or threads.
+import http from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { serveGeneric, type Server } from '../dist/src/index.js';
+
+const workerModule = new URL('../dist/examples/workers-app.js', import.meta.url);
+
+function get(port: number, path = '/'): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+      let body = '';
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+  });
+}
+
+async function whoAnswers(port: number, times: number): Promise<Set<string>> {
+  const seen = new Set<string>();
+  for (let i = 0; i < times; i++) seen.add((await get(port)).body);
+  return seen;
+}
+
+describe.each(['net', 'uws', 'node-http'] as const)('workers on %s', (runtime) => {
+  it('serves from 2 copies on one port, and replaces a copy that crashes', async () => {
+    const errors: string[] = [];
+    const server: Server = await serveGeneric(null, () => {
+      throw new Error('the primary never dispatches');
+    }, { runtime, workers: 2, workerModule, logger: { error: (m) => errors.push(m), warn: () => {} } });
+    try {
+      expect(server.port).toBeGreaterThan(0);
+      expect((await whoAnswers(server.port, 40)).size).toBe(2);
+      await get(server.port, '/crash').catch(() => undefined);
+      await new Promise<void>((resolve) => {
+        const check = () => (errors.some((m) => m.includes('starting another')) ? resolve() : setTimeout(check, 10));
+        check();
+      });
+      // The replacement joins the same port.
+      await new Promise<void>((resolve) => {
+        const check = () => void whoAnswers(server.port, 40).then((s) => (s.size === 2 ? resolve() : setTimeout(check, 20)));
+        check();
+      });
+    } finally {
+      await server.close({ graceMs: 500 });
+    }
+  });
+
+  it('fails at start-up without a worker module', async () => {
+    await expect(serveGeneric(null, () => undefined as never, { runtime, workers: 2 })).rejects.toThrow(/workerModule/);
+  });
+});
