@@ -1,0 +1,36 @@
+// wirecore/fetch: web-standard fetch(Request) → Response handlers (Hono,
+// itty-router, …) on the wire layer, through its public door only.
+import { serveGeneric, type DispatchFn, type ServeOptions, type Server } from 'wirecore';
+import { lazyRequest } from './request.js';
+import { installLightResponse, writeResponse } from './response.js';
+
+export type FetchHandler = (request: Request) => Response | Promise<Response>;
+
+export interface FetchAdapterOptions {
+  /** How clients reach the server, for request.url. Default "http". */
+  scheme?: 'http' | 'https';
+}
+
+/** A dispatch for serveGeneric that runs `fetchFn` for every request. */
+export function toDispatch(fetchFn: FetchHandler, options: FetchAdapterOptions = {}): DispatchFn<unknown> {
+  const scheme = options.scheme ?? 'http';
+  return async (_ctx, req, res) => writeResponse(res, req, await fetchFn(lazyRequest(req, scheme)));
+}
+
+export interface ServeFetchOptions extends Omit<ServeOptions<unknown>, 'tryStatic' | 'workers' | 'workerModule'> {
+  /**
+   * Replace the global Response with one that keeps string and byte bodies
+   * as given, so they are sent without a stream round trip (what
+   * @hono/node-server does). Default true.
+   */
+  overrideGlobalResponse?: boolean;
+}
+
+/** The one-liner: serve `fetchFn` with wirecore. */
+export async function serveFetch(fetchFn: FetchHandler, options: ServeFetchOptions = {}): Promise<Server> {
+  const { overrideGlobalResponse = true, ...serveOptions } = options;
+  if (overrideGlobalResponse) installLightResponse();
+  return serveGeneric(null, toDispatch(fetchFn, { scheme: options.tls ? 'https' : 'http' }), serveOptions);
+}
+
+export { LightResponse, installLightResponse } from './response.js';
