@@ -15,8 +15,45 @@ export const DIVERGENCES = {
     reason: 'uWebSockets.js lowercases header names before wirecore sees them; order and values are kept.',
   },
   'request-trailers': {
+    targets: ['uws', 'hono/net', 'hono/uws', 'hono/node-http'],
+    reason: 'uWebSockets.js decodes chunked bodies itself and drops trailer fields; a fetch Request has no trailers, so fetch handlers cannot see them.',
+  },
+  'absolute-form': {
     targets: ['uws'],
-    reason: 'uWebSockets.js decodes chunked bodies itself and drops trailer fields.',
+    reason: 'uWebSockets.js 20.30 neither answers nor closes on an absolute-form request-target (RFC 9112 §3.2.2 requires servers to accept it).',
+  },
+  'asterisk-form': {
+    targets: ['uws', 'hono/net', 'hono/node-http'],
+    reason: 'uWebSockets.js 20.30 does not route asterisk-form ("OPTIONS *") requests; a fetch Request URL cannot carry "*", so fetch handlers answer 500.',
+  },
+  'extension-methods': {
+    targets: ['uws'],
+    reason: 'uWebSockets.js 20.30 closes the connection on registered methods it does not know (QUERY, PROPFIND, …) instead of handing them to the application.',
+  },
+  'header-count': {
+    targets: ['uws'],
+    reason: 'uWebSockets.js accepts a fixed number of field lines (about 50) and drops the connection beyond it, well under maxHeaderBytes.',
+  },
+  'head-length': {
+    targets: ['hono/net', 'hono/uws', 'hono/node-http'],
+    reason: 'Hono answers HEAD by running GET and returning new Response(null), so the GET answer\'s length is lost before it reaches the wire (Content-Length: 0).',
+  },
+  'upgrade-as-plain': {
+    targets: ['node-http'],
+    reason: "Node's http server closes the connection after answering an Upgrade request that no 'upgrade' listener takes, so what follows in the pipeline is lost.",
+  },
+  'request-line-spaces': {
+    targets: ['node-http'],
+    reason: "Node's parser accepts more than one space between the method and the target, and node:http exposes no raw request line to check.",
+  },
+  'te-trailing-ows': {
+    targets: ['net', 'node-http', 'uws'],
+    reason:
+      'llhttp in strict mode (and uWS) refuses whitespace after a Transfer-Encoding value, which RFC 9110 §5.5 says is not part of the value. Refusing is the smuggling-safe side: the message gets 400 and the connection closes.',
+  },
+  'empty-host': {
+    targets: ['uws'],
+    reason: 'uWebSockets.js 20.30 refuses an empty Host field, which RFC 9112 §3.2 allows.',
   },
   'chunk-extensions': {
     targets: ['uws'],
@@ -77,6 +114,8 @@ export const DIVERGENCES = {
 
 export type Feature = keyof typeof DIVERGENCES;
 
-export function supports(target: string, feature: Feature): boolean {
-  return !(DIVERGENCES[feature].targets as readonly string[]).includes(target);
+/** `runtime` lets a target built on a runtime (hono/uws) inherit that runtime's divergences. */
+export function supports(target: string, feature: Feature, runtime = target): boolean {
+  const targets = DIVERGENCES[feature].targets as readonly string[];
+  return !targets.includes(target) && !targets.includes(runtime);
 }

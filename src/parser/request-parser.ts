@@ -155,7 +155,14 @@ export class RequestParser implements LlhttpHandler {
   }
 
   onUrl(start: number, end: number): number {
-    if (this.url === '') this.headStartOffset = start;
+    if (this.url === '') {
+      this.headStartOffset = start;
+      // One SP between method and target (RFC 9112 §3); llhttp lets more through.
+      if (start >= 2 && this.data[start - 2] === 0x20) {
+        this.rejection = { status: 400, reason: 'Invalid request line' };
+        return ErrorCode.USER;
+      }
+    }
     this.url += this.data.latin1Slice(start, end);
     if (this.url.length > this.limits.maxTargetBytes) {
       this.rejection = { status: 414, reason: 'URI too long' };

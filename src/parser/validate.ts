@@ -80,23 +80,17 @@ export function checkHead(
 }
 
 /**
- * llhttp (strict) has already refused a final coding other than chunked; what
- * is left: chunked given twice, and codings we do not decode (501).
+ * RFC 9112 §6.3: a request whose final coding is not chunked is 400;
+ * chunked twice is 400; other codings before it we do not decode (501).
  */
 function checkTransferEncoding(value: string, seenChunked: boolean): Rejection | null {
   const codings = value.split(',').map((c) => c.trim().toLowerCase());
-  for (let i = 0; i < codings.length; i++) {
+  if (seenChunked || codings[codings.length - 1] !== 'chunked') return reject(400, 'Invalid Transfer-Encoding');
+  for (let i = 0; i < codings.length - 1; i++) {
     const coding = codings[i]!;
-    if (coding === 'chunked') {
-      if (seenChunked || i !== codings.length - 1) return reject(400, 'Invalid Transfer-Encoding');
-      seenChunked = true;
-    } else if (!TOKEN_RE.test(coding.split(';')[0]!.trim())) {
-      return reject(400, 'Invalid Transfer-Encoding');
-    } else {
-      return reject(501, `Transfer-Encoding "${coding}" is not implemented`);
-    }
+    if (coding === 'chunked' || !TOKEN_RE.test(coding.split(';')[0]!.trim())) return reject(400, 'Invalid Transfer-Encoding');
   }
-  return seenChunked ? null : reject(400, 'Invalid Transfer-Encoding');
+  return codings.length > 1 ? reject(501, `Transfer-Encoding "${codings.slice(0, -1).join(', ')}" is not implemented`) : null;
 }
 
 /**
@@ -124,18 +118,20 @@ export function checkFraming(headers: readonly string[]): Rejection | null {
   return null;
 }
 
+/** An unknown method: 501 if it is a well-formed token (a method we do not implement), else 400. */
+export function rejectMethod(data: Buffer, lineStart: number): Rejection {
+  const sp = data.indexOf(0x20, lineStart);
+  const token = sp > lineStart && sp - lineStart <= 32 ? data.latin1Slice(lineStart, sp) : '';
+  return TOKEN_RE.test(token) ? reject(501, `Method ${token} is not implemented`) : reject(400, 'Invalid method');
+}
+
 /** Maps an llhttp error to the answer; `data`/`at` locate where it stopped. */
 export function rejectFromLlhttp(code: number, reason: string, data: Buffer, at: number): Rejection {
   // llhttp says "Invalid HTTP version" only for a well-formed version it does not speak.
   if (code === ErrorCode.INVALID_VERSION && reason === 'Invalid HTTP version') {
     return reject(505, 'HTTP version not supported');
   }
-  if (code === ErrorCode.INVALID_METHOD) {
-    // A well-formed token llhttp does not know is a method we do not implement.
-    const lineStart = data.lastIndexOf(0x0a, at) + 1;
-    const sp = data.indexOf(0x20, lineStart);
-    const token = sp > lineStart && sp - lineStart <= 32 ? data.latin1Slice(lineStart, sp) : '';
-    if (TOKEN_RE.test(token)) return reject(501, `Method ${token} is not implemented`);
-  }
+  if (code === ErrorCode.PAUSED_H2_UPGRADE) return reject(505, 'HTTP/2 is not supported on this connection');
+  if (code === ErrorCode.INVALID_METHOD) return rejectMethod(data, data.lastIndexOf(0x0a, at) + 1);
   return reject(400, reason === '' ? 'Bad request' : reason);
 }

@@ -6,7 +6,7 @@ import https from 'node:https';
 import type net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { PeerGoneError, WireError } from '../errors.js';
-import { checkHead, type Rejection } from '../parser/validate.js';
+import { checkHead, rejectMethod, type Rejection } from '../parser/validate.js';
 import type { ResponseHeaders, ResponseWriter, SendInit, StaticResponse, TlsOptions, Written } from '../types.js';
 import { currentDate } from '../writer/clock.js';
 import { NO_HEADERS, normalizeHeaders, type NormalizedHeaders } from '../writer/headers.js';
@@ -29,6 +29,23 @@ function headerList(headers: NormalizedHeaders, extra: string[]): string[] {
   if (!headers.hasDate) list.push('Date', currentDate());
   list.push(...extra);
   return list;
+}
+
+/** The exchanges in flight on each socket: one 'end' listener per socket, however deep the pipeline. */
+const inFlight = new WeakMap<net.Socket, Set<{ onGone(): void }>>();
+
+function watchEnd(socket: net.Socket, exchange: { onGone(): void }): void {
+  let set = inFlight.get(socket);
+  if (set === undefined) {
+    const created = new Set<{ onGone(): void }>();
+    inFlight.set(socket, (set = created));
+    socket.on('end', () => [...created].forEach((ex) => ex.onGone()));
+  }
+  set.add(exchange);
+}
+
+function unwatchEnd(socket: net.Socket, exchange: { onGone(): void }): void {
+  inFlight.get(socket)?.delete(exchange);
 }
 
 /** The exchange behind each ServerResponse, for Node's client errors. */
@@ -55,10 +72,10 @@ class NodeHttpExchange implements ResponseWriter, DispatchSite, BodyOwner, OpenC
     core.connections.add(this);
     // The peer leaving shows as the response closing early, or (half-close) as the socket ending.
     res.on('close', this.onGone);
-    incoming.socket.on('end', this.onGone);
+    watchEnd(incoming.socket, this);
   }
 
-  private readonly onGone = (): void => {
+  readonly onGone = (): void => {
     if (this.state === DONE) return;
     this.gone = true;
     this.request?.abort();
@@ -181,7 +198,7 @@ class NodeHttpExchange implements ResponseWriter, DispatchSite, BodyOwner, OpenC
   }
 
   private finish(): Written {
-    this.incoming.socket.off('end', this.onGone);
+    unwatchEnd(this.incoming.socket, this);
     const head = (this.res as unknown as { _header?: string })._header;
     if (typeof head === 'string') this.record.headerBytes = head.length;
     if (this.core.connections.delete(this)) {
@@ -278,8 +295,13 @@ function clientErrorStatus(error: NodeJS.ErrnoException): [number, string] {
       return [431, 'Request header fields too large'];
     case 'ERR_HTTP_REQUEST_TIMEOUT':
       return [408, 'Request timeout'];
-    case 'HPE_INVALID_METHOD':
-      return [501, 'Method not implemented'];
+    case 'HPE_INVALID_METHOD': {
+      const raw = (error as { rawPacket?: Buffer }).rawPacket;
+      const r = raw ? rejectMethod(raw, 0) : { status: 400, reason: 'Invalid method' };
+      return [r.status, r.reason];
+    }
+    case 'HPE_PAUSED_H2_UPGRADE':
+      return [505, 'HTTP/2 is not supported on this connection'];
     default: {
       const reason = (error as { reason?: string }).reason;
       if (error.code === 'HPE_INVALID_VERSION' && reason === 'Invalid HTTP version') return [505, 'HTTP version not supported'];

@@ -1,0 +1,68 @@
+// Writes PARITY.md: summary, waivers, the case × target matrix, divergences.
+import type { Case } from './case.js';
+import { DIVERGENCES, type Feature } from './divergences.js';
+import type { TargetSpec } from './targets.js';
+
+export type Outcome = 'pass' | 'fail' | 'waived-pass' | 'waived';
+
+export interface Result {
+  c: Case;
+  target: TargetSpec;
+  outcome: Outcome;
+  detail: string;
+  waivedBy: Feature[];
+  raw: Buffer;
+}
+
+const cell: Record<Outcome, string> = { pass: '✓', fail: '✗', 'waived-pass': '✓', waived: 'w' };
+
+function escapeBytes(text: string, max = 240): string {
+  const shown = text.length > max ? text.slice(0, max) + `… (${text.length} bytes)` : text;
+  return JSON.stringify(shown).slice(1, -1).replaceAll('|', '\\|').replaceAll('`', "'");
+}
+
+export function renderReport(cases: Case[], targets: TargetSpec[], results: Result[], wallMs: number, sent: (c: Case) => string): string {
+  const at = (c: Case, t: TargetSpec) => results.find((r) => r.c === c && r.target === t)!;
+  const lines: string[] = [];
+  lines.push('# PARITY', '');
+  lines.push('Written by `npm run parity` (parity/run.ts): every target is a child process on 127.0.0.1 that gets the same raw bytes; answers are parsed strictly with llhttp and compared with what RFC 9110/9112 require. Targets in **bold** gate CI; `ref:` columns are informational.', '');
+  lines.push(`${cases.length} cases × ${targets.length} targets, ${(wallMs / 1000).toFixed(1)} s wall time, Node ${process.version}.`, '');
+  lines.push('## Summary', '', '| target | pass | fail | waived |', '|---|---|---|---|');
+  for (const t of targets) {
+    const mine = results.filter((r) => r.target === t);
+    const count = (o: Outcome[]) => mine.filter((r) => o.includes(r.outcome)).length;
+    const name = t.reference ? t.name : `**${t.name}**`;
+    lines.push(`| ${name} | ${count(['pass', 'waived-pass'])} | ${count(['fail'])} | ${t.reference ? '–' : count(['waived'])} |`);
+  }
+  lines.push('', '✓ pass · ✗ fail · w waived (a documented divergence, below)', '');
+
+  lines.push('## Waivers', '', 'One reviewed entry per rule a runtime cannot honour (parity/divergences.ts); a case tagged with the rule is waived for those targets only.', '');
+  for (const [feature, d] of Object.entries(DIVERGENCES)) {
+    const tagged = cases.filter((c) => c.features?.includes(feature as Feature)).map((c) => c.id);
+    lines.push(`- **${feature}** — ${d.targets.join(', ')}: ${d.reason}${tagged.length ? ` Cases: ${tagged.join(', ')}.` : ''}`);
+  }
+  lines.push('');
+
+  lines.push('## Matrix', '');
+  const categories = [...new Set(cases.map((c) => c.category))];
+  for (const category of categories) {
+    lines.push(`### ${category}`, '', `| case | ${targets.map((t) => t.name).join(' | ')} |`, `|---|${targets.map(() => '---').join('|')}|`);
+    for (const c of cases.filter((x) => x.category === category)) {
+      lines.push(`| \`${c.id}\` ${c.title} | ${targets.map((t) => cell[at(c, t).outcome]).join(' | ')} |`);
+    }
+    lines.push('');
+  }
+
+  lines.push('## Divergences', '', 'Every case where a target did not do what the RFCs require: the bytes sent, what came back, and whether it is waived.', '');
+  for (const c of cases) {
+    const bad = targets.map((t) => at(c, t)).filter((r) => r.outcome === 'fail' || r.outcome === 'waived');
+    if (bad.length === 0) continue;
+    lines.push(`### \`${c.id}\` ${c.title}`, '', `Sent: \`${escapeBytes(sent(c))}\``, '');
+    for (const r of bad) {
+      const why = r.outcome === 'waived' ? `waived (${r.waivedBy.join(', ')})` : r.target.reference ? 'reference, informational' : '**NOT WAIVED**';
+      lines.push(`- ${r.target.name}: ${r.detail} — ${why}. Got: \`${escapeBytes(r.raw.toString('latin1'), 160) || '(nothing)'}\``);
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,78 @@
+// Parity target: the same echo as a Hono app on wirecore/fetch (runtime argv[2]).
+import { Hono } from 'hono';
+import { stream } from 'hono/streaming';
+import { serveFetch } from 'wirecore/fetch';
+import type { RuntimeName } from 'wirecore';
+import { PARITY_LIMITS, PARITY_TIMEOUTS, SeenLog, actionOf, describeBody, type Seen } from '../echo-shape.js';
+
+const seen = new SeenLog();
+const app = new Hono();
+
+app.all('*', async (c) => {
+  const url = new URL(c.req.url);
+  const target = url.pathname + url.search;
+  if (url.pathname.startsWith('/seen/')) return c.json(seen.take(url.pathname.slice(6)));
+  seen.add(target, `${c.req.method} ${target}`);
+  switch (actionOf(url.pathname)) {
+    case 'slow':
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      break;
+    case 'throw-before':
+      throw new Error('parity: thrown before the head');
+    case 'throw-after':
+      return c.body(
+        new ReadableStream({
+          pull(controller) {
+            controller.enqueue(new TextEncoder().encode('partial'));
+            controller.error(new Error('parity: thrown after the head'));
+          },
+        }),
+      );
+    case 'stream':
+      return stream(c, async (s) => {
+        c.header('content-type', 'text/plain');
+        for (const part of ['a', 'bb', 'ccc']) await s.write(part);
+      });
+    case 'stream-forever':
+      return stream(c, async (s) => {
+        s.onAbort(() => seen.add(target, 'aborted'));
+        while (!s.aborted) {
+          await s.write('tick\n');
+          await s.sleep(20);
+        }
+      });
+    case 'status-204':
+      return c.body(null, 204);
+    case 'status-304':
+      return c.body(null, 304);
+    case 'ignore-body':
+      return c.text('ignored');
+    case 'static':
+    case 'static-hit':
+      return c.text('static hello\n');
+  }
+  let body: Uint8Array;
+  try {
+    body = new Uint8Array(await c.req.arrayBuffer());
+  } catch (error) {
+    seen.add(target, 'body-error');
+    throw error;
+  }
+  seen.add(target, 'body-ok');
+  const echo: Seen = { method: c.req.method, target, headers: [...c.req.raw.headers], ...describeBody(body), trailers: null };
+  return c.json(echo);
+});
+app.onError((error) => {
+  // Body errors carry their status (413, 400, 408); anything else is a 500.
+  const status = (error as { status?: number }).status;
+  if (typeof status === 'number' && status >= 400 && status < 500) throw error;
+  return new Response('Internal Server Error\n', { status: 500 });
+});
+
+const server = await serveFetch(app.fetch, {
+  runtime: (process.argv[2] ?? 'net') as RuntimeName,
+  ...PARITY_TIMEOUTS,
+  ...PARITY_LIMITS,
+  logger: { error: () => {}, warn: () => {} },
+});
+console.log(`READY ${server.port}`);
