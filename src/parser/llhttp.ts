@@ -81,6 +81,7 @@ interface LlhttpExports {
 let current: LlhttpHandler | null = null;
 let inputPtr = 0;
 let inputSize = 0;
+let inputView: Uint8Array | null = null;
 
 function loadModule(): { module: WasmModule; simd: boolean } {
   const simdBytes: Uint8Array = require('undici/lib/llhttp/llhttp_simd-wasm.js');
@@ -140,8 +141,11 @@ export function execute(ptr: number, handler: LlhttpHandler, data: Uint8Array): 
     if (inputPtr !== 0) llhttp.free(inputPtr);
     inputSize = Math.ceil(data.length / 65536) * 65536;
     inputPtr = llhttp.malloc(inputSize);
+    inputView = null;
   }
-  new Uint8Array(llhttp.memory.buffer, inputPtr, data.length).set(data);
+  // Growing wasm memory (a malloc anywhere) detaches old views: re-make it then.
+  if (inputView === null || inputView.byteLength === 0) inputView = new Uint8Array(llhttp.memory.buffer, inputPtr, inputSize);
+  inputView.set(data);
   if (current !== null) throw new Error('llhttp execute re-entered');
   current = handler;
   try {

@@ -13,6 +13,9 @@ export interface Rejection {
 const HOST_RE = /^(?:\[[0-9A-Fa-f:.]+\]|\[v[0-9A-Fa-f]+\.[A-Za-z0-9\-._~!$&'()*+,;=:]+\]|(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)(?::[0-9]*)?$/;
 const TOKEN_RE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
+/** Most requests repeat the last Host: remember it rather than run the pattern again. */
+let lastValidHost = '';
+
 function reject(status: number, reason: string): Rejection {
   return { status, reason };
 }
@@ -64,7 +67,10 @@ export function checkHead(
   if (chunked && minor === 0) return reject(400, 'Transfer-Encoding is not allowed in HTTP/1.0');
   if (minor === 1 && hosts === 0) return reject(400, 'Missing Host header');
   if (hosts > 1) return reject(400, 'Duplicate Host header');
-  if (hosts === 1 && !HOST_RE.test(host)) return reject(400, 'Invalid Host header');
+  if (hosts === 1 && host !== lastValidHost) {
+    if (!HOST_RE.test(host)) return reject(400, 'Invalid Host header');
+    lastValidHost = host;
+  }
   if (target === '*' && method !== 'OPTIONS') return reject(400, 'Asterisk-form target is only for OPTIONS');
 
   return {

@@ -1,7 +1,6 @@
 // The connection state machine shared by every byte-stream runtime (net,
 // tls, memory). It parses, dispatches in order, answers strictly in order,
 // and owns keep-alive, limits, timeouts and closing.
-import { performance } from 'node:perf_hooks';
 import { PeerGoneError, WireError } from '../errors.js';
 import { errorBody, runDispatch, type DispatchSite } from './dispatch.js';
 import { BODY_NONE, PARSE_CLOSED, PARSE_PAUSED, PARSE_REJECTED, RequestParser, type ParsedHead, type RequestParserSink } from '../parser/request-parser.js';
@@ -59,9 +58,8 @@ class Exchange implements WriteTarget, BodyOwner, DispatchSite {
     readonly isHead: boolean,
     readonly versionMinor: number,
     readonly wantsKeepAlive: boolean,
-    startedAt: number,
   ) {
-    this.writer = new ResponseWriterImpl(this, startedAt);
+    this.writer = new ResponseWriterImpl(this, conn.core.options.onResponse !== undefined);
   }
 
   get gone(): boolean {
@@ -73,7 +71,7 @@ class Exchange implements WriteTarget, BodyOwner, DispatchSite {
   }
 
   write(data: string | Uint8Array): boolean {
-    if (this.isHol) return this.conn.transport.write(data);
+    if (this.isHol) return this.conn.writeOut(data);
     (this.pending ??= []).push(data);
     this.pendingBytes += typeof data === 'string' ? data.length : data.byteLength;
     return this.pendingBytes < PENDING_HIGH_WATER;
@@ -181,6 +179,9 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
   /** No more requests are read from this connection. */
   private stopped = false;
   private pumping = false;
+  private batching = false;
+  private batchWrites = 0;
+  private corked = false;
   private drainWaiters: Array<() => void> | null = null;
   private deadlineKind = DEADLINE_NONE;
   gone = false;
@@ -210,9 +211,31 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
 
   onData(chunk: Buffer): void {
     if (this.stopped) return;
-    const code = this.parser.execute(chunk);
-    this.afterParse(code);
-    this.pump();
+    this.batching = true;
+    this.batchWrites = 0;
+    try {
+      const code = this.parser.execute(chunk);
+      this.afterParse(code);
+      this.pump();
+    } finally {
+      this.batching = false;
+      if (this.corked) {
+        this.corked = false;
+        this.transport.uncork();
+      }
+    }
+  }
+
+  /**
+   * Answers produced while one chunk is handled (a pipeline) leave in one
+   * writev: the second write of a batch corks the transport until the end.
+   */
+  writeOut(data: string | Uint8Array): boolean {
+    if (this.batching && ++this.batchWrites === 2) {
+      this.corked = true;
+      this.transport.cork();
+    }
+    return this.transport.write(data);
   }
 
   onDrain(): void {
@@ -249,7 +272,7 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
     this.current = null;
   }
 
-  onDeadline(now: number): void {
+  onDeadline(): void {
     const kind = this.deadlineKind;
     this.deadline = 0;
     this.deadlineKind = DEADLINE_NONE;
@@ -257,7 +280,7 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
       case DEADLINE_IDLE:
         this.transport.end();
         this.stopped = true;
-        this.setDeadline(DEADLINE_LINGER, now);
+        this.setDeadline(DEADLINE_LINGER);
         break;
       case DEADLINE_HEADERS:
         this.reject({ status: 408, reason: 'Request header timeout' });
@@ -283,8 +306,7 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
 
   onRequestHead(head: ParsedHead): void {
     const core = this.core;
-    const startedAt = performance.now();
-    const ex = new Exchange(this, head.method === 'HEAD', head.versionMinor, head.keepAlive, startedAt);
+    const ex = new Exchange(this, head.method === 'HEAD', head.versionMinor, head.keepAlive);
     const tryStatic = core.options.tryStatic;
     if (tryStatic !== undefined) {
       try {
@@ -403,7 +425,7 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
       return;
     }
     this.current = null;
-    const ex = new Exchange(this, false, 1, false, performance.now());
+    const ex = new Exchange(this, false, 1, false);
     ex.kind = KIND_REJECT;
     ex.rejection = rejection;
     this.exchanges.push(ex);
@@ -495,9 +517,11 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
     return new Promise((resolve) => (this.drainWaiters ??= []).push(resolve));
   }
 
-  private setDeadline(kind: number, now = Date.now()): void {
+  /** Deadlines use the server's coarse clock: they fire on its ticks anyway. */
+  private setDeadline(kind: number): void {
     this.deadlineKind = kind;
     const o = this.core.options;
+    const now = this.core.now;
     switch (kind) {
       case DEADLINE_NONE:
         this.deadline = 0;

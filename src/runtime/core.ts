@@ -55,7 +55,7 @@ export function resolveOptions<C>(options: ServeOptions<C>): ResolvedOptions<C> 
 export interface OpenConnection {
   /** Epoch ms after which onDeadline() runs; 0 for none. */
   deadline: number;
-  onDeadline(now: number): void;
+  onDeadline(): void;
   /** Finish in-flight answers with Connection: close, close idle ones now. */
   shutdown(): void;
   /** Close at once. */
@@ -67,6 +67,8 @@ export class ServerCore<C> {
   private allClosed: (() => void) | null = null;
   inFlight = 0;
   closing = false;
+  /** Epoch ms as of the last tick: the clock deadlines are set and checked with. */
+  now = Date.now();
   private ticker: NodeJS.Timeout | null = null;
 
   constructor(
@@ -77,6 +79,7 @@ export class ServerCore<C> {
 
   /** One timer per server; its period bounds how late a deadline can fire. */
   startTicker(): void {
+    this.now = Date.now();
     const o = this.options;
     const period = Math.min(1000, Math.max(5, Math.min(o.headersTimeoutMs, o.requestTimeoutMs, o.keepAliveTimeoutMs) / 4));
     this.ticker = setInterval(() => this.tick(), period);
@@ -89,9 +92,9 @@ export class ServerCore<C> {
   }
 
   private tick(): void {
-    const now = Date.now();
+    const now = (this.now = Date.now());
     for (const c of this.connections) {
-      if (c.deadline !== 0 && now >= c.deadline) c.onDeadline(now);
+      if (c.deadline !== 0 && now >= c.deadline) c.onDeadline();
     }
   }
 

@@ -4,7 +4,6 @@
 import http from 'node:http';
 import https from 'node:https';
 import type net from 'node:net';
-import { performance } from 'node:perf_hooks';
 import { PeerGoneError, WireError } from '../errors.js';
 import { checkHead, rejectMethod, type Rejection } from '../parser/validate.js';
 import type { ResponseHeaders, ResponseWriter, SendInit, StaticResponse, TlsOptions, Written } from '../types.js';
@@ -54,7 +53,7 @@ const exchanges = new WeakMap<http.ServerResponse, NodeHttpExchange>();
 class NodeHttpExchange implements ResponseWriter, DispatchSite, BodyOwner, OpenConnection {
   request: WireRequestImpl | null = null;
   body: BodyStream | null = null;
-  readonly record = new WrittenRecord(performance.now());
+  readonly record: WrittenRecord;
   private state = IDLE;
   private noBody = false;
   gone = false;
@@ -67,6 +66,7 @@ class NodeHttpExchange implements ResponseWriter, DispatchSite, BodyOwner, OpenC
     private readonly incoming: http.IncomingMessage,
     private readonly res: http.ServerResponse,
   ) {
+    this.record = new WrittenRecord(core.options.onResponse !== undefined);
     res.sendDate = false;
     exchanges.set(res, this);
     core.connections.add(this);

@@ -1,7 +1,6 @@
 // The `uws` runtime: uWebSockets.js accepts, parses and frames; wirecore
 // adds the checks uWS does not make and maps its response onto the
 // ResponseWriter contract. What uWS cannot be made to do is in PARITY.md.
-import { performance } from 'node:perf_hooks';
 import { PeerGoneError } from '../errors.js';
 import { checkFraming, checkHead, type Rejection } from '../parser/validate.js';
 import type { ResponseHeaders, ResponseWriter, SendInit, StaticResponse, TlsOptions, Written } from '../types.js';
@@ -62,7 +61,7 @@ class UwsExchange implements ResponseWriter, DispatchSite, BodyOwner, OpenConnec
     readonly isHead: boolean,
     private readonly wantsKeepAlive: boolean,
   ) {
-    this.record = new WrittenRecord(performance.now());
+    this.record = new WrittenRecord(core.options.onResponse !== undefined);
     core.connections.add(this);
     res.onAborted(() => this.onAborted());
   }

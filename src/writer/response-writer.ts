@@ -43,9 +43,9 @@ export class ResponseWriterImpl implements ResponseWriter {
 
   constructor(
     private readonly target: WriteTarget,
-    startedAt: number,
+    timed: boolean,
   ) {
-    this.record = new WrittenRecord(startedAt);
+    this.record = new WrittenRecord(timed);
   }
 
   get headersSent(): boolean {

@@ -10,13 +10,19 @@ export class WrittenRecord {
   timeToLastByteMs = -1;
   outcome: Outcome = 'complete';
 
-  constructor(readonly startedAt: number) {}
+  private readonly startedAt: number;
+
+  /** Untimed records (nobody listens to onResponse) skip the clock reads. */
+  constructor(private readonly timed: boolean) {
+    this.startedAt = timed ? performance.now() : 0;
+  }
 
   firstByte(): void {
-    if (this.timeToFirstByteMs < 0) this.timeToFirstByteMs = performance.now() - this.startedAt;
+    if (this.timed && this.timeToFirstByteMs < 0) this.timeToFirstByteMs = performance.now() - this.startedAt;
   }
 
   lastByte(): void {
+    if (!this.timed) return;
     this.firstByte();
     this.timeToLastByteMs = performance.now() - this.startedAt;
   }
