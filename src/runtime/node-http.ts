@@ -331,8 +331,12 @@ export function listenNodeHttp(core: ServerCore<unknown>, host: string, port: nu
     res.writeHead(417, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }).end(errorBody(417, 'Unsupported expectation'));
   });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: net.Socket) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
     const [status, reason] = clientErrorStatus(error);
-    const pending = (socket as { _httpMessage?: http.ServerResponse })._httpMessage;
+    const pending = (socket as { _httpMessage?: http.ServerResponse | null })._httpMessage ?? undefined;
     const ex = pending === undefined ? undefined : exchanges.get(pending);
     if (ex !== undefined && ex.body !== null && !ex.body.complete) {
       // The bad bytes are this request's body: its handler answers (or the connection drops).

@@ -15,6 +15,9 @@ import type { Listening } from './listening.js';
 import { WireRequestImpl, pathOf } from './request.js';
 import { loadUws, type UwsApp, type UwsRequest, type UwsResponse } from './uws-loader.js';
 
+/** True while uWS runs our handler synchronously (and has corked the socket itself). */
+let inHandler = false;
+
 const IDLE = 0;
 const STREAMING = 1;
 const DONE = 2;
@@ -54,6 +57,7 @@ class UwsExchange implements ResponseWriter, DispatchSite, BodyOwner, OpenConnec
   private writable: Array<() => void> | null = null;
   gone = false;
   deadline = 0;
+  private address: string | null = null;
 
   constructor(
     private readonly core: ServerCore<unknown>,
@@ -98,6 +102,20 @@ class UwsExchange implements ResponseWriter, DispatchSite, BodyOwner, OpenConnec
     }
   }
 
+  /** uWS corks the synchronous part of its handler itself; later writes cork here. */
+  private corked(fn: () => void): void {
+    if (inHandler) fn();
+    else this.res.cork(fn);
+  }
+
+  /** Read while the response is alive (uWS invalidates it after the answer), then remembered. */
+  get remoteAddress(): string {
+    if (this.address === null) this.address = this.gone || this.state === DONE ? '' : Buffer.from(this.res.getRemoteAddressAsText()).toString('latin1');
+    return this.address;
+  }
+
+  readonly remotePort = 0;
+
   private releaseWritable(): void {
     const waiters = this.writable;
     this.writable = null;
@@ -118,7 +136,8 @@ class UwsExchange implements ResponseWriter, DispatchSite, BodyOwner, OpenConnec
   private writeHead(status: number, pairs: ReadonlyArray<[string, string]>): void {
     const res = this.res;
     this.record.headerBytes = estimateHeadBytes(status, pairs);
-    res.writeStatus(statusText(status));
+    // 200 OK is what uWS writes when no status is given.
+    if (status !== 200) res.writeStatus(statusText(status));
     // uWS closes after a request's "Connection: close" without saying so in the answer.
     if (!this.wantsKeepAlive) res.writeHeader('Connection', 'close');
     for (const [name, value] of pairs) {
@@ -146,7 +165,7 @@ class UwsExchange implements ResponseWriter, DispatchSite, BodyOwner, OpenConnec
     this.state = DONE;
     const length = byteLength(body);
     if (!this.gone) {
-      this.res.cork(() => {
+      this.corked(() => {
         this.writeHead(status, pairs);
         if (noBody) endEmpty(this.res, close);
         else if (this.isHead) this.res.endWithoutBody(length, close);
@@ -167,7 +186,7 @@ class UwsExchange implements ResponseWriter, DispatchSite, BodyOwner, OpenConnec
     this.closeAfter = this.mustClose(normalized, status);
     this.state = STREAMING;
     // uWS sends the head with the first chunk (or the end).
-    if (!this.gone) this.res.cork(() => this.writeHead(status, normalized.pairs));
+    if (!this.gone) this.corked(() => this.writeHead(status, normalized.pairs));
   }
 
   writeChunk(data: string | Uint8Array): true | Promise<void> {
@@ -179,7 +198,7 @@ class UwsExchange implements ResponseWriter, DispatchSite, BodyOwner, OpenConnec
     if (length === 0) return true;
     this.record.bodyBytes += length;
     let ok = true;
-    this.res.cork(() => {
+    this.corked(() => {
       ok = this.res.write(data);
     });
     this.record.firstByte();
@@ -204,7 +223,7 @@ class UwsExchange implements ResponseWriter, DispatchSite, BodyOwner, OpenConnec
     this.state = DONE;
     if (!this.gone) {
       // uWS cannot send trailer fields: they are dropped (PARITY.md).
-      this.res.cork(() => (this.noBody ? endEmpty(this.res, this.closeAfter) : this.res.end(undefined, this.closeAfter)));
+      this.corked(() => (this.noBody ? endEmpty(this.res, this.closeAfter) : this.res.end(undefined, this.closeAfter)));
       this.record.lastByte();
     } else {
       this.record.outcome = 'aborted';
@@ -304,15 +323,21 @@ function handle(core: ServerCore<unknown>, res: UwsResponse, uwsReq: UwsRequest)
       if (isLast) stream.end(null);
     });
   }
-  const peer = { remoteAddress: Buffer.from(res.getRemoteAddressAsText()).toString('latin1'), remotePort: 0 };
-  ex.request = new WireRequestImpl(method, target, '1.1', headers, head.keepAlive, body, peer);
+  ex.request = new WireRequestImpl(method, target, '1.1', headers, head.keepAlive, body, ex);
   runDispatch(core, ex);
 }
 
 export async function listenUws(core: ServerCore<unknown>, host: string, port: number, tls: TlsOptions | undefined): Promise<Listening> {
   const uws = loadUws(core.options.maxHeaderBytes);
   const app: UwsApp = tls ? uws.SSLApp(await uws.tlsFiles(tls)) : uws.App();
-  app.any('/*', (res, req) => handle(core, res, req));
+  app.any('/*', (res, req) => {
+    inHandler = true;
+    try {
+      handle(core, res, req);
+    } finally {
+      inHandler = false;
+    }
+  });
   return new Promise((resolve, reject) => {
     app.listen(host, port, (listenSocket) => {
       if (!listenSocket) {

@@ -1,0 +1,35 @@
+// A second, non-framework consumer of serveGeneric: its own dispatch, no
+// router. Serves the load scenarios; prints "READY <port>" when listening.
+import { serveGeneric, type DispatchFn, type RuntimeName } from 'wirecore';
+
+const chunk = 'x'.repeat(4096);
+const block = Buffer.alloc(64 * 1024, 0x61);
+
+const dispatch: DispatchFn<null> = async (_ctx, req, res) => {
+  if (req.path === '/echo') {
+    const body = await req.body.bytes();
+    return res.send({ headers: { 'content-type': 'application/json' }, body });
+  }
+  if (req.path === '/chunked') {
+    res.startChunked(200, { 'content-type': 'text/plain' });
+    for (let i = 0; i < 16; i++) {
+      const wait = res.writeChunk(chunk);
+      if (wait !== true) await wait;
+    }
+    return res.endChunked();
+  }
+  if (req.path === '/gib') {
+    // 1 GiB in 64 KiB chunks, waiting whenever the writer reports backpressure.
+    res.startChunked(200);
+    for (let sent = 0; sent < 2 ** 30 && !res.aborted; sent += block.length) {
+      const wait = res.writeChunk(block);
+      if (wait !== true) await wait;
+    }
+    return res.endChunked();
+  }
+  return res.send({ headers: { 'content-type': 'text/plain' }, body: 'ok' });
+};
+
+const runtime = (process.argv[2] ?? 'net') as RuntimeName;
+const server = await serveGeneric(null, dispatch, { runtime, port: 0, keepAliveTimeoutMs: Number(process.env.KEEP_ALIVE_MS ?? 5000) });
+console.log(`READY ${server.port}`);

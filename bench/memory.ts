@@ -1,0 +1,69 @@
+// Memory: RSS per idle keep-alive connection, and RSS growth while 1 GiB
+// streams to a slow reader.
+import { spawn } from 'node:child_process';
+import { benchFile, pinned, rss, sampleRss, startServer } from './procs.js';
+
+function runClient(script: string, args: string[], until: RegExp): Promise<{ line: string; stop: () => void }> {
+  const [command, argv] = pinned(1, process.execPath, [benchFile(`./clients/${script}.js`), ...args]);
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = until.exec(out);
+      if (m) resolve({ line: m[0], stop: () => child.kill('SIGKILL') });
+    });
+    child.once('exit', (code) => reject(new Error(`${script} exited (${code}): ${out}`)));
+  });
+}
+
+const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface IdleResult {
+  target: string;
+  connections: number;
+  bytesPerConnection: number;
+}
+
+export async function idleConnections(targets: Array<{ id: string; script: string; args: string[] }>, count: number): Promise<IdleResult[]> {
+  const out: IdleResult[] = [];
+  for (const t of targets) {
+    process.env.KEEP_ALIVE_MS = '60000';
+    const server = await startServer(t.script, t.args);
+    await settle(300);
+    const before = rss(server.pid);
+    const client = await runClient('idle', [String(server.port), String(count)], /OPEN \d+/);
+    await settle(500);
+    const after = rss(server.pid);
+    client.stop();
+    await server.stop();
+    out.push({ target: t.id, connections: count, bytesPerConnection: (after - before) / count });
+  }
+  delete process.env.KEEP_ALIVE_MS;
+  return out;
+}
+
+export interface StreamResult {
+  target: string;
+  growthBytes: number;
+  received: number;
+  seconds: number;
+}
+
+export async function slowReader(targets: Array<{ id: string; script: string; args: string[] }>): Promise<StreamResult[]> {
+  const out: StreamResult[] = [];
+  for (const t of targets) {
+    const server = await startServer(t.script, t.args);
+    await settle(300);
+    const before = rss(server.pid);
+    const peak = sampleRss(server.pid);
+    const started = Date.now();
+    const client = await runClient('slow-reader', [String(server.port)], /RECEIVED (\d+)/);
+    const seconds = (Date.now() - started) / 1000;
+    const growth = peak() - before;
+    client.stop();
+    await server.stop();
+    out.push({ target: t.id, growthBytes: growth, received: Number(/\d+/.exec(client.line)![0]), seconds });
+  }
+  return out;
+}

@@ -1,0 +1,95 @@
+// npm run bench (full) / npm run bench:quick (smoke, under 2 minutes):
+// micro, load and memory, written to BENCH.md as ratios measured in one run.
+import { writeFileSync } from 'node:fs';
+import { SCENARIOS, TARGETS, loadGenerator, runLoad, summarize, type LoadResult } from './load.js';
+import { idleConnections, slowReader } from './memory.js';
+import { runMicro } from './micro.js';
+import { benchFile, machineLine } from './procs.js';
+
+const quick = process.argv.includes('--quick');
+const log = (line: string) => console.log(line);
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '–');
+
+const started = Date.now();
+const generator = loadGenerator();
+log(`load generator: ${generator}${generator === 'autocannon' ? ' (wrk is not installed and could not be: falling back)' : ''}`);
+
+log('micro benchmarks …');
+const micro = await runMicro(quick ? 200 : 1000);
+
+const scenarios = quick ? SCENARIOS.filter((s) => s.id === 'plaintext' || s.id === 'pipelined') : SCENARIOS;
+const seconds = quick ? 2 : 5;
+const rounds = quick ? 1 : 3;
+log(`load: ${scenarios.length} scenarios × ${TARGETS.length} targets × ${rounds} rounds × ${seconds} s …`);
+const load = await runLoad({ seconds, rounds, scenarios, targets: TARGETS, generator, log });
+
+const wirecoreTargets = (ids: string[]) => ids.map((id) => ({ id, script: benchFile('./hello.js'), args: [id.split(' ')[1]!] }));
+const baselineTargets = [
+  { id: 'node:http', script: benchFile('./servers/node-http.js'), args: [] },
+  { id: 'uWS (raw)', script: benchFile('./servers/uws-raw.js'), args: [] },
+];
+log('memory: idle connections …');
+const idle = await idleConnections([...wirecoreTargets(['wirecore net', 'wirecore uws']), ...baselineTargets], quick ? 2000 : 10_000);
+log('memory: 1 GiB to a slow reader …');
+const stream = await slowReader(wirecoreTargets(quick ? ['wirecore net'] : ['wirecore net', 'wirecore uws', 'wirecore node-http']));
+
+// ---- BENCH.md
+const lines: string[] = ['# BENCH', ''];
+lines.push(`Written by \`npm run ${quick ? 'bench:quick' : 'bench'}\` (bench/run.ts) on ${new Date().toISOString().slice(0, 10)} in ${((Date.now() - started) / 1000).toFixed(0)} s.`, '');
+lines.push(`Machine: ${machineLine(generator)}.`, '');
+lines.push(`Each server runs in its own process; rounds alternate between targets (A, B, C, … A, B, C); ${rounds} round(s) of ${seconds} s per scenario after a 1 s warm-up; the table shows medians. Ratios are against node:http and raw uWebSockets.js measured in the same run.`, '');
+
+const byScenario = new Map<string, LoadResult[]>();
+for (const r of load) byScenario.set(r.scenario.id, [...(byScenario.get(r.scenario.id) ?? []), r]);
+const ratios = new Map<string, Map<string, number>>();
+for (const [id, rows] of byScenario) {
+  const scenario = rows[0]!.scenario;
+  const node = summarize(rows.find((r) => r.target.baseline === 'node')!.samples).rps;
+  const uws = summarize(rows.find((r) => r.target.baseline === 'uws')!.samples).rps;
+  lines.push(`## ${scenario.title}`, '', '| target | req/s | p50 | p99 | peak RSS | × node:http | × raw uWS | errors |', '|---|---|---|---|---|---|---|---|');
+  const mine = new Map<string, number>();
+  for (const r of rows) {
+    const s = summarize(r.samples);
+    mine.set(r.target.id, s.rps);
+    lines.push(`| ${r.target.id} | ${fmt(s.rps)} | ${fmt(s.p50Ms, 2)} ms | ${fmt(s.p99Ms, 2)} ms | ${mib(s.peakRss)} | ${fmt(s.rps / node, 2)} | ${fmt(s.rps / uws, 2)} | ${s.errors} |`);
+  }
+  ratios.set(id, mine);
+  lines.push('');
+}
+
+lines.push('## Memory', '', `RSS growth per idle keep-alive connection (${idle[0]?.connections.toLocaleString('en-US')} connections, one answered request each):`, '', '| target | bytes per connection |', '|---|---|');
+for (const r of idle) lines.push(`| ${r.target} | ${fmt(r.bytesPerConnection)} B (${(r.bytesPerConnection / 1024).toFixed(2)} KiB) |`);
+lines.push('', 'RSS growth while streaming 1 GiB (64 KiB chunks, awaiting backpressure) to a reader that pauses after every MiB:', '', '| target | peak RSS growth | bytes received | seconds |', '|---|---|---|---|');
+for (const r of stream) lines.push(`| ${r.target} | ${mib(r.growthBytes)} | ${fmt(r.received)} | ${r.seconds.toFixed(1)} |`);
+lines.push('');
+
+lines.push('## Micro (tinybench)', '', '| benchmark | ops/s | ns/op | requests/s |', '|---|---|---|---|');
+for (const m of micro) lines.push(`| ${m.name} | ${fmt(m.opsPerSec)} | ${fmt(m.nsPerOp, 1)} | ${m.requestsPerSec ? fmt(m.requestsPerSec) : ''} |`);
+lines.push('');
+
+const ratio = (scenario: string, a: string, b: string) => {
+  const r = ratios.get(scenario);
+  return r && r.get(a) && r.get(b) ? r.get(a)! / r.get(b)! : NaN;
+};
+const get300 = micro.find((m) => m.name === 'parser: 300-byte GET')?.requestsPerSec ?? NaN;
+const netIdle = idle.find((r) => r.target === 'wirecore net')?.bytesPerConnection ?? NaN;
+const targetRows: Array<[string, number, number, string]> = [
+  ['net ÷ node:http, keep-alive', ratio('plaintext', 'wirecore net', 'node:http'), 2.2, '×'],
+  ['net ÷ node:http, pipelined ×16', ratio('pipelined', 'wirecore net', 'node:http'), 8, '×'],
+  ['uws ÷ raw uWS, keep-alive', ratio('plaintext', 'wirecore uws', 'uWS (raw)'), 0.95, '×'],
+  ['uws ÷ raw uWS, pipelined ×16', ratio('pipelined', 'wirecore uws', 'uWS (raw)'), 0.95, '×'],
+  ['Hono on wirecore net ÷ @hono/node-server', ratio('plaintext', 'Hono on wirecore net', 'Hono on @hono/node-server'), 2, '×'],
+  ['Hono on wirecore uws ÷ @hono/node-server', ratio('plaintext', 'Hono on wirecore uws', 'Hono on @hono/node-server'), 3, '×'],
+  ['parser, 300-byte GET with strings (req/s)', get300, 1_000_000, ''],
+];
+lines.push('## Targets', '', '| target | measured | goal | met |', '|---|---|---|---|');
+for (const [name, value, goal, unit] of targetRows) {
+  lines.push(`| ${name} | ${unit ? fmt(value, 2) + unit : fmt(value)} | ${unit ? `≥ ${goal}${unit}` : `≥ ${fmt(goal)}`} | ${Number.isFinite(value) ? (value >= goal ? 'yes' : 'no') : 'not measured'} |`);
+}
+lines.push(`| idle connection on net | ${fmt(netIdle)} B | ≤ 4096 B | ${Number.isFinite(netIdle) ? (netIdle <= 4096 ? 'yes' : 'no') : 'not measured'} |`, '');
+
+const file = new URL('../../BENCH.md', import.meta.url);
+writeFileSync(file, lines.join('\n') + '\n');
+log(`BENCH.md written (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+for (const [name, value, goal, unit] of targetRows) log(`${name}: ${unit ? fmt(value, 2) + unit : fmt(value)} (goal ${goal}${unit})`);
