@@ -392,6 +392,48 @@ describe.each(RUNTIMES)('wire rules on %s', (runtime) => {
       if (can('response-trailers')) expect(res.trailers).toEqual(['X-Checksum', 'abc']);
     });
 
+    it('holds a stream back while the reader does not read (backpressure), then finishes it', async () => {
+      const total = 64 * 1024 * 1024;
+      const block = Buffer.alloc(64 * 1024, 0x62);
+      let written = 0;
+      let stalledAt = -1;
+      let stalled!: () => void;
+      const firstStall = new Promise<void>((resolve) => (stalled = resolve));
+      const server = await start(runtime, null, async (_c, _r, res) => {
+        res.startChunked(200);
+        while (written < total) {
+          const wait = res.writeChunk(block);
+          written += block.length;
+          if (wait !== true) {
+            if (stalledAt < 0) {
+              stalledAt = written;
+              stalled();
+            }
+            await wait;
+          }
+        }
+        return res.endChunked();
+      });
+      const socket = net.connect(server.port, '127.0.0.1', () => socket.write(GET()));
+      socket.pause();
+      await firstStall;
+      // Kernel buffers plus the writer's own high-water mark: far below the 64 MiB asked for.
+      expect(stalledAt).toBeLessThan(24 * 1024 * 1024);
+      let received = 0;
+      let tail = '';
+      const ended = new Promise<void>((resolve) => {
+        socket.on('data', (c: Buffer) => {
+          received += c.length;
+          tail = (tail + c.subarray(-8).toString('latin1')).slice(-8);
+          if (tail.endsWith('\r\n0\r\n\r\n')) resolve();
+        });
+      });
+      socket.resume();
+      await ended;
+      socket.destroy();
+      expect(received).toBeGreaterThan(total);
+    });
+
     rule(['http10'], 'streams close-delimited on HTTP/1.0', async () => {
       const server = await start(runtime, null, async (_c, _r, res) => {
         res.startChunked(200);

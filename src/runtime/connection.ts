@@ -11,7 +11,7 @@ import { ResponseWriterImpl, type WriteTarget } from '../writer/response-writer.
 import type { WrittenRecord } from '../writer/written.js';
 import { BodyStream, EMPTY_BODY, type BodyOwner } from './body.js';
 import type { OpenConnection, ServerCore } from './core.js';
-import { WireRequestImpl, pathOf } from './request.js';
+import { WireRequestImpl } from './request.js';
 import type { Transport, TransportEvents } from './transport.js';
 
 const PAUSE_BODY = 1;
@@ -307,14 +307,7 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
   onRequestHead(head: ParsedHead): void {
     const core = this.core;
     const ex = new Exchange(this, head.method === 'HEAD', head.versionMinor, head.keepAlive);
-    const tryStatic = core.options.tryStatic;
-    if (tryStatic !== undefined) {
-      try {
-        ex.staticHit = tryStatic(core.ctx, head.method, pathOf(head.target)) ?? null;
-      } catch (error) {
-        core.options.logger.error(`tryStatic threw for ${head.method} ${head.target}`, error);
-      }
-    }
+    ex.staticHit = core.askStatic(head.method, head.target) ?? null;
     let body = EMPTY_BODY;
     if (head.bodyKind !== BODY_NONE) {
       body = ex.body = new BodyStream(ex, head.contentLength, core.options.maxBodyBytes);

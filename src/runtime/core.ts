@@ -1,6 +1,7 @@
 // What every connection of one server shares: the resolved options, ctx and
 // dispatch, the counters, and one coarse timer for all deadlines.
 import type { DispatchFn, Logger, ServeOptions, StaticResponse, WireRequest, Written } from '../types.js';
+import { pathOf } from './request.js';
 
 export interface ResolvedOptions<C> {
   maxHeaderBytes: number;
@@ -123,6 +124,18 @@ export class ServerCore<C> {
     clearTimeout(force);
     await accepting;
     this.stopTicker();
+  }
+
+  /** options.tryStatic, asked before any request object is built; a throw is logged and counts as a miss. */
+  askStatic(method: string, target: string): StaticResponse | undefined {
+    const tryStatic = this.options.tryStatic;
+    if (tryStatic === undefined) return undefined;
+    try {
+      return tryStatic(this.ctx, method, pathOf(target));
+    } catch (error) {
+      this.options.logger.error(`tryStatic threw for ${method} ${target}`, error);
+      return undefined;
+    }
   }
 
   report(written: Written, req: WireRequest | undefined): void {

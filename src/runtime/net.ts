@@ -5,7 +5,7 @@ import tls from 'node:tls';
 import type { TlsOptions } from '../types.js';
 import { Connection } from './connection.js';
 import type { ServerCore } from './core.js';
-import type { Listening } from './listening.js';
+import { listenOn, type Listening } from './listening.js';
 import type { Transport } from './transport.js';
 
 class SocketTransport implements Transport {
@@ -66,16 +66,5 @@ export function listenNet(core: ServerCore<unknown>, host: string, port: number,
     ? tls.createServer({ ...tlsOptions, allowHalfOpen: true }, (socket) => attach(core, socket))
     : net.createServer({ allowHalfOpen: true }, (socket) => attach(core, socket));
   if (tlsOptions) server.on('tlsClientError', () => {});
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      const address = server.address() as net.AddressInfo;
-      resolve({
-        address: address.address,
-        port: address.port,
-        stopAccepting: () => new Promise<void>((done) => server.close(() => done())),
-      });
-    });
-  });
+  return listenOn(server, host, port);
 }

@@ -4,23 +4,18 @@
 import http from 'node:http';
 import https from 'node:https';
 import type net from 'node:net';
-import { PeerGoneError, WireError } from '../errors.js';
+import { WireError } from '../errors.js';
 import { checkHead, rejectMethod, type Rejection } from '../parser/validate.js';
-import type { ResponseHeaders, ResponseWriter, SendInit, StaticResponse, TlsOptions, Written } from '../types.js';
+import type { TlsOptions, Written } from '../types.js';
 import { currentDate } from '../writer/clock.js';
-import { NO_HEADERS, normalizeHeaders, type NormalizedHeaders } from '../writer/headers.js';
-import { checkStatus, reasonPhrase, statusHasNoBody } from '../writer/head.js';
-import { StaticResponseImpl } from '../writer/static.js';
-import { WrittenRecord } from '../writer/written.js';
-import { BodyStream, EMPTY_BODY, type BodyOwner } from './body.js';
-import type { OpenConnection, ServerCore } from './core.js';
-import { errorBody, runDispatch, type DispatchSite } from './dispatch.js';
-import type { Listening } from './listening.js';
-import { WireRequestImpl, pathOf } from './request.js';
-
-const IDLE = 0;
-const STREAMING = 1;
-const DONE = 2;
+import type { NormalizedHeaders } from '../writer/headers.js';
+import { reasonPhrase } from '../writer/head.js';
+import { BodyStream, EMPTY_BODY } from './body.js';
+import type { ServerCore } from './core.js';
+import { errorBody, runDispatch } from './dispatch.js';
+import { FramedExchange } from './framed-exchange.js';
+import { listenOn, type Listening } from './listening.js';
+import { WireRequestImpl } from './request.js';
 
 function headerList(headers: NormalizedHeaders, extra: string[]): string[] {
   const list: string[] = [];
@@ -50,120 +45,52 @@ function unwatchEnd(socket: net.Socket, exchange: { onGone(): void }): void {
 /** The exchange behind each ServerResponse, for Node's client errors. */
 const exchanges = new WeakMap<http.ServerResponse, NodeHttpExchange>();
 
-class NodeHttpExchange implements ResponseWriter, DispatchSite, BodyOwner, OpenConnection {
-  request: WireRequestImpl | null = null;
-  body: BodyStream | null = null;
-  readonly record: WrittenRecord;
-  private state = IDLE;
-  private noBody = false;
-  gone = false;
-  deadline = 0;
+class NodeHttpExchange extends FramedExchange {
   expectContinue = false;
   private continueSent = false;
 
   constructor(
-    private readonly core: ServerCore<unknown>,
+    core: ServerCore<unknown>,
     private readonly incoming: http.IncomingMessage,
     private readonly res: http.ServerResponse,
   ) {
-    this.record = new WrittenRecord(core.options.onResponse !== undefined);
+    super(core, incoming.method === 'HEAD');
     res.sendDate = false;
     exchanges.set(res, this);
-    core.connections.add(this);
     // The peer leaving shows as the response closing early, or (half-close) as the socket ending.
     res.on('close', this.onGone);
     watchEnd(incoming.socket, this);
   }
 
   readonly onGone = (): void => {
-    if (this.state === DONE) return;
-    this.gone = true;
-    this.request?.abort();
-    this.body?.fail(new PeerGoneError());
-    this.state = DONE;
-    this.record.outcome = 'aborted';
-    this.finish();
+    if (!this.done || !this.res.writableFinished) this.peerGone();
   };
 
-  get req(): WireRequestImpl {
-    return this.request!;
-  }
-
-  get writer(): this {
-    return this;
-  }
-
-  get headersSent(): boolean {
-    return this.state !== IDLE;
-  }
-
-  get aborted(): boolean {
-    return this.gone;
-  }
-
-  get done(): boolean {
-    return this.state === DONE;
-  }
-
-  private begin(status: number, headers: NormalizedHeaders): void {
-    if (this.state !== IDLE) throw new Error('A response was already started for this request');
-    checkStatus(status);
-    this.record.status = status;
+  protected mustClose(asked: boolean, status: number): boolean {
     // A client that waited for a 100 Continue it never got may or may not send its body.
     const unreadBody = this.expectContinue && !this.continueSent && !(this.body?.complete ?? true);
-    if (headers.close || status < 200 || this.core.closing || unreadBody) this.res.shouldKeepAlive = false;
+    if (asked || status < 200 || this.core.closing || unreadBody) this.res.shouldKeepAlive = false;
+    return !this.res.shouldKeepAlive;
   }
 
-  send(init: SendInit): Written {
-    const status = init.status ?? 200;
-    const headers = normalizeHeaders(init.headers);
-    this.begin(status, headers);
-    const noBody = statusHasNoBody(status);
-    const body: Uint8Array = noBody || init.body == null ? Buffer.alloc(0) : typeof init.body === 'string' ? Buffer.from(init.body) : init.body;
-    return this.answer(status, headers, body, noBody);
+  protected closeAfterAnswer(): void {
+    this.res.shouldKeepAlive = false;
   }
 
-  sendStatic(response: StaticResponse): Written {
-    if (!(response instanceof StaticResponseImpl)) throw new TypeError('sendStatic takes a response made by createStatic()');
-    this.begin(response.status, NO_HEADERS);
-    const headers: NormalizedHeaders = { ...NO_HEADERS, pairs: response.headerPairs as Array<[string, string]> };
-    return this.answer(response.status, headers, response.body, statusHasNoBody(response.status));
+  protected writeWhole(status: number, headers: NormalizedHeaders, body: Uint8Array | string, noBody: boolean): void {
+    const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+    this.res.writeHead(status, reasonPhrase(status), headerList(headers, noBody ? [] : ['Content-Length', String(bytes.byteLength)]));
+    this.res.end(noBody || this.isHead ? undefined : bytes);
   }
 
-  private answer(status: number, headers: NormalizedHeaders, body: Uint8Array, noBody: boolean): Written {
-    this.state = DONE;
-    if (this.gone) {
-      this.record.outcome = 'aborted';
-      return this.finish();
-    }
-    const isHead = this.incoming.method === 'HEAD';
-    this.res.writeHead(status, reasonPhrase(status), headerList(headers, noBody ? [] : ['Content-Length', String(body.byteLength)]));
-    this.res.end(noBody || isHead ? undefined : body);
-    this.record.bodyBytes = noBody || isHead ? 0 : body.byteLength;
-    this.record.lastByte();
-    return this.finish();
-  }
-
-  startChunked(status: number, headers?: ResponseHeaders): void {
-    const normalized = headers === undefined ? NO_HEADERS : normalizeHeaders(headers);
-    this.begin(status, normalized);
-    this.noBody = statusHasNoBody(status) || this.incoming.method === 'HEAD';
-    this.state = STREAMING;
-    if (this.gone) return;
+  protected writeStreamHead(status: number, headers: NormalizedHeaders): void {
     // Node frames it: chunked on HTTP/1.1, close-delimited on HTTP/1.0.
-    this.res.writeHead(status, reasonPhrase(status), headerList(normalized, []));
+    this.res.writeHead(status, reasonPhrase(status), headerList(headers, []));
     this.res.flushHeaders();
     this.record.firstByte();
   }
 
-  writeChunk(data: string | Uint8Array): true | Promise<void> {
-    // After the peer is gone every write is a no-op (res.aborted says why).
-    if (this.gone && this.state !== IDLE) return true;
-    if (this.state !== STREAMING) throw new Error(this.state === IDLE ? 'writeChunk before startChunked' : 'writeChunk after the response ended');
-    if (this.gone || this.noBody) return true;
-    const length = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
-    if (length === 0) return true;
-    this.record.bodyBytes += length;
+  protected writeStreamChunk(data: string | Uint8Array): true | Promise<void> {
     if (this.res.write(data)) return true;
     return new Promise((resolve) => {
       const done = () => {
@@ -176,46 +103,19 @@ class NodeHttpExchange implements ResponseWriter, DispatchSite, BodyOwner, OpenC
     });
   }
 
-  endChunked(trailers?: ResponseHeaders): Written {
-    if (this.gone && this.state !== IDLE) return this.record.token;
-    if (this.state !== STREAMING) throw new Error(this.state === IDLE ? 'endChunked before startChunked' : 'endChunked called twice');
-    this.state = DONE;
-    if (this.gone) {
-      this.record.outcome = 'aborted';
-      return this.finish();
-    }
-    if (trailers !== undefined && this.incoming.httpVersionMinor === 1) this.res.addTrailers(normalizeHeaders(trailers).pairs);
+  protected writeStreamEnd(trailers: NormalizedHeaders | null): void {
+    if (trailers !== null && this.incoming.httpVersionMinor === 1) this.res.addTrailers(trailers.pairs);
     this.res.end();
-    this.record.lastByte();
-    return this.finish();
   }
 
-  fail(): void {
-    if (this.state === DONE) return;
-    this.state = DONE;
-    this.record.outcome = 'error';
-    this.finish();
-  }
-
-  private finish(): Written {
+  protected override finish(): Written {
     unwatchEnd(this.incoming.socket, this);
-    const head = (this.res as unknown as { _header?: string })._header;
+    const head = (this.res as unknown as { _header?: string | null })._header;
     if (typeof head === 'string') this.record.headerBytes = head.length;
-    if (this.core.connections.delete(this)) {
-      if (this.request !== null) this.core.inFlight--;
-      this.core.report(this.record.token, this.request ?? undefined);
-      this.core.connectionClosed(this);
-    }
-    return this.record.token;
+    return super.finish();
   }
 
-  sendError(status: number, message: string, close: boolean): void {
-    if (close) this.res.shouldKeepAlive = false;
-    this.send({ status, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: errorBody(status, message) });
-  }
-
-  destroy(): void {
-    this.gone = true;
+  protected closeConnection(): void {
     this.res.destroy();
   }
 
@@ -223,10 +123,8 @@ class NodeHttpExchange implements ResponseWriter, DispatchSite, BodyOwner, OpenC
     if (!this.res.headersSent) this.res.shouldKeepAlive = false;
   }
 
-  onDeadline(): void {}
-
-  bodyRequested(): void {
-    if (this.expectContinue && !this.continueSent && this.state === IDLE && !this.gone) {
+  override bodyRequested(): void {
+    if (this.expectContinue && !this.continueSent && !this.headersSent && !this.gone) {
       this.continueSent = true;
       this.res.writeContinue();
     }
@@ -259,19 +157,11 @@ function handle(core: ServerCore<unknown>, req: http.IncomingMessage, res: http.
   const head = checkHead(method, target, req.httpVersionMajor, req.httpVersionMinor, req.rawHeaders, req.headers.connection !== 'close');
   if ('status' in head) return reject(head);
 
-  const tryStatic = options.tryStatic;
-  if (tryStatic !== undefined) {
-    let hit: StaticResponse | undefined;
-    try {
-      hit = tryStatic(core.ctx, method, pathOf(target));
-    } catch (error) {
-      options.logger.error(`tryStatic threw for ${method} ${target}`, error);
-    }
-    if (hit !== undefined) {
-      req.resume();
-      ex.sendStatic(hit);
-      return;
-    }
+  const hit = core.askStatic(method, target);
+  if (hit !== undefined) {
+    req.resume();
+    ex.sendStatic(hit);
+    return;
   }
 
   let body = EMPTY_BODY;
@@ -348,20 +238,6 @@ export function listenNodeHttp(core: ServerCore<unknown>, host: string, port: nu
     if (pending !== undefined && !pending.writableFinished) pending.once('finish', answer);
     else answer();
   });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      const address = server.address() as net.AddressInfo;
-      resolve({
-        address: address.address,
-        port: address.port,
-        stopAccepting: () =>
-          new Promise<void>((done) => {
-            server.close(() => done());
-            server.closeIdleConnections();
-          }),
-      });
-    });
-  });
+  // Idle keep-alive connections go at once; busy ones after their answer (Connection: close).
+  return listenOn(server, host, port, () => server.closeIdleConnections());
 }

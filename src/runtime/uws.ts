@@ -1,26 +1,20 @@
 // The `uws` runtime: uWebSockets.js accepts, parses and frames; wirecore
 // adds the checks uWS does not make and maps its response onto the
 // ResponseWriter contract. What uWS cannot be made to do is in PARITY.md.
-import { PeerGoneError } from '../errors.js';
 import { checkFraming, checkHead, type Rejection } from '../parser/validate.js';
-import type { ResponseHeaders, ResponseWriter, SendInit, StaticResponse, TlsOptions, Written } from '../types.js';
-import { normalizeHeaders, NO_HEADERS, type NormalizedHeaders } from '../writer/headers.js';
-import { checkStatus, reasonPhrase, statusHasNoBody } from '../writer/head.js';
-import { StaticResponseImpl } from '../writer/static.js';
-import { WrittenRecord } from '../writer/written.js';
-import { BodyStream, EMPTY_BODY, type BodyOwner } from './body.js';
-import type { OpenConnection, ServerCore } from './core.js';
-import { errorBody, runDispatch, type DispatchSite } from './dispatch.js';
+import type { TlsOptions, Written } from '../types.js';
+import type { NormalizedHeaders } from '../writer/headers.js';
+import { reasonPhrase, statusHasNoBody } from '../writer/head.js';
+import { BodyStream, EMPTY_BODY } from './body.js';
+import type { ServerCore } from './core.js';
+import { runDispatch } from './dispatch.js';
+import { FramedExchange } from './framed-exchange.js';
 import type { Listening } from './listening.js';
-import { WireRequestImpl, pathOf } from './request.js';
+import { WireRequestImpl } from './request.js';
 import { loadUws, type UwsApp, type UwsRequest, type UwsResponse } from './uws-loader.js';
 
 /** True while uWS runs our handler synchronously (and has corked the socket itself). */
 let inHandler = false;
-
-const IDLE = 0;
-const STREAMING = 1;
-const DONE = 2;
 
 function statusText(status: number): string {
   return `${status} ${reasonPhrase(status)}`;
@@ -42,64 +36,34 @@ function endEmpty(res: UwsResponse, close: boolean): void {
   else res.endWithoutBody();
 }
 
-function byteLength(data: string | Uint8Array): number {
-  return typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
-}
-
-/** One request on uWS: its writer, its dispatch site and its open-connection entry. */
-class UwsExchange implements ResponseWriter, DispatchSite, BodyOwner, OpenConnection {
-  request: WireRequestImpl | null = null;
-  body: BodyStream | null = null;
-  readonly record: WrittenRecord;
-  private state = IDLE;
-  private noBody = false;
+/** One request on uWS: the shared writer lifecycle over uWS's cork/write/end. */
+class UwsExchange extends FramedExchange {
   private closeAfter = false;
   private writable: Array<() => void> | null = null;
-  gone = false;
-  deadline = 0;
   private address: string | null = null;
+  readonly remotePort = 0;
 
   constructor(
-    private readonly core: ServerCore<unknown>,
+    core: ServerCore<unknown>,
     private readonly res: UwsResponse,
-    readonly isHead: boolean,
+    isHead: boolean,
     private readonly wantsKeepAlive: boolean,
   ) {
-    this.record = new WrittenRecord(core.options.onResponse !== undefined);
-    core.connections.add(this);
-    res.onAborted(() => this.onAborted());
+    super(core, isHead);
+    res.onAborted(() => this.peerGone());
   }
 
-  get req(): WireRequestImpl {
-    return this.request!;
+  /** Read while the response is alive (uWS invalidates it after the answer), then remembered. */
+  get remoteAddress(): string {
+    if (this.address === null) this.address = this.gone || this.done ? '' : Buffer.from(this.res.getRemoteAddressAsText()).toString('latin1');
+    return this.address;
   }
 
-  get writer(): this {
-    return this;
-  }
-
-  get headersSent(): boolean {
-    return this.state !== IDLE;
-  }
-
-  get aborted(): boolean {
-    return this.gone;
-  }
-
-  get done(): boolean {
-    return this.state === DONE;
-  }
-
-  private onAborted(): void {
-    this.gone = true;
-    this.request?.abort();
-    this.body?.fail(new PeerGoneError());
-    this.releaseWritable();
-    if (this.state !== DONE) {
-      this.state = DONE;
-      this.record.outcome = 'aborted';
-      this.finish();
-    }
+  protected override peerGone(): void {
+    super.peerGone();
+    const waiters = this.writable;
+    this.writable = null;
+    waiters?.forEach((resolve) => resolve());
   }
 
   /** uWS corks the synchronous part of its handler itself; later writes cork here. */
@@ -108,100 +72,48 @@ class UwsExchange implements ResponseWriter, DispatchSite, BodyOwner, OpenConnec
     else this.res.cork(fn);
   }
 
-  /** Read while the response is alive (uWS invalidates it after the answer), then remembered. */
-  get remoteAddress(): string {
-    if (this.address === null) this.address = this.gone || this.state === DONE ? '' : Buffer.from(this.res.getRemoteAddressAsText()).toString('latin1');
-    return this.address;
+  protected mustClose(asked: boolean, status: number): boolean {
+    this.closeAfter ||= asked || !this.wantsKeepAlive || this.core.closing || status < 200;
+    return this.closeAfter;
   }
 
-  readonly remotePort = 0;
-
-  private releaseWritable(): void {
-    const waiters = this.writable;
-    this.writable = null;
-    waiters?.forEach((resolve) => resolve());
-  }
-
-  private mustClose(headers: NormalizedHeaders, status: number): boolean {
-    return headers.close || this.closeAfter || !this.wantsKeepAlive || this.core.closing || status < 200;
-  }
-
-  private begin(status: number): void {
-    if (this.state !== IDLE) throw new Error('A response was already started for this request');
-    checkStatus(status);
-    this.record.status = status;
+  protected closeAfterAnswer(): void {
+    this.closeAfter = true;
   }
 
   /** Status and headers; uWS adds Date, Content-Length or Transfer-Encoding itself. */
-  private writeHead(status: number, pairs: ReadonlyArray<[string, string]>): void {
+  private writeHead(status: number, headers: NormalizedHeaders): void {
     const res = this.res;
-    this.record.headerBytes = estimateHeadBytes(status, pairs);
+    this.record.headerBytes = estimateHeadBytes(status, headers.pairs);
     // 200 OK is what uWS writes when no status is given.
     if (status !== 200) res.writeStatus(statusText(status));
     // uWS closes after a request's "Connection: close" without saying so in the answer.
     if (!this.wantsKeepAlive) res.writeHeader('Connection', 'close');
-    for (const [name, value] of pairs) {
+    for (const [name, value] of headers.pairs) {
       if (name.length === 4 && name.toLowerCase() === 'date') continue;
       res.writeHeader(name, value);
     }
   }
 
-  send(init: SendInit): Written {
-    const status = init.status ?? 200;
-    this.begin(status);
-    const headers = normalizeHeaders(init.headers);
-    const noBody = statusHasNoBody(status);
-    const body = noBody || init.body == null ? '' : init.body;
-    return this.answer(status, headers.pairs, body, this.mustClose(headers, status), noBody);
+  protected writeWhole(status: number, headers: NormalizedHeaders, body: Uint8Array | string, noBody: boolean, close: boolean): void {
+    this.corked(() => {
+      this.writeHead(status, headers);
+      if (noBody) endEmpty(this.res, close);
+      else if (this.isHead) this.res.endWithoutBody(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength, close);
+      else this.res.end(body, close);
+    });
   }
 
-  sendStatic(response: StaticResponse): Written {
-    if (!(response instanceof StaticResponseImpl)) throw new TypeError('sendStatic takes a response made by createStatic()');
-    this.begin(response.status);
-    return this.answer(response.status, response.headerPairs, response.body, this.mustClose(NO_HEADERS, response.status), statusHasNoBody(response.status));
-  }
-
-  private answer(status: number, pairs: ReadonlyArray<[string, string]>, body: string | Uint8Array, close: boolean, noBody: boolean): Written {
-    this.state = DONE;
-    const length = byteLength(body);
-    if (!this.gone) {
-      this.corked(() => {
-        this.writeHead(status, pairs);
-        if (noBody) endEmpty(this.res, close);
-        else if (this.isHead) this.res.endWithoutBody(length, close);
-        else this.res.end(body, close);
-      });
-      this.record.lastByte();
-    } else {
-      this.record.outcome = 'aborted';
-    }
-    this.record.bodyBytes = this.isHead || noBody ? 0 : length;
-    return this.finish();
-  }
-
-  startChunked(status: number, headers?: ResponseHeaders): void {
-    this.begin(status);
-    const normalized = headers === undefined ? NO_HEADERS : normalizeHeaders(headers);
-    this.noBody = statusHasNoBody(status) || this.isHead;
-    this.closeAfter = this.mustClose(normalized, status);
-    this.state = STREAMING;
+  protected writeStreamHead(status: number, headers: NormalizedHeaders): void {
     // uWS sends the head with the first chunk (or the end).
-    if (!this.gone) this.corked(() => this.writeHead(status, normalized.pairs));
+    this.corked(() => this.writeHead(status, headers));
   }
 
-  writeChunk(data: string | Uint8Array): true | Promise<void> {
-    // After the peer is gone every write is a no-op (res.aborted says why).
-    if (this.gone && this.state !== IDLE) return true;
-    if (this.state !== STREAMING) throw new Error(this.state === IDLE ? 'writeChunk before startChunked' : 'writeChunk after the response ended');
-    if (this.gone || this.noBody) return true;
-    const length = byteLength(data);
-    if (length === 0) return true;
-    this.record.bodyBytes += length;
+  protected writeStreamChunk(data: string | Uint8Array): true | Promise<void> {
     let ok = true;
     this.corked(() => {
       ok = this.res.write(data);
     });
-    this.record.firstByte();
     // A failed write is how uWS notices a vanished peer: onAborted may have run inside it.
     if (ok || this.gone) return true;
     // uWS buffered the rest of this chunk; wait until it has gone out.
@@ -209,7 +121,9 @@ class UwsExchange implements ResponseWriter, DispatchSite, BodyOwner, OpenConnec
       if (this.writable === null) {
         this.writable = [];
         this.res.onWritable(() => {
-          this.releaseWritable();
+          const waiters = this.writable;
+          this.writable = null;
+          waiters?.forEach((release) => release());
           return true;
         });
       }
@@ -217,55 +131,24 @@ class UwsExchange implements ResponseWriter, DispatchSite, BodyOwner, OpenConnec
     });
   }
 
-  endChunked(_trailers?: ResponseHeaders): Written {
-    if (this.gone && this.state !== IDLE) return this.record.token;
-    if (this.state !== STREAMING) throw new Error(this.state === IDLE ? 'endChunked before startChunked' : 'endChunked called twice');
-    this.state = DONE;
-    if (!this.gone) {
-      // uWS cannot send trailer fields: they are dropped (PARITY.md).
-      this.corked(() => (this.noBody ? endEmpty(this.res, this.closeAfter) : this.res.end(undefined, this.closeAfter)));
-      this.record.lastByte();
-    } else {
-      this.record.outcome = 'aborted';
-    }
-    return this.finish();
+  protected writeStreamEnd(): void {
+    // uWS cannot send trailer fields: they are dropped (PARITY.md).
+    const noBody = this.isHead || statusHasNoBody(this.record.status);
+    this.corked(() => (noBody ? endEmpty(this.res, this.closeAfter) : this.res.end(undefined, this.closeAfter)));
   }
 
-  fail(): void {
-    if (this.state === DONE) return;
-    this.state = DONE;
-    this.record.outcome = 'error';
-    this.finish();
-  }
-
-  private finish(): Written {
+  protected override finish(): Written {
     if (this.record.headerBytes === 0) this.record.headerBytes = estimateHeadBytes(this.record.status, []);
-    if (this.core.connections.delete(this)) {
-      if (this.request !== null) this.core.inFlight--;
-      this.core.report(this.record.token, this.request ?? undefined);
-      this.core.connectionClosed(this);
-    }
-    return this.record.token;
+    return super.finish();
   }
 
-  sendError(status: number, message: string, close: boolean): void {
-    this.begin(status);
-    this.answer(status, [['content-type', 'text/plain; charset=utf-8']], errorBody(status, message), close || this.closeAfter || !this.wantsKeepAlive, false);
-  }
-
-  destroy(): void {
-    if (this.gone) return;
+  protected closeConnection(): void {
     this.res.close();
-    this.gone = true;
   }
 
   shutdown(): void {
     this.closeAfter = true;
   }
-
-  onDeadline(): void {}
-
-  bodyRequested(): void {}
 
   pauseReading(): void {
     if (!this.gone) this.res.pause();
@@ -276,9 +159,8 @@ class UwsExchange implements ResponseWriter, DispatchSite, BodyOwner, OpenConnec
   }
 }
 
-function rejectNow(core: ServerCore<unknown>, res: UwsResponse, rejection: Rejection): void {
-  const ex = new UwsExchange(core, res, false, false);
-  ex.sendError(rejection.status, rejection.reason, true);
+function rejectNow(core: ServerCore<unknown>, res: UwsResponse, rejection: Rejection, keepAliveAsked: boolean): void {
+  new UwsExchange(core, res, false, keepAliveAsked).sendError(rejection.status, rejection.reason, true);
 }
 
 function handle(core: ServerCore<unknown>, res: UwsResponse, uwsReq: UwsRequest): void {
@@ -288,29 +170,21 @@ function handle(core: ServerCore<unknown>, res: UwsResponse, uwsReq: UwsRequest)
   const headers: string[] = [];
   uwsReq.forEach((name, value) => void headers.push(name, value));
   const options = core.options;
+  const keepAliveAsked = !/(?:^|,)\s*close\s*(?:,|$)/.test(uwsReq.getHeader('connection').toLowerCase());
 
-  if (target.length > options.maxTargetBytes) return rejectNow(core, res, { status: 414, reason: 'URI too long' });
+  if (target.length > options.maxTargetBytes) return rejectNow(core, res, { status: 414, reason: 'URI too long' }, keepAliveAsked);
   const framing = checkFraming(headers);
-  if (framing !== null) return rejectNow(core, res, framing);
+  if (framing !== null) return rejectNow(core, res, framing, keepAliveAsked);
   // uWS does not tell the version; it only hands over HTTP/1.1-shaped requests.
-  const connection = uwsReq.getHeader('connection').toLowerCase();
-  const head = checkHead(method, target, 1, 1, headers, !/(?:^|,)\s*close\s*(?:,|$)/.test(connection));
-  if ('status' in head) return rejectNow(core, res, head);
+  const head = checkHead(method, target, 1, 1, headers, keepAliveAsked);
+  if ('status' in head) return rejectNow(core, res, head, keepAliveAsked);
 
   const ex = new UwsExchange(core, res, method === 'HEAD', head.keepAlive);
-  const tryStatic = options.tryStatic;
-  if (tryStatic !== undefined) {
-    let hit: StaticResponse | undefined;
-    try {
-      hit = tryStatic(core.ctx, method, pathOf(target));
-    } catch (error) {
-      options.logger.error(`tryStatic threw for ${method} ${target}`, error);
-    }
-    if (hit !== undefined) {
-      if (head.bodyKind !== 0) res.onData(() => {});
-      ex.sendStatic(hit);
-      return;
-    }
+  const hit = core.askStatic(method, target);
+  if (hit !== undefined) {
+    if (head.bodyKind !== 0) res.onData(() => {});
+    ex.sendStatic(hit);
+    return;
   }
 
   let body = EMPTY_BODY;
