@@ -46,10 +46,11 @@ export const PARSE_CLOSED = 2;
 export const PARSE_REJECTED = 3;
 
 const EMPTY: string[] = [];
+const EMPTY_BUFFER = Buffer.alloc(0);
 
 export class RequestParser implements LlhttpHandler {
   private ptr: number;
-  private data: Buffer = Buffer.alloc(0);
+  private data: Buffer = EMPTY_BUFFER;
   private pending: Buffer | null = null;
 
   /** Message state. */
@@ -92,6 +93,8 @@ export class RequestParser implements LlhttpHandler {
     this.headStartedInChunk = false;
     const wasInHead = this.inHead;
     const code = execute(this.ptr, this, data);
+    // An idle connection keeps nothing of the last chunk or message alive.
+    if (!this.inMessage) this.data = EMPTY_BUFFER;
     if (code === ErrorCode.OK) {
       if (this.inHead) return this.countRawHead(wasInHead, data.length);
       return PARSE_OK;
@@ -231,7 +234,11 @@ export class RequestParser implements LlhttpHandler {
   onMessageComplete(): number {
     if (this.field !== '' || this.valueStarted) this.pushHeader();
     this.inMessage = false;
-    const pause = this.sink.onRequestEnd(this.trailers);
+    const trailers = this.trailers;
+    this.headers = EMPTY;
+    this.trailers = null;
+    this.url = '';
+    const pause = this.sink.onRequestEnd(trailers);
     return pause ? ErrorCode.PAUSED : 0;
   }
 }
