@@ -66,6 +66,17 @@ describe('llhttp (wasm)', () => {
     expect(results.at(-1)!.heads.length).toBe(1);
   });
 
+  it('gives the same head wherever the bytes are split', () => {
+    const request =
+      'GET /a/b?c=d HTTP/1.1\r\nHost: example.com\r\nX-Empty:\r\nUser-Agent: t/1  \r\nAccept: */*\r\nX-Long: ' + 'v'.repeat(200) + '\r\n\r\n';
+    const whole = parse(request).heads[0]!;
+    expect(whole.headers).toEqual(['Host', 'example.com', 'X-Empty', '', 'User-Agent', 't/1', 'Accept', '*/*', 'X-Long', 'v'.repeat(200)]);
+    for (let cut = 1; cut < request.length; cut++) {
+      const split = parse([request.slice(0, cut), request.slice(cut)]).heads[0];
+      expect(split, `split at ${cut}`).toEqual(whole);
+    }
+  });
+
   it('streams body chunks as views and finds trailers', () => {
     const r = parse(['POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nab', 'c\r\n0\r\n\r\n']);
     expect(r.bodies).toEqual(['ab', 'c']);

@@ -46,6 +46,9 @@ export const PARSE_CLOSED = 2;
 export const PARSE_REJECTED = 3;
 
 const EMPTY: string[] = [];
+const SPAN_URL = 0;
+const SPAN_FIELD = 1;
+const SPAN_VALUE = 2;
 const EMPTY_BUFFER = Buffer.alloc(0);
 
 export class RequestParser implements LlhttpHandler {
@@ -66,6 +69,14 @@ export class RequestParser implements LlhttpHandler {
   private rawHeadBytes = 0;
   private headStartedInChunk = false;
   private headStartOffset = 0;
+  private urlLength = 0;
+  /**
+   * While a head lies in one chunk its pieces are kept as [kind, start, end]
+   * offsets and become strings at the end of the head: one latin1 slice of
+   * the whole head, cut into substrings, instead of one slice per piece.
+   */
+  private spans: number[] = [];
+  private spanMode = false;
 
   /** Set when a callback or check refused the message. */
   rejection: Rejection | null = null;
@@ -89,6 +100,8 @@ export class RequestParser implements LlhttpHandler {
 
   execute(data: Buffer): number {
     if (this.ptr === 0) return PARSE_CLOSED;
+    // A head continuing from the last chunk: its pieces become strings before that chunk goes.
+    if (this.spanMode && this.inHead) this.materialize();
     this.data = data;
     this.headStartedInChunk = false;
     const wasInHead = this.inHead;
@@ -154,11 +167,38 @@ export class RequestParser implements LlhttpHandler {
     this.rawHeadBytes = 0;
     this.headStartedInChunk = true;
     this.headStartOffset = 0;
+    this.urlLength = 0;
+    this.spans.length = 0;
+    this.spanMode = true;
     return 0;
   }
 
+  private materialize(): void {
+    this.spanMode = false;
+    const spans = this.spans;
+    if (spans.length === 0) return;
+    const base = spans[1]!;
+    const text = this.data.latin1Slice(base, spans[spans.length - 1]!);
+    for (let i = 0; i < spans.length; i += 3) {
+      const piece = text.slice(spans[i + 1]! - base, spans[i + 2]! - base);
+      switch (spans[i]) {
+        case SPAN_URL:
+          this.url += piece;
+          break;
+        case SPAN_FIELD:
+          if (this.valueStarted) this.pushHeader();
+          this.field += piece;
+          break;
+        default:
+          this.value += piece;
+          this.valueStarted = true;
+      }
+    }
+    spans.length = 0;
+  }
+
   onUrl(start: number, end: number): number {
-    if (this.url === '') {
+    if (this.urlLength === 0) {
       this.headStartOffset = start;
       // One SP between method and target (RFC 9112 §3); llhttp lets more through.
       if (start >= 2 && this.data[start - 2] === 0x20) {
@@ -166,8 +206,10 @@ export class RequestParser implements LlhttpHandler {
         return ErrorCode.USER;
       }
     }
-    this.url += this.data.latin1Slice(start, end);
-    if (this.url.length > this.limits.maxTargetBytes) {
+    if (this.spanMode) this.spans.push(SPAN_URL, start, end);
+    else this.url += this.data.latin1Slice(start, end);
+    this.urlLength += end - start;
+    if (this.urlLength > this.limits.maxTargetBytes) {
       this.rejection = { status: 414, reason: 'URI too long' };
       return ErrorCode.USER;
     }
@@ -179,14 +221,21 @@ export class RequestParser implements LlhttpHandler {
   }
 
   onHeaderField(start: number, end: number): number {
-    if (this.valueStarted) this.pushHeader();
-    this.field += this.data.latin1Slice(start, end);
-    return this.countHeaderBytes(end - start);
+    if (this.spanMode && !this.headersDone) this.spans.push(SPAN_FIELD, start, end);
+    else {
+      if (this.valueStarted) this.pushHeader();
+      this.field += this.data.latin1Slice(start, end);
+    }
+    // A field line costs its name, its value and ": " + CRLF.
+    return this.countHeaderBytes(end - start + 4);
   }
 
   onHeaderValue(start: number, end: number): number {
-    this.value += this.data.latin1Slice(start, end);
-    this.valueStarted = true;
+    if (this.spanMode && !this.headersDone) this.spans.push(SPAN_VALUE, start, end);
+    else {
+      this.value += this.data.latin1Slice(start, end);
+      this.valueStarted = true;
+    }
     return this.countHeaderBytes(end - start);
   }
 
@@ -203,13 +252,13 @@ export class RequestParser implements LlhttpHandler {
     const list = this.headersDone ? (this.trailers ??= []) : this.headers;
     // Trailing whitespace is not part of a field value (RFC 9110 §5.5).
     list.push(this.field, trimTrailingOws(this.value));
-    this.headerBytes += 4;
     this.field = '';
     this.value = '';
     this.valueStarted = false;
   }
 
   onHeadersComplete(_status: number, _upgrade: boolean, keepAlive: boolean): number {
+    if (this.spanMode) this.materialize();
     if (this.field !== '' || this.valueStarted) this.pushHeader();
     this.headersDone = true;
     this.headerBytes = 0;
