@@ -23,30 +23,56 @@ export const NO_HEADERS: NormalizedHeaders = { lines: '', pairs: [], close: fals
 
 export class HeaderError extends TypeError {}
 
-function add(out: NormalizedHeaders, name: string, value: string): void {
+const NAME_PLAIN = 0;
+const NAME_DATE = 1;
+const NAME_CONNECTION = 2;
+const NAME_DROPPED = 3;
+
+/**
+ * Handlers send the same few names and values on every response: what was
+ * checked once is remembered (bounded, so hostile input cannot grow it).
+ */
+const CACHE_LIMIT = 512;
+const knownNames = new Map<string, number>();
+const knownValues = new Map<string, boolean>();
+
+function nameKind(name: string): number {
+  let kind = knownNames.get(name);
+  if (kind !== undefined) return kind;
   if (!TOKEN_RE.test(name)) throw new HeaderError(`Invalid response header name ${JSON.stringify(name)}`);
+  const lower = name.toLowerCase();
+  kind =
+    lower === 'date'
+      ? NAME_DATE
+      : lower === 'connection'
+        ? NAME_CONNECTION
+        : lower === 'keep-alive' || lower === 'content-length' || lower === 'transfer-encoding'
+          ? NAME_DROPPED
+          : NAME_PLAIN;
+  if (knownNames.size < CACHE_LIMIT) knownNames.set(name, kind);
+  return kind;
+}
+
+/** Returns whether the value has bytes above 0x7f; throws on bytes that could split the response. */
+function checkValue(name: string, value: string): boolean {
+  const known = knownValues.get(value);
+  if (known !== undefined) return known;
   if (!VALUE_RE.test(value)) throw new HeaderError(`Invalid characters in response header ${name}`);
-  switch (name.length) {
-    case 4:
-      if (name.toLowerCase() === 'date') out.hasDate = true;
-      break;
-    case 10: {
-      const lower = name.toLowerCase();
-      if (lower === 'connection') {
-        // The writer owns Connection; a "close" request is honoured.
-        if (/(?:^|,)\s*close\s*(?:,|$)/i.test(value)) out.close = true;
-        return;
-      }
-      if (lower === 'keep-alive') return;
-      break;
-    }
-    case 14:
-      if (name.toLowerCase() === 'content-length') return;
-      break;
-    case 17:
-      if (name.toLowerCase() === 'transfer-encoding') return;
-      break;
+  const nonAscii = /[\x80-\xff]/.test(value);
+  if (value.length <= 256 && knownValues.size < CACHE_LIMIT) knownValues.set(value, nonAscii);
+  return nonAscii;
+}
+
+function add(out: NormalizedHeaders, name: string, value: string): void {
+  const kind = nameKind(name);
+  if (checkValue(name, value)) out.nonAscii = true;
+  if (kind === NAME_DROPPED) return;
+  if (kind === NAME_CONNECTION) {
+    // The writer owns Connection; a "close" request is honoured.
+    if (/(?:^|,)\s*close\s*(?:,|$)/i.test(value)) out.close = true;
+    return;
   }
+  if (kind === NAME_DATE) out.hasDate = true;
   out.lines += name + ': ' + value + '\r\n';
   out.pairs.push([name, value]);
 }
@@ -65,6 +91,5 @@ export function normalizeHeaders(headers: ResponseHeaders | undefined): Normaliz
       else add(out, name, String(value));
     }
   }
-  out.nonAscii = /[\x80-\xff]/.test(out.lines);
   return out;
 }
