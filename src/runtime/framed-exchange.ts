@@ -4,32 +4,26 @@
 import { PeerGoneError } from '../errors.js';
 import type { ResponseHeaders, ResponseWriter, SendInit, StaticResponse, Written } from '../types.js';
 import { NO_HEADERS, normalizeHeaders, type NormalizedHeaders } from '../writer/headers.js';
-import { checkStatus, statusHasNoBody } from '../writer/head.js';
+import { statusHasNoBody } from '../writer/head.js';
+import { DONE, IDLE, STREAMING, WriterLifecycle } from '../writer/lifecycle.js';
 import { StaticResponseImpl } from '../writer/static.js';
-import { WrittenRecord } from '../writer/written.js';
 import type { BodyStream, BodyOwner } from './body.js';
 import type { OpenConnection, ServerCore } from './core.js';
 import { errorBody, type DispatchSite } from './dispatch.js';
 import type { WireRequestImpl } from './request.js';
 
-const IDLE = 0;
-const STREAMING = 1;
-const DONE = 2;
-
-export abstract class FramedExchange implements ResponseWriter, DispatchSite, BodyOwner, OpenConnection {
+export abstract class FramedExchange extends WriterLifecycle implements ResponseWriter, DispatchSite, BodyOwner, OpenConnection {
   request: WireRequestImpl | null = null;
   body: BodyStream | null = null;
-  readonly record: WrittenRecord;
   gone = false;
   deadline = 0;
-  private state = IDLE;
   private noBody = false;
 
   constructor(
     protected readonly core: ServerCore<unknown>,
     readonly isHead: boolean,
   ) {
-    this.record = new WrittenRecord(core.options.onResponse !== undefined);
+    super(core.options.onResponse !== undefined);
     core.connections.add(this);
   }
 
@@ -54,22 +48,8 @@ export abstract class FramedExchange implements ResponseWriter, DispatchSite, Bo
     return this;
   }
 
-  get headersSent(): boolean {
-    return this.state !== IDLE;
-  }
-
   get aborted(): boolean {
     return this.gone;
-  }
-
-  get done(): boolean {
-    return this.state === DONE;
-  }
-
-  private begin(status: number): void {
-    if (this.state !== IDLE) throw new Error('A response was already started for this request');
-    checkStatus(status);
-    this.record.status = status;
   }
 
   send(init: SendInit): Written {
@@ -109,7 +89,7 @@ export abstract class FramedExchange implements ResponseWriter, DispatchSite, Bo
   writeChunk(data: string | Uint8Array): true | Promise<void> {
     // After the peer is gone every write is a no-op (res.aborted says why).
     if (this.gone && this.state !== IDLE) return true;
-    if (this.state !== STREAMING) throw new Error(this.state === IDLE ? 'writeChunk before startChunked' : 'writeChunk after the response ended');
+    this.assertStreaming('writeChunk');
     if (this.noBody) return true;
     const length = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
     if (length === 0) return true;
@@ -121,7 +101,7 @@ export abstract class FramedExchange implements ResponseWriter, DispatchSite, Bo
 
   endChunked(trailers?: ResponseHeaders): Written {
     if (this.gone && this.state !== IDLE) return this.record.token;
-    if (this.state !== STREAMING) throw new Error(this.state === IDLE ? 'endChunked before startChunked' : 'endChunked called twice');
+    this.assertStreaming('endChunked');
     this.state = DONE;
     this.writeStreamEnd(trailers === undefined ? null : normalizeHeaders(trailers));
     this.record.lastByte();

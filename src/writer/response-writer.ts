@@ -2,9 +2,10 @@
 // framing and hands bytes, in order, to the exchange it answers.
 import type { ResponseHeaders, ResponseWriter, SendInit, StaticResponse, Written } from '../types.js';
 import { NO_HEADERS, normalizeHeaders } from './headers.js';
-import { CONN_CLOSE, FRAME_CHUNKED, FRAME_CLOSE, FRAME_LENGTH, FRAME_NONE, checkStatus, serializeHead, statusHasNoBody } from './head.js';
+import { CONN_CLOSE, FRAME_CHUNKED, FRAME_CLOSE, FRAME_LENGTH, FRAME_NONE, serializeHead, statusHasNoBody } from './head.js';
+import { DONE, IDLE, STREAMING, WriterLifecycle } from './lifecycle.js';
 import { StaticResponseImpl } from './static.js';
-import { WrittenRecord } from './written.js';
+import type { WrittenRecord } from './written.js';
 
 /** The side of an exchange that a writer writes into. */
 export interface WriteTarget {
@@ -22,10 +23,6 @@ export interface WriteTarget {
   finished(record: WrittenRecord): void;
 }
 
-const IDLE = 0;
-const STREAMING = 1;
-const DONE = 2;
-
 export function isAsciiString(s: string): boolean {
   return Buffer.byteLength(s, 'utf8') === s.length;
 }
@@ -36,34 +33,18 @@ function toWireBody(body: string | Uint8Array): string | Uint8Array {
   return isAsciiString(body) ? body : Buffer.from(body, 'utf8');
 }
 
-export class ResponseWriterImpl implements ResponseWriter {
-  private state = IDLE;
+export class ResponseWriterImpl extends WriterLifecycle implements ResponseWriter {
   private frame = FRAME_LENGTH;
-  readonly record: WrittenRecord;
 
   constructor(
     private readonly target: WriteTarget,
     timed: boolean,
   ) {
-    this.record = new WrittenRecord(timed);
-  }
-
-  get headersSent(): boolean {
-    return this.state !== IDLE;
+    super(timed);
   }
 
   get aborted(): boolean {
     return this.target.gone;
-  }
-
-  get done(): boolean {
-    return this.state === DONE;
-  }
-
-  private begin(status: number): void {
-    if (this.state !== IDLE) throw new Error('A response was already started for this request');
-    checkStatus(status);
-    this.record.status = status;
   }
 
   send(init: SendInit): Written {
@@ -117,7 +98,7 @@ export class ResponseWriterImpl implements ResponseWriter {
   }
 
   writeChunk(data: string | Uint8Array): true | Promise<void> {
-    if (this.state !== STREAMING) throw new Error(this.state === IDLE ? 'writeChunk before startChunked' : 'writeChunk after the response ended');
+    this.assertStreaming('writeChunk');
     const target = this.target;
     if (target.gone || this.frame === FRAME_NONE) return true;
     const body = toWireBody(data);
@@ -138,7 +119,7 @@ export class ResponseWriterImpl implements ResponseWriter {
   }
 
   endChunked(trailers?: ResponseHeaders): Written {
-    if (this.state !== STREAMING) throw new Error(this.state === IDLE ? 'endChunked before startChunked' : 'endChunked called twice');
+    this.assertStreaming('endChunked');
     this.state = DONE;
     if (this.frame === FRAME_CHUNKED && !this.target.gone) {
       const lines = trailers === undefined ? '' : normalizeHeaders(trailers).lines;

@@ -1,0 +1,41 @@
+// The states every ResponseWriter goes through, and the checks between
+// them, shared by the byte-stream writer and the self-framing runtimes.
+import { checkStatus } from './head.js';
+import { WrittenRecord } from './written.js';
+
+export const IDLE = 0;
+export const STREAMING = 1;
+export const DONE = 2;
+
+export abstract class WriterLifecycle {
+  protected state = IDLE;
+  readonly record: WrittenRecord;
+
+  /** `timed`: someone listens to onResponse, so the clock is read. */
+  constructor(timed: boolean) {
+    this.record = new WrittenRecord(timed);
+  }
+
+  abstract get aborted(): boolean;
+
+  get headersSent(): boolean {
+    return this.state !== IDLE;
+  }
+
+  get done(): boolean {
+    return this.state === DONE;
+  }
+
+  protected begin(status: number): void {
+    if (this.state !== IDLE) throw new Error('A response was already started for this request');
+    checkStatus(status);
+    this.record.status = status;
+  }
+
+  /** writeChunk and endChunked are for a started stream only. */
+  protected assertStreaming(call: 'writeChunk' | 'endChunked'): void {
+    if (this.state === STREAMING) return;
+    if (this.state === IDLE) throw new Error(`${call} before startChunked`);
+    throw new Error(call === 'endChunked' ? 'endChunked called twice' : 'writeChunk after the response ended');
+  }
+}
