@@ -42,8 +42,9 @@ function unwatchEnd(socket: net.Socket, exchange: { onGone(): void }): void {
   inFlight.get(socket)?.delete(exchange);
 }
 
-/** The exchange behind each ServerResponse, for Node's client errors. */
-const exchanges = new WeakMap<http.ServerResponse, NodeHttpExchange>();
+/** The exchange behind a ServerResponse, for Node's client errors (a property: a WeakMap of short-lived keys costs GC time). */
+const exchangeKey = Symbol('wirecore.exchange');
+type Answering = http.ServerResponse & { [exchangeKey]?: NodeHttpExchange };
 
 class NodeHttpExchange extends FramedExchange {
   expectContinue = false;
@@ -56,7 +57,7 @@ class NodeHttpExchange extends FramedExchange {
   ) {
     super(core, incoming.method === 'HEAD');
     res.sendDate = false;
-    exchanges.set(res, this);
+    (res as Answering)[exchangeKey] = this;
     // The peer leaving shows as the response closing early, or (half-close) as the socket ending.
     res.on('close', this.onGone);
     watchEnd(incoming.socket, this);
@@ -78,9 +79,10 @@ class NodeHttpExchange extends FramedExchange {
   }
 
   protected writeWhole(status: number, headers: NormalizedHeaders, body: Uint8Array | string, noBody: boolean): void {
-    const bytes = typeof body === 'string' ? Buffer.from(body) : body;
-    this.res.writeHead(status, reasonPhrase(status), headerList(headers, noBody ? [] : ['Content-Length', String(bytes.byteLength)]));
-    this.res.end(noBody || this.isHead ? undefined : bytes);
+    // A string body stays a string: Node then sends head and body in one write, not a writev.
+    const length = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+    this.res.writeHead(status, reasonPhrase(status), headerList(headers, noBody ? [] : ['Content-Length', String(length)]));
+    this.res.end(noBody || this.isHead ? undefined : body);
   }
 
   protected writeStreamHead(status: number, headers: NormalizedHeaders): void {
@@ -227,7 +229,7 @@ export function listenNodeHttp(core: ServerCore<unknown>, host: string, port: nu
     }
     const [status, reason] = clientErrorStatus(error);
     const pending = (socket as { _httpMessage?: http.ServerResponse | null })._httpMessage ?? undefined;
-    const ex = pending === undefined ? undefined : exchanges.get(pending);
+    const ex = (pending as Answering | undefined)?.[exchangeKey];
     if (ex !== undefined && ex.body !== null && !ex.body.complete) {
       // The bad bytes are this request's body: its handler answers (or the connection drops).
       ex.body.fail(new WireError(status, reason, true));
