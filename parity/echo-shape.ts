@@ -57,6 +57,11 @@ export class SeenLog {
   }
 }
 
+/** What every echo app does for the "slow" action before it echoes. */
+export function slowAction(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 100));
+}
+
 /** The path's last segment picks the behaviour ("/c/<id>/slow" …). */
 export function actionOf(path: string): string {
   const rest = path.replace(/^\/c\/[^/]+/, '');

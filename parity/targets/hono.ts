@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { stream } from 'hono/streaming';
 import { serveFetch } from 'wirecore/fetch';
 import type { RuntimeName } from 'wirecore';
-import { PARITY_LIMITS, PARITY_TIMEOUTS, SeenLog, actionOf, describeBody, type Seen } from '../echo-shape.js';
+import { PARITY_LIMITS, PARITY_TIMEOUTS, SeenLog, actionOf, slowAction, describeBody, type Seen } from '../echo-shape.js';
 
 const seen = new SeenLog();
 const app = new Hono();
@@ -15,7 +15,7 @@ app.all('*', async (c) => {
   seen.add(target, `${c.req.method} ${target}`);
   switch (actionOf(url.pathname)) {
     case 'slow':
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await slowAction();
       break;
     case 'throw-before':
       throw new Error('parity: thrown before the head');

@@ -1,6 +1,6 @@
 // Reference column (informational): plain node:http with the same echo.
 import http from 'node:http';
-import { PARITY_LIMITS, PARITY_TIMEOUTS, SeenLog, actionOf, describeBody, pairs, type Seen } from '../echo-shape.js';
+import { PARITY_LIMITS, PARITY_TIMEOUTS, SeenLog, actionOf, slowAction, describeBody, pairs, type Seen } from '../echo-shape.js';
 
 const seen = new SeenLog();
 
@@ -13,7 +13,7 @@ const server = http.createServer(
     seen.add(target, `${req.method} ${target}`);
     switch (actionOf(path)) {
       case 'slow':
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        await slowAction();
         break;
       case 'throw-before':
         res.statusCode = 500;

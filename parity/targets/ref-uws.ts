@@ -1,6 +1,6 @@
 // Reference column (informational): raw uWebSockets.js with the same echo.
 import { createRequire } from 'node:module';
-import { PARITY_LIMITS, SeenLog, actionOf, describeBody, type Seen } from '../echo-shape.js';
+import { PARITY_LIMITS, SeenLog, actionOf, slowAction, describeBody, type Seen } from '../echo-shape.js';
 
 process.env.UWS_HTTP_MAX_HEADERS_SIZE = String(PARITY_LIMITS.maxHeaderBytes);
 interface Res {
@@ -45,7 +45,7 @@ uws
     const finish = async () => {
       switch (action) {
         case 'slow':
-          await new Promise((resolve) => setTimeout(resolve, 100));
+          await slowAction();
           break;
         case 'throw-before':
           return reply(() => res.writeStatus('500 Internal Server Error').end('Internal Server Error\n'));

@@ -1,6 +1,6 @@
 // Parity target: wirecore's echo on one runtime (argv[2]). Prints "READY <port>".
 import { createStatic, serveGeneric, type DispatchFn, type RuntimeName } from 'wirecore';
-import { PARITY_LIMITS, PARITY_TIMEOUTS, SeenLog, actionOf, caseOf, describeBody, pairs, type Seen } from '../echo-shape.js';
+import { PARITY_LIMITS, PARITY_TIMEOUTS, SeenLog, actionOf, slowAction, describeBody, pairs, type Seen } from '../echo-shape.js';
 
 const seen = new SeenLog();
 const staticHello = createStatic({ headers: { 'content-type': 'text/plain' }, body: 'static hello\n' });
@@ -12,7 +12,7 @@ const dispatch: DispatchFn<null> = async (_ctx, req, res) => {
   const action = actionOf(path);
   switch (action) {
     case 'slow':
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await slowAction();
       break;
     case 'throw-before':
       throw new Error('parity: thrown before the head');

@@ -221,7 +221,7 @@ export class RequestParser implements LlhttpHandler {
   }
 
   onHeaderField(start: number, end: number): number {
-    if (this.spanMode && !this.headersDone) this.spans.push(SPAN_FIELD, start, end);
+    if (this.spanMode) this.spans.push(SPAN_FIELD, start, end);
     else {
       if (this.valueStarted) this.pushHeader();
       this.field += this.data.latin1Slice(start, end);
@@ -231,7 +231,7 @@ export class RequestParser implements LlhttpHandler {
   }
 
   onHeaderValue(start: number, end: number): number {
-    if (this.spanMode && !this.headersDone) this.spans.push(SPAN_VALUE, start, end);
+    if (this.spanMode) this.spans.push(SPAN_VALUE, start, end);
     else {
       this.value += this.data.latin1Slice(start, end);
       this.valueStarted = true;

@@ -34,8 +34,8 @@ const KIND_REJECT = 2;
 
 class Exchange implements WriteTarget, BodyOwner, DispatchSite {
   readonly writer: ResponseWriterImpl;
-  req: WireRequestImpl = null as unknown as WireRequestImpl;
-  hasRequest = false;
+  /** Null for static hits and rejections: no request object is built for them. */
+  request: WireRequestImpl | null = null;
   body: BodyStream | null = null;
   kind = KIND_DISPATCH;
   staticHit: StaticResponse | null = null;
@@ -60,6 +60,10 @@ class Exchange implements WriteTarget, BodyOwner, DispatchSite {
     readonly wantsKeepAlive: boolean,
   ) {
     this.writer = new ResponseWriterImpl(this, conn.core.options.onResponse !== undefined);
+  }
+
+  get req(): WireRequestImpl {
+    return this.request!;
   }
 
   get gone(): boolean {
@@ -160,7 +164,7 @@ class Exchange implements WriteTarget, BodyOwner, DispatchSite {
 
   /** The peer is gone: wake everything that waits on this exchange. */
   abort(): void {
-    if (this.hasRequest) this.req.abort();
+    this.request?.abort();
     this.body?.fail(new PeerGoneError());
     const waiters = this.holWaiters;
     this.holWaiters = null;
@@ -320,8 +324,7 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
       ex.kind = KIND_STATIC;
       ex.body?.discard();
     } else {
-      ex.hasRequest = true;
-      ex.req = new WireRequestImpl(head.method, head.target, head.versionMinor === 1 ? '1.1' : '1.0', head.headers, head.keepAlive, body, this.transport);
+      ex.request = new WireRequestImpl(head.method, head.target, head.versionMinor === 1 ? '1.1' : '1.0', head.headers, head.keepAlive, body, this.transport);
     }
     this.current = ex;
     this.exchanges.push(ex);
@@ -465,7 +468,7 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
     if (ex.reported) return;
     ex.reported = true;
     if (ex.dispatched) this.core.inFlight--;
-    this.core.report(ex.writer.record.token, ex.hasRequest ? ex.req : undefined);
+    this.core.report(ex.writer.record.token, ex.request ?? undefined);
   }
 
   /** Ends the connection after what was written; keeps reading (and dropping) so the peer gets a FIN, not a reset. */

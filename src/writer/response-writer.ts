@@ -3,7 +3,7 @@
 import type { ResponseHeaders, ResponseWriter, SendInit, StaticResponse, Written } from '../types.js';
 import { NO_HEADERS, normalizeHeaders } from './headers.js';
 import { CONN_CLOSE, FRAME_CHUNKED, FRAME_CLOSE, FRAME_LENGTH, FRAME_NONE, serializeHead, statusHasNoBody } from './head.js';
-import { DONE, IDLE, STREAMING, WriterLifecycle } from './lifecycle.js';
+import { DONE, STREAMING, WriterLifecycle } from './lifecycle.js';
 import { StaticResponseImpl } from './static.js';
 import type { WrittenRecord } from './written.js';
 
