@@ -7,6 +7,10 @@ import { PARSE_OK, PARSE_REJECTED, RequestParser, type ParsedHead } from '../src
 const require = createRequire(import.meta.url);
 
 function parse(bytes: string | string[]) {
+  return parseWith(bytes, { maxHeaderBytes: 16384, maxTargetBytes: 8192 });
+}
+
+function parseWith(bytes: string | string[], limits: { maxHeaderBytes: number; maxTargetBytes: number }) {
   const heads: ParsedHead[] = [];
   const bodies: string[] = [];
   const parser = new RequestParser(
@@ -15,7 +19,7 @@ function parse(bytes: string | string[]) {
       onRequestBody: (c) => void bodies.push(c.toString('latin1')),
       onRequestEnd: () => false,
     },
-    { maxHeaderBytes: 16384, maxTargetBytes: 8192 },
+    limits,
   );
   let code = PARSE_OK;
   for (const part of Array.isArray(bytes) ? bytes : [bytes]) {
@@ -74,6 +78,21 @@ describe('llhttp (wasm)', () => {
     for (let cut = 1; cut < request.length; cut++) {
       const split = parse([request.slice(0, cut), request.slice(cut)]).heads[0];
       expect(split, `split at ${cut}`).toEqual(whole);
+    }
+  });
+
+  it('refuses an over-long target or head the same however the bytes arrive', () => {
+    const limits = { maxHeaderBytes: 256, maxTargetBytes: 64 };
+    const longTarget = `GET /${'t'.repeat(64)} HTTP/1.1\r\nHost: a\r\n\r\n`;
+    const longHead = `GET / HTTP/1.1\r\nHost: a\r\n${'X-F: ' + 'v'.repeat(40) + '\r\n'}`.repeat(1) + 'X-G: '.concat('w'.repeat(240), '\r\n\r\n');
+    const doubleSpace = 'GET  / HTTP/1.1\r\nHost: a\r\n\r\n';
+    const fits = `GET /${'t'.repeat(63)} HTTP/1.1\r\nHost: a\r\nX-F: ${'v'.repeat(200)}\r\n\r\n`;
+    for (const [request, status] of [[longTarget, 414], [longHead, 431], [doubleSpace, 400], [fits, 0]] as const) {
+      for (const parts of [[request], [...request], [request.slice(0, 9), request.slice(9)]]) {
+        const r = parseWith(parts, limits);
+        expect(r.rejection?.status ?? 0, `${status} in ${parts.length} parts`).toBe(status);
+        expect(r.heads.length).toBe(status === 0 ? 1 : 0);
+      }
     }
   });
 

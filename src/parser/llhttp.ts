@@ -46,16 +46,45 @@ export enum ParserType {
   RESPONSE = 2,
 }
 
-/** Receives llhttp's callbacks as offsets into the buffer given to execute(). */
+/**
+ * Receives llhttp's non-span callbacks. URL, status, field and value spans are
+ * not called back one by one: they are recorded in `spans` (see below) and the
+ * handler turns them into strings when it needs them.
+ */
 export interface LlhttpHandler {
   onMessageBegin(): number;
-  onUrl(start: number, end: number): number;
-  onStatus(start: number, end: number): number;
-  onHeaderField(start: number, end: number): number;
-  onHeaderValue(start: number, end: number): number;
   onHeadersComplete(statusCode: number, upgrade: boolean, keepAlive: boolean): number;
   onBody(start: number, end: number): number;
   onMessageComplete(): number;
+}
+
+export const SPAN_URL = 0;
+export const SPAN_STATUS = 1;
+export const SPAN_FIELD = 2;
+export const SPAN_VALUE = 3;
+
+/**
+ * Spans seen since the handler last took them, as [kind, start, end] triples
+ * with offsets into the buffer given to execute(). Recording is a few stores;
+ * a call into the handler per span was the parser's largest JS cost.
+ * Only one execute() runs at a time, so one list serves every parser.
+ */
+export const spans = { list: new Int32Array(3 * 64), count: 0 };
+
+function recordSpan(kind: number, at: number, length: number): number {
+  let list = spans.list;
+  const n = spans.count;
+  if (n + 3 > list.length) {
+    const grown = new Int32Array(list.length * 2);
+    grown.set(list);
+    spans.list = list = grown;
+  }
+  const start = at - inputPtr;
+  list[n] = kind;
+  list[n + 1] = start;
+  list[n + 2] = start + length;
+  spans.count = n + 3;
+  return 0;
 }
 
 interface LlhttpExports {
@@ -97,12 +126,10 @@ const loaded = loadModule();
 const instance = new WebAssembly.Instance(loaded.module, {
   env: {
     wasm_on_message_begin: (_p: number) => current!.onMessageBegin(),
-    wasm_on_url: (_p: number, at: number, len: number) => current!.onUrl(at - inputPtr, at - inputPtr + len),
-    wasm_on_status: (_p: number, at: number, len: number) => current!.onStatus(at - inputPtr, at - inputPtr + len),
-    wasm_on_header_field: (_p: number, at: number, len: number) =>
-      current!.onHeaderField(at - inputPtr, at - inputPtr + len),
-    wasm_on_header_value: (_p: number, at: number, len: number) =>
-      current!.onHeaderValue(at - inputPtr, at - inputPtr + len),
+    wasm_on_url: (_p: number, at: number, len: number) => recordSpan(SPAN_URL, at, len),
+    wasm_on_status: (_p: number, at: number, len: number) => recordSpan(SPAN_STATUS, at, len),
+    wasm_on_header_field: (_p: number, at: number, len: number) => recordSpan(SPAN_FIELD, at, len),
+    wasm_on_header_value: (_p: number, at: number, len: number) => recordSpan(SPAN_VALUE, at, len),
     wasm_on_headers_complete: (_p: number, status: number, upgrade: number, keepAlive: number) =>
       current!.onHeadersComplete(status, upgrade === 1, keepAlive === 1),
     wasm_on_body: (_p: number, at: number, len: number) => current!.onBody(at - inputPtr, at - inputPtr + len),
@@ -135,7 +162,7 @@ export const methodNames: readonly string[] = (() => {
   return names;
 })();
 
-/** Runs llhttp over `data`, routing callbacks to `handler` with offsets into `data`. */
+/** Runs llhttp over `data`, routing callbacks to `handler` and spans to `spans`, offsets into `data`. */
 export function execute(ptr: number, handler: LlhttpHandler, data: Uint8Array): number {
   if (data.length > inputSize) {
     if (inputPtr !== 0) llhttp.free(inputPtr);
@@ -148,6 +175,7 @@ export function execute(ptr: number, handler: LlhttpHandler, data: Uint8Array): 
   inputView.set(data);
   if (current !== null) throw new Error('llhttp execute re-entered');
   current = handler;
+  spans.count = 0;
   try {
     return llhttp.llhttp_execute(ptr, inputPtr, data.length);
   } finally {
@@ -167,6 +195,7 @@ export function errorReason(ptr: number): string {
 export function finish(ptr: number, handler: LlhttpHandler): number {
   if (current !== null) throw new Error('llhttp finish re-entered');
   current = handler;
+  spans.count = 0;
   try {
     return llhttp.llhttp_finish(ptr);
   } finally {

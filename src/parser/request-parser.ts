@@ -1,7 +1,7 @@
 // One HTTP/1.1 request parser per connection over the shared llhttp instance.
 // Strings are made once per message straight from the caller's buffer; body
 // chunks are zero-copy views of it.
-import { ErrorCode, ParserType, errorOffset, errorReason, execute, llhttp, methodNames, type LlhttpHandler } from './llhttp.js';
+import { ErrorCode, ParserType, SPAN_FIELD, SPAN_URL, SPAN_VALUE, errorOffset, errorReason, execute, llhttp, methodNames, spans, type LlhttpHandler } from './llhttp.js';
 import { checkHead, rejectFromLlhttp, type Rejection } from './validate.js';
 
 declare global {
@@ -46,9 +46,6 @@ export const PARSE_CLOSED = 2;
 export const PARSE_REJECTED = 3;
 
 const EMPTY: string[] = [];
-const SPAN_URL = 0;
-const SPAN_FIELD = 1;
-const SPAN_VALUE = 2;
 const EMPTY_BUFFER = Buffer.alloc(0);
 
 export class RequestParser implements LlhttpHandler {
@@ -59,6 +56,7 @@ export class RequestParser implements LlhttpHandler {
   /** Message state. */
   private inMessage = false;
   private headersDone = false;
+  /** Pieces of a URL, field or value cut by a chunk boundary are joined here. */
   private url = '';
   private field = '';
   private value = '';
@@ -70,13 +68,7 @@ export class RequestParser implements LlhttpHandler {
   private headStartedInChunk = false;
   private headStartOffset = 0;
   private urlLength = 0;
-  /**
-   * While a head lies in one chunk its pieces are kept as [kind, start, end]
-   * offsets and become strings at the end of the head: one latin1 slice of
-   * the whole head, cut into substrings, instead of one slice per piece.
-   */
-  private spans: number[] = [];
-  private spanMode = false;
+  private tail = 0;
 
   /** Set when a callback or check refused the message. */
   rejection: Rejection | null = null;
@@ -100,12 +92,14 @@ export class RequestParser implements LlhttpHandler {
 
   execute(data: Buffer): number {
     if (this.ptr === 0) return PARSE_CLOSED;
-    // A head continuing from the last chunk: its pieces become strings before that chunk goes.
-    if (this.spanMode && this.inHead) this.materialize();
     this.data = data;
     this.headStartedInChunk = false;
     const wasInHead = this.inHead;
     const code = execute(this.ptr, this, data);
+    // A head (or trailer) continuing in the next chunk: its pieces become strings before this chunk goes.
+    if (code !== ErrorCode.OK) spans.count = 0;
+    else if (spans.count > 0 && !this.takeSpans()) return PARSE_REJECTED;
+    if (this.inHead) this.keepTail(data);
     // An idle connection keeps nothing of the last chunk or message alive.
     if (!this.inMessage) this.data = EMPTY_BUFFER;
     if (code === ErrorCode.OK) {
@@ -144,7 +138,21 @@ export class RequestParser implements LlhttpHandler {
     }
   }
 
-  /** Guards against a head padded with bytes no callback counts (e.g. whitespace runs). */
+  /** The last two bytes of a head cut by a chunk boundary, for the request-line check. */
+  private keepTail(data: Buffer): void {
+    const n = data.length;
+    if (n >= 2) this.tail = (data[n - 2]! << 8) | data[n - 1]!;
+    else if (n === 1) this.tail = ((this.tail & 0xff) << 8) | data[0]!;
+  }
+
+  /** The byte `back` places before `at` in this chunk, or in the ones before it. */
+  private byteBefore(at: number, back: number): number {
+    const i = at - back;
+    if (i >= 0) return this.data[i]!;
+    return i === -1 ? this.tail & 0xff : (this.tail >> 8) & 0xff;
+  }
+
+  /** Guards against a head padded with bytes no span counts (e.g. whitespace runs). */
   private countRawHead(wasInHead: boolean, length: number): number {
     this.rawHeadBytes += wasInHead && !this.headStartedInChunk ? length : length - this.headStartOffset;
     if (this.rawHeadBytes > this.limits.maxHeaderBytes + this.limits.maxTargetBytes + 64) {
@@ -168,84 +176,60 @@ export class RequestParser implements LlhttpHandler {
     this.headStartedInChunk = true;
     this.headStartOffset = 0;
     this.urlLength = 0;
-    this.spans.length = 0;
-    this.spanMode = true;
     return 0;
   }
 
-  private materialize(): void {
-    this.spanMode = false;
-    const spans = this.spans;
-    if (spans.length === 0) return;
-    const base = spans[1]!;
-    const text = this.data.latin1Slice(base, spans[spans.length - 1]!);
-    for (let i = 0; i < spans.length; i += 3) {
-      const piece = text.slice(spans[i + 1]! - base, spans[i + 2]! - base);
-      switch (spans[i]) {
+  /**
+   * Turns the spans recorded in this chunk into strings: one latin1 slice
+   * covering them all, cut into substrings. Checks the target and header
+   * size limits on the way; false when one is exceeded.
+   */
+  private takeSpans(): boolean {
+    const count = spans.count;
+    spans.count = 0;
+    if (count === 0) return true;
+    const list = spans.list;
+    const data = this.data;
+    const base = list[1]!;
+    const text = data.latin1Slice(base, list[count - 1]!);
+    const limits = this.limits;
+    for (let i = 0; i < count; i += 3) {
+      const start = list[i + 1]!;
+      const end = list[i + 2]!;
+      const piece = text.slice(start - base, end - base);
+      switch (list[i]) {
         case SPAN_URL:
+          if (this.urlLength === 0) {
+            this.headStartOffset = start;
+            // One SP between method and target (RFC 9112 §3); llhttp lets more through.
+            if (this.byteBefore(start, 2) === 0x20) return this.refuse(400, 'Invalid request line');
+          }
           this.url += piece;
+          this.urlLength += end - start;
+          if (this.urlLength > limits.maxTargetBytes) return this.refuse(414, 'URI too long');
           break;
         case SPAN_FIELD:
           if (this.valueStarted) this.pushHeader();
           this.field += piece;
+          // A field line costs its name, its value and ": " + CRLF.
+          this.headerBytes += end - start + 4;
           break;
-        default:
+        case SPAN_VALUE:
           this.value += piece;
           this.valueStarted = true;
+          this.headerBytes += end - start;
+          break;
       }
     }
-    spans.length = 0;
+    if (this.headerBytes > limits.maxHeaderBytes) {
+      return this.refuse(431, this.headersDone ? 'Trailer fields too large' : 'Request header fields too large');
+    }
+    return true;
   }
 
-  onUrl(start: number, end: number): number {
-    if (this.urlLength === 0) {
-      this.headStartOffset = start;
-      // One SP between method and target (RFC 9112 §3); llhttp lets more through.
-      if (start >= 2 && this.data[start - 2] === 0x20) {
-        this.rejection = { status: 400, reason: 'Invalid request line' };
-        return ErrorCode.USER;
-      }
-    }
-    if (this.spanMode) this.spans.push(SPAN_URL, start, end);
-    else this.url += this.data.latin1Slice(start, end);
-    this.urlLength += end - start;
-    if (this.urlLength > this.limits.maxTargetBytes) {
-      this.rejection = { status: 414, reason: 'URI too long' };
-      return ErrorCode.USER;
-    }
-    return 0;
-  }
-
-  onStatus(): number {
-    return 0;
-  }
-
-  onHeaderField(start: number, end: number): number {
-    if (this.spanMode) this.spans.push(SPAN_FIELD, start, end);
-    else {
-      if (this.valueStarted) this.pushHeader();
-      this.field += this.data.latin1Slice(start, end);
-    }
-    // A field line costs its name, its value and ": " + CRLF.
-    return this.countHeaderBytes(end - start + 4);
-  }
-
-  onHeaderValue(start: number, end: number): number {
-    if (this.spanMode) this.spans.push(SPAN_VALUE, start, end);
-    else {
-      this.value += this.data.latin1Slice(start, end);
-      this.valueStarted = true;
-    }
-    return this.countHeaderBytes(end - start);
-  }
-
-  private countHeaderBytes(n: number): number {
-    this.headerBytes += n;
-    if (this.headerBytes > this.limits.maxHeaderBytes) {
-      this.rejection = { status: 431, reason: this.headersDone ? 'Trailer fields too large' : 'Request header fields too large' };
-      return ErrorCode.USER;
-    }
-    return 0;
+  private refuse(status: number, reason: string): false {
+    this.rejection = { status, reason };
+    return false;
   }
 
   private pushHeader(): void {
@@ -258,7 +242,7 @@ export class RequestParser implements LlhttpHandler {
   }
 
   onHeadersComplete(_status: number, _upgrade: boolean, keepAlive: boolean): number {
-    if (this.spanMode) this.materialize();
+    if (!this.takeSpans()) return ErrorCode.USER;
     if (this.field !== '' || this.valueStarted) this.pushHeader();
     this.headersDone = true;
     this.headerBytes = 0;
@@ -281,6 +265,7 @@ export class RequestParser implements LlhttpHandler {
   }
 
   onMessageComplete(): number {
+    if (!this.takeSpans()) return ErrorCode.USER;
     if (this.field !== '' || this.valueStarted) this.pushHeader();
     this.inMessage = false;
     const trailers = this.trailers;

@@ -1,6 +1,6 @@
 // A strict HTTP/1.1 response parser on the same llhttp instance: what the
 // tests, inject() and the parity harness judge answers with.
-import { ErrorCode, ParserType, errorReason, execute, finish, llhttp, type LlhttpHandler } from './llhttp.js';
+import { ErrorCode, ParserType, SPAN_FIELD, SPAN_VALUE, errorReason, execute, finish, llhttp, spans, type LlhttpHandler } from './llhttp.js';
 
 export interface ParsedResponse {
   status: number;
@@ -46,29 +46,29 @@ class ResponseCollector implements LlhttpHandler {
     this.midMessage = true;
     return 0;
   }
-  onUrl(): number {
-    return 0;
-  }
-  onStatus(): number {
-    return 0;
-  }
   private push(): void {
     const list = this.headersDone ? (this.current!.trailers ??= []) : this.current!.headers;
     list.push(this.field, this.value.trimEnd());
     this.field = this.value = '';
     this.inValue = false;
   }
-  onHeaderField(start: number, end: number): number {
-    if (this.inValue) this.push();
-    this.field += this.data.latin1Slice(start, end);
-    return 0;
-  }
-  onHeaderValue(start: number, end: number): number {
-    this.value += this.data.latin1Slice(start, end);
-    this.inValue = true;
-    return 0;
+  /** Joins the field and value pieces recorded since the last call. */
+  takeSpans(): void {
+    const { list, count } = spans;
+    spans.count = 0;
+    for (let i = 0; i < count; i += 3) {
+      const piece = this.data.latin1Slice(list[i + 1]!, list[i + 2]!);
+      if (list[i] === SPAN_FIELD) {
+        if (this.inValue) this.push();
+        this.field += piece;
+      } else if (list[i] === SPAN_VALUE) {
+        this.value += piece;
+        this.inValue = true;
+      }
+    }
   }
   onHeadersComplete(status: number, _upgrade: boolean, keepAlive: boolean): number {
+    this.takeSpans();
     if (this.field !== '' || this.inValue) this.push();
     const r = this.current!;
     r.status = status;
@@ -85,6 +85,7 @@ class ResponseCollector implements LlhttpHandler {
     return 0;
   }
   onMessageComplete(): number {
+    this.takeSpans();
     if (this.field !== '' || this.inValue) this.push();
     const r = this.current!;
     r.body = Buffer.concat(this.parts);
@@ -106,6 +107,7 @@ export function parseResponses(bytes: Uint8Array, options: { eof?: boolean; isHe
     const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     collector.data = data;
     let code = data.length > 0 ? execute(ptr, collector, data) : ErrorCode.OK;
+    collector.takeSpans();
     if (code === ErrorCode.OK && options.eof) code = finish(ptr, collector);
     const error = code === ErrorCode.OK ? null : errorReason(ptr) || `llhttp error ${code}`;
     return { responses: collector.responses, error, incomplete: code === ErrorCode.OK && collector.midMessage };

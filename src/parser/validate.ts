@@ -16,6 +16,12 @@ const TOKEN_RE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** Most requests repeat the last Host: remember it rather than run the pattern again. */
 let lastValidHost = '';
 
+/** ASCII case-insensitive match of a token against a lower-case name of the same length, without allocating. */
+function sameName(name: string, lower: string): boolean {
+  for (let i = 0; i < lower.length; i++) if ((name.charCodeAt(i) | 0x20) !== lower.charCodeAt(i)) return false;
+  return true;
+}
+
 function reject(status: number, reason: string): Rejection {
   return { status, reason };
 }
@@ -40,22 +46,22 @@ export function checkHead(
     const name = headers[i]!;
     switch (name.length) {
       case 4:
-        if (name.toLowerCase() === 'host') {
+        if (sameName(name, 'host')) {
           hosts++;
           host = headers[i + 1]!;
         }
         break;
       case 6:
-        if (name.toLowerCase() === 'expect' && minor === 1) {
+        if (sameName(name, 'expect') && minor === 1) {
           if (headers[i + 1]!.toLowerCase() !== '100-continue') return reject(417, 'Unsupported expectation');
           expectContinue = true;
         }
         break;
       case 14:
-        if (name.toLowerCase() === 'content-length') contentLength = Number(headers[i + 1]);
+        if (sameName(name, 'content-length')) contentLength = Number(headers[i + 1]);
         break;
       case 17:
-        if (name.toLowerCase() === 'transfer-encoding') {
+        if (sameName(name, 'transfer-encoding')) {
           const codings = checkTransferEncoding(headers[i + 1]!, chunked);
           if (codings !== null) return codings;
           chunked = true;

@@ -26,6 +26,7 @@ const DEADLINE_LINGER = 4;
 /** How long a closing connection keeps reading (and dropping) before it is destroyed. */
 const LINGER_MS = 2000;
 const PENDING_HIGH_WATER = 64 * 1024;
+const BATCH_LIMIT = 16 * 1024;
 const CONTINUE = 'HTTP/1.1 100 Continue\r\n\r\n';
 
 const KIND_DISPATCH = 0;
@@ -82,11 +83,11 @@ class Exchange implements WriteTarget, BodyOwner, DispatchSite {
   }
 
   cork(): void {
-    if (this.isHol) this.conn.transport.cork();
+    if (this.isHol) this.conn.corkOut();
   }
 
   uncork(): void {
-    if (this.isHol) this.conn.transport.uncork();
+    if (this.isHol) this.conn.uncorkOut();
   }
 
   drain(): Promise<void> {
@@ -102,10 +103,10 @@ class Exchange implements WriteTarget, BodyOwner, DispatchSite {
     if (pending !== null) {
       this.pending = null;
       this.pendingBytes = 0;
-      const transport = this.conn.transport;
-      transport.cork();
-      for (const data of pending) ok = transport.write(data);
-      transport.uncork();
+      const conn = this.conn;
+      conn.corkOut();
+      for (const data of pending) ok = conn.writeOut(data);
+      conn.uncorkOut();
     }
     const waiters = this.holWaiters;
     if (waiters !== null) {
@@ -183,9 +184,11 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
   /** No more requests are read from this connection. */
   private stopped = false;
   private pumping = false;
+  /** While one chunk is handled, answers collect here and leave in one write at its end. */
   private batching = false;
-  private batchWrites = 0;
-  private corked = false;
+  private batchText = '';
+  private batchParts: Array<string | Uint8Array> | null = null;
+  private batchBytes = 0;
   private drainWaiters: Array<() => void> | null = null;
   private deadlineKind = DEADLINE_NONE;
   gone = false;
@@ -216,30 +219,65 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
   onData(chunk: Buffer): void {
     if (this.stopped) return;
     this.batching = true;
-    this.batchWrites = 0;
     try {
       const code = this.parser.execute(chunk);
       this.afterParse(code);
       this.pump();
     } finally {
       this.batching = false;
-      if (this.corked) {
-        this.corked = false;
-        this.transport.uncork();
-      }
+      this.flushOut();
     }
   }
 
   /**
-   * Answers produced while one chunk is handled (a pipeline) leave in one
-   * writev: the second write of a batch corks the transport until the end.
+   * Answers produced while one chunk is handled (a pipeline) leave together:
+   * strings are joined into one write, which costs less than a writev of
+   * many (up to BATCH_LIMIT; past it the batch goes out at once).
    */
   writeOut(data: string | Uint8Array): boolean {
-    if (this.batching && ++this.batchWrites === 2) {
-      this.corked = true;
-      this.transport.cork();
+    if (!this.batching) return this.transport.write(data);
+    if (typeof data === 'string') {
+      this.batchText += data;
+      this.batchBytes += data.length;
+    } else {
+      const parts = (this.batchParts ??= []);
+      if (this.batchText !== '') parts.push(this.batchText);
+      this.batchText = '';
+      parts.push(data);
+      this.batchBytes += data.byteLength;
     }
-    return this.transport.write(data);
+    return this.batchBytes < BATCH_LIMIT || this.flushOut();
+  }
+
+  /** Writes what the batch holds; returns like transport.write(). */
+  private flushOut(): boolean {
+    const parts = this.batchParts;
+    const text = this.batchText;
+    this.batchParts = null;
+    this.batchText = '';
+    this.batchBytes = 0;
+    if (parts === null) {
+      if (text === '' || this.transport.write(text)) return true;
+      this.batching = false;
+      return false;
+    }
+    if (text !== '') parts.push(text);
+    let ok = true;
+    this.transport.cork();
+    for (const data of parts) ok = this.transport.write(data);
+    this.transport.uncork();
+    // The peer is slow: the rest of this chunk's output goes straight out, so writers see backpressure.
+    if (!ok) this.batching = false;
+    return ok;
+  }
+
+  /** Head and body written together; a batch already holds them together. */
+  corkOut(): void {
+    if (!this.batching) this.transport.cork();
+  }
+
+  uncorkOut(): void {
+    if (!this.batching) this.transport.uncork();
   }
 
   onDrain(): void {
@@ -251,6 +289,7 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
 
   onEnd(): void {
     this.stopped = true;
+    this.flushOut();
     // Unanswered requests are aborted (as node:http does without allowHalfOpen).
     if (!this.idle) this.onClose();
     this.transport.end();
@@ -474,6 +513,7 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
   /** Ends the connection after what was written; keeps reading (and dropping) so the peer gets a FIN, not a reset. */
   private closeNow(): void {
     this.stopped = true;
+    this.flushOut();
     this.readPauses = 0;
     this.transport.resume();
     this.transport.end();

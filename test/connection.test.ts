@@ -1,0 +1,31 @@
+// The connection state machine's output batching, seen through the memory transport's writes.
+import { describe, expect, it } from 'vitest';
+import type { DispatchFn } from 'wirecore';
+import { parseResponses } from 'wirecore/testing';
+import { Connection } from '../src/runtime/connection.js';
+import { ServerCore, resolveOptions } from '../src/runtime/core.js';
+import { MemoryTransport } from '../src/runtime/memory.js';
+
+function pipeline(count: number): Buffer {
+  return Buffer.from(Array.from({ length: count }, (_, i) => `GET /${i} HTTP/1.1\r\nHost: a\r\n\r\n`).join(''));
+}
+
+async function run(dispatch: DispatchFn<null>, bytes: Buffer): Promise<{ writes: number; paths: string[] }> {
+  const core = new ServerCore<null>(null, dispatch, resolveOptions({}));
+  const transport = new MemoryTransport();
+  const connection = new Connection(core as ServerCore<unknown>, transport);
+  transport.connection = connection;
+  transport.feed(bytes);
+  await new Promise((resolve) => setImmediate(resolve));
+  connection.destroy();
+  const parsed = parseResponses(Buffer.concat(transport.output));
+  return { writes: transport.output.length, paths: parsed.responses.map((r) => r.body.toString()) };
+}
+
+describe('connection output', () => {
+  it('answers a pipeline that arrived in one chunk with one write, in order', async () => {
+    const r = await run((_c, req, res) => res.send({ body: req.path }), pipeline(16));
+    expect(r.paths).toEqual(Array.from({ length: 16 }, (_, i) => `/${i}`));
+    expect(r.writes).toBe(1);
+  });
+});
