@@ -1,5 +1,5 @@
-// The WireRequest handed to dispatch. Path, query and the abort signal are
-// made only when asked for.
+// The WireRequest handed to dispatch. Headers view, path, query and the
+// abort signal are made only when asked for.
 import type { RequestBody, WireHeaders, WireRequest } from '../types.js';
 import { WireHeadersImpl } from './headers.js';
 
@@ -9,7 +9,7 @@ export interface PeerInfo {
 }
 
 export class WireRequestImpl implements WireRequest {
-  readonly headers: WireHeaders;
+  private cachedHeaders: WireHeaders | null = null;
   private cachedPath: string | undefined;
   private controller: AbortController | null = null;
   private gone = false;
@@ -18,12 +18,14 @@ export class WireRequestImpl implements WireRequest {
     readonly method: string,
     readonly target: string,
     readonly httpVersion: '1.0' | '1.1',
-    rawHeaders: readonly string[],
+    private readonly rawHeaders: readonly string[],
     readonly keepAlive: boolean,
     readonly body: RequestBody,
     private readonly peer: PeerInfo,
-  ) {
-    this.headers = new WireHeadersImpl(rawHeaders);
+  ) {}
+
+  get headers(): WireHeaders {
+    return (this.cachedHeaders ??= new WireHeadersImpl(this.rawHeaders));
   }
 
   get remoteAddress(): string {

@@ -13,6 +13,8 @@ import type { Listening } from './listening.js';
 import { WireRequestImpl } from './request.js';
 import { loadUws, type UwsApp, type UwsRequest, type UwsResponse } from './uws-loader.js';
 
+const CLOSE_TOKEN = /(?:^|,)\s*close\s*(?:,|$)/i;
+
 /** True while uWS runs our handler synchronously (and has corked the socket itself). */
 let inHandler = false;
 
@@ -168,9 +170,13 @@ function handle(core: ServerCore<unknown>, res: UwsResponse, uwsReq: UwsRequest)
   const query = uwsReq.getQuery();
   const target = query ? `${uwsReq.getUrl()}?${query}` : uwsReq.getUrl();
   const headers: string[] = [];
-  uwsReq.forEach((name, value) => void headers.push(name, value));
+  let keepAliveAsked = true;
+  // uWS hands names over lower-cased.
+  uwsReq.forEach((name, value) => {
+    headers.push(name, value);
+    if (name === 'connection' && CLOSE_TOKEN.test(value)) keepAliveAsked = false;
+  });
   const options = core.options;
-  const keepAliveAsked = !/(?:^|,)\s*close\s*(?:,|$)/.test(uwsReq.getHeader('connection').toLowerCase());
 
   if (target.length > options.maxTargetBytes) return rejectNow(core, res, { status: 414, reason: 'URI too long' }, keepAliveAsked);
   const framing = checkFraming(headers);
