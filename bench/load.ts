@@ -24,6 +24,8 @@ export interface Target {
   args: string[];
   /** A baseline the others are compared with. */
   baseline?: 'node' | 'uws';
+  /** The scenarios it can serve (all when absent). */
+  scenarios?: string[];
 }
 
 export interface Sample {
@@ -48,8 +50,12 @@ export const SCENARIOS: Scenario[] = [
   { id: 'c1000', title: 'GET / with 1,000 concurrent connections', path: '/', connections: 1000 },
 ];
 
+/** node:net answering without parsing: how fast `net` could be at most. */
+export const NET_CEILING = 'node:net, no parsing (ceiling)';
+
 export const TARGETS: Target[] = [
   { id: 'node:http', script: benchFile('./servers/node-http.js'), args: [], baseline: 'node' },
+  { id: NET_CEILING, script: benchFile('./servers/net-raw.js'), args: [], scenarios: ['plaintext', 'pipelined', 'c1000'] },
   { id: 'uWS (raw)', script: benchFile('./servers/uws-raw.js'), args: [], baseline: 'uws' },
   { id: 'Hono on @hono/node-server', script: benchFile('./servers/hono-node.js'), args: [] },
   { id: 'wirecore net', script: benchFile('./hello.js'), args: ['net'] },
@@ -95,7 +101,9 @@ async function wrk(port: number, s: Scenario, seconds: number): Promise<Omit<Sam
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? 0);
   const lat = (p: string) => {
     const m = new RegExp(`^\\s+${p}%\\s+([\\d.]+)(us|ms|s)`, 'm').exec(stdout);
-    return m ? toMs(m[1]!, m[2]!) : NaN;
+    // wrk prints 0.00us when its histogram lost a run's samples (seen with pipelining): not a measurement.
+    const ms = m ? toMs(m[1]!, m[2]!) : NaN;
+    return ms > 0 ? ms : NaN;
   };
   const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(stdout);
   const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(stdout)?.[1] ?? 0);
@@ -130,7 +138,9 @@ export async function runLoad(options: { seconds: number; rounds: number; scenar
   const results: LoadResult[] = [];
   try {
     for (const scenario of options.scenarios) {
-      const rows = options.targets.map((target) => ({ scenario, target, samples: [] as Sample[] }));
+      const rows = options.targets
+        .filter((target) => target.scenarios === undefined || target.scenarios.includes(scenario.id))
+        .map((target) => ({ scenario, target, samples: [] as Sample[] }));
       for (const row of rows) await measure(servers.get(row.target)!.port, scenario, 1); // warm-up
       for (let round = 0; round < options.rounds; round++) {
         // A, B, C, … then again: noise spreads over every target alike.

@@ -3,6 +3,7 @@
 import { createRequire } from 'node:module';
 import { Bench } from 'tinybench';
 import { createStatic } from 'wirecore';
+import { ParserType, execute, llhttp, spans } from '../src/parser/llhttp.js';
 import { RequestParser, type ParsedHead } from '../src/parser/request-parser.js';
 import { normalizeHeaders } from '../src/writer/headers.js';
 import { CONN_DEFAULT, FRAME_LENGTH, serializeHead } from '../src/writer/head.js';
@@ -72,6 +73,15 @@ export async function runMicro(timeMs: number): Promise<MicroRow[]> {
   parserCase('parser: 1 KiB JSON POST', POST_1K, 1);
   parserCase('parser: chunked body of 64 chunks', CHUNKED_64, 1);
   parserCase('parser: a GET one byte per call', BYTES_OF_GET, 1);
+  // The floor under the parser rows: undici's llhttp build with nothing done per callback.
+  const bare = llhttp.llhttp_alloc(ParserType.REQUEST);
+  const noCallbacks = { onMessageBegin: () => 0, onHeadersComplete: () => 0, onBody: () => 0, onMessageComplete: () => 0 };
+  const bareName = 'llhttp alone (spans recorded, no strings): 300-byte GET';
+  bench.add(bareName, () => {
+    execute(bare, noCallbacks, GET_300);
+    spans.count = 0;
+  });
+  requestsPerOp.set(bareName, 1);
   const node = nodeParser();
   if (node) {
     bench.add("node's parser (native llhttp): 300-byte GET", () => node(GET_300));
