@@ -256,16 +256,15 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
     this.batchParts = null;
     this.batchText = '';
     this.batchBytes = 0;
-    if (parts === null) {
-      if (text === '' || this.transport.write(text)) return true;
-      this.batching = false;
-      return false;
-    }
-    if (text !== '') parts.push(text);
     let ok = true;
-    this.transport.cork();
-    for (const data of parts) ok = this.transport.write(data);
-    this.transport.uncork();
+    if (parts === null) {
+      if (text !== '') ok = this.transport.write(text);
+    } else {
+      if (text !== '') parts.push(text);
+      this.transport.cork();
+      for (const data of parts) ok = this.transport.write(data);
+      this.transport.uncork();
+    }
     // The peer is slow: the rest of this chunk's output goes straight out, so writers see backpressure.
     if (!ok) this.batching = false;
     return ok;
