@@ -27,11 +27,8 @@ log(`load: ${scenarios.length} scenarios × ${TARGETS.length} targets × ${round
 const load = await runLoad({ seconds, rounds, scenarios, targets: TARGETS, generator, log });
 
 const wirecoreTargets = (ids: string[]) => ids.map((id) => ({ id, script: benchFile('./hello.js'), args: [id.split(' ')[1]!] }));
-const baselineTargets = [
-  { id: 'node:http', script: benchFile('./servers/node-http.js'), args: [] },
-  { id: 'uWS (raw)', script: benchFile('./servers/uws-raw.js'), args: [] },
-  { id: NET_CEILING, script: benchFile('./servers/net-raw.js'), args: [] },
-];
+// The load run's baselines and ceiling, as the same processes.
+const baselineTargets = TARGETS.filter((t) => t.baseline !== undefined || t.id === NET_CEILING);
 log('memory: idle connections …');
 const idle = await idleConnections([...wirecoreTargets(['wirecore net', 'wirecore uws']), ...baselineTargets], quick ? 2000 : 10_000);
 log('memory: 1 GiB to a slow reader …');
