@@ -29,3 +29,37 @@ describe('connection output', () => {
     expect(r.writes).toBe(1);
   });
 });
+
+describe('pipelining limit', () => {
+  it('stops parsing at maxPipelinedRequests and resumes as answers go, answering 20 requests in order', async () => {
+    const limit = 4;
+    const total = 20;
+    let inFlight = 0;
+    let maxInFlight = 0;
+    let reported = 0;
+    let allReported!: () => void;
+    const done = new Promise<void>((resolve) => (allReported = resolve));
+    // Later requests finish first, so answers wait behind the head of the line.
+    const dispatch: DispatchFn<null> = async (_c, req, res) => {
+      maxInFlight = Math.max(maxInFlight, ++inFlight);
+      const n = Number(req.path.slice(1));
+      for (let tick = 0; tick < (total - n) % limit; tick++) await new Promise((resolve) => setImmediate(resolve));
+      inFlight--;
+      res.send({ body: req.path });
+    };
+    const onResponse = () => {
+      if (++reported === total) allReported();
+    };
+    const core = new ServerCore<null>(null, dispatch, resolveOptions({ maxPipelinedRequests: limit, onResponse }));
+    const transport = new MemoryTransport();
+    const connection = new Connection(core as ServerCore<unknown>, transport);
+    transport.connection = connection;
+    transport.feed(pipeline(total));
+    await done;
+    connection.destroy();
+    const parsed = parseResponses(Buffer.concat(transport.output));
+    expect(parsed.error).toBeNull();
+    expect(parsed.responses.map((r) => r.body.toString())).toEqual(Array.from({ length: total }, (_, i) => `/${i}`));
+    expect(maxInFlight).toBe(limit);
+  });
+});

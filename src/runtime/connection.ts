@@ -49,6 +49,10 @@ class Exchange implements WriteTarget, BodyOwner, DispatchSite {
   reported = false;
   expectContinue = false;
   continueSent = false;
+  /** The next exchange on this connection, in request order. */
+  next: Exchange | null = null;
+  /** Still in the connection's queue (not yet answered and advanced past). */
+  queued = false;
   /** Output held back while an earlier response is still being written. */
   private pending: Array<string | Uint8Array> | null = null;
   private pendingBytes = 0;
@@ -72,7 +76,7 @@ class Exchange implements WriteTarget, BodyOwner, DispatchSite {
   }
 
   private get isHol(): boolean {
-    return this.conn.head === this;
+    return this.conn.first === this;
   }
 
   write(data: string | Uint8Array): boolean {
@@ -175,8 +179,15 @@ class Exchange implements WriteTarget, BodyOwner, DispatchSite {
 
 export class Connection implements RequestParserSink, TransportEvents, OpenConnection {
   private readonly parser: RequestParser;
-  private readonly exchanges: Exchange[] = [];
-  private readonly toStart: Exchange[] = [];
+  /**
+   * Exchanges in request order, answered strictly from `first`; those not yet
+   * started are the tail from `unstarted`. A linked list: an idle connection
+   * keeps no arrays alive.
+   */
+  first: Exchange | null = null;
+  private last: Exchange | null = null;
+  private unstarted: Exchange | null = null;
+  private queueLength = 0;
   /** The message whose body is arriving. */
   private current: Exchange | null = null;
   private readPauses = 0;
@@ -205,13 +216,18 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
     this.setDeadline(DEADLINE_IDLE);
   }
 
-  get head(): Exchange | undefined {
-    return this.exchanges[0];
-  }
-
   /** True when nothing is being read or answered: safe to close now. */
   get idle(): boolean {
-    return this.exchanges.length === 0 && !this.parser.midMessage;
+    return this.first === null && !this.parser.midMessage;
+  }
+
+  private enqueue(ex: Exchange): void {
+    ex.queued = true;
+    if (this.last === null) this.first = ex;
+    else this.last.next = ex;
+    this.last = ex;
+    this.unstarted ??= ex;
+    this.queueLength++;
   }
 
   // ---- transport events
@@ -302,15 +318,16 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
     this.core.connectionClosed(this);
     this.parser.destroy();
     this.onDrain();
-    for (const ex of this.exchanges) {
+    for (let ex = this.first; ex !== null; ex = ex.next) {
       ex.abort();
+      ex.queued = false;
       if (!ex.reported && ex.dispatched) {
         if (!ex.done) ex.writer.record.outcome = 'aborted';
         this.finishReport(ex);
       }
     }
-    this.exchanges.length = 0;
-    this.toStart.length = 0;
+    this.first = this.last = this.unstarted = null;
+    this.queueLength = 0;
     this.current = null;
   }
 
@@ -335,7 +352,7 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
         if (current === null) break;
         current.forceClose = true;
         current.body?.fail(new WireError(408, 'Request body timeout', true));
-        if (!this.exchanges.includes(current)) this.closeNow();
+        if (!current.queued) this.closeNow();
         break;
       }
       case DEADLINE_LINGER:
@@ -365,8 +382,7 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
       ex.request = new WireRequestImpl(head.method, head.target, head.versionMinor === 1 ? '1.1' : '1.0', head.headers, head.keepAlive, body, this.transport);
     }
     this.current = ex;
-    this.exchanges.push(ex);
-    this.toStart.push(ex);
+    this.enqueue(ex);
   }
 
   onRequestBody(chunk: Buffer): void {
@@ -385,7 +401,7 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
       this.stopped = true;
       return true;
     }
-    return this.exchanges.length >= this.core.options.maxPipelinedRequests;
+    return this.queueLength >= this.core.options.maxPipelinedRequests;
   }
 
   // ---- dispatch and ordering
@@ -410,8 +426,12 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
     this.pumping = true;
     try {
       for (;;) {
-        while (this.toStart.length > 0) this.start(this.toStart.shift()!);
-        if (this.parserPaused && !this.stopped && this.exchanges.length < this.core.options.maxPipelinedRequests) {
+        while (this.unstarted !== null) {
+          const ex = this.unstarted;
+          this.unstarted = ex.next;
+          this.start(ex);
+        }
+        if (this.parserPaused && !this.stopped && this.queueLength < this.core.options.maxPipelinedRequests) {
           this.parserPaused = false;
           this.afterParse(this.parser.resume());
           if (!this.parserPaused) this.resumeReading(PAUSE_PIPELINE);
@@ -442,7 +462,7 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
   }
 
   isLast(ex: Exchange): boolean {
-    return this.exchanges[this.exchanges.length - 1] === ex && !this.parser.midMessage;
+    return this.last === ex && !this.parser.midMessage;
   }
 
   /** A message was refused: everything before it is answered, then this, then close. */
@@ -455,25 +475,28 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
       current.body.fail(new WireError(rejection.status, rejection.reason, true));
       current.forceClose = true;
       this.current = null;
-      if (!this.exchanges.includes(current)) this.closeNow();
+      if (!current.queued) this.closeNow();
       return;
     }
     this.current = null;
     const ex = new Exchange(this, false, 1, false);
     ex.kind = KIND_REJECT;
     ex.rejection = rejection;
-    this.exchanges.push(ex);
-    this.toStart.push(ex);
+    this.enqueue(ex);
   }
 
   exchangeFinished(ex: Exchange): void {
-    if (ex === this.exchanges[0]) this.advance();
+    if (ex === this.first) this.advance();
   }
 
   private advance(): void {
-    const exchanges = this.exchanges;
-    while (exchanges.length > 0 && exchanges[0]!.done) {
-      const ex = exchanges.shift()!;
+    while (this.first !== null && this.first.done) {
+      const ex = this.first;
+      this.first = ex.next;
+      ex.next = null;
+      if (this.first === null) this.last = null;
+      ex.queued = false;
+      this.queueLength--;
       this.finishReport(ex);
       if (!ex.keepAlive) {
         this.closeNow();
@@ -487,9 +510,9 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
           return;
         }
       }
-      exchanges[0]?.becomeHol();
+      this.first?.becomeHol();
     }
-    if (exchanges.length === 0) {
+    if (this.first === null) {
       if (this.stopped || this.draining) {
         this.closeNow();
         return;
@@ -516,7 +539,7 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
     this.readPauses = 0;
     this.transport.resume();
     this.transport.end();
-    for (const ex of this.exchanges) ex.abort();
+    for (let ex = this.first; ex !== null; ex = ex.next) ex.abort();
     this.setDeadline(DEADLINE_LINGER);
   }
 

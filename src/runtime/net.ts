@@ -46,19 +46,37 @@ class SocketTransport implements Transport {
   }
 }
 
+/** Each socket carries its Connection, so one set of listeners serves every socket (no closures per connection). */
+const CONNECTION = Symbol('wirecore.connection');
+type AttachedSocket = net.Socket & { [CONNECTION]: Connection };
+
+function onSocketData(this: AttachedSocket, chunk: Buffer): void {
+  this[CONNECTION].onData(chunk);
+}
+function onSocketDrain(this: AttachedSocket): void {
+  this[CONNECTION].onDrain();
+}
+function onSocketEnd(this: AttachedSocket): void {
+  this[CONNECTION].onEnd();
+}
+function onSocketClose(this: AttachedSocket): void {
+  this[CONNECTION].onClose();
+}
+// 'close' follows every error; the connection learns of it there.
+function onSocketError(): void {}
+
 function attach(core: ServerCore<unknown>, socket: net.Socket): void {
   if (core.closing) {
     socket.destroy();
     return;
   }
   socket.setNoDelay(true);
-  const conn = new Connection(core, new SocketTransport(socket));
-  socket.on('data', (chunk: Buffer) => conn.onData(chunk));
-  socket.on('drain', () => conn.onDrain());
-  socket.on('end', () => conn.onEnd());
-  socket.on('close', () => conn.onClose());
-  // 'close' follows every error; the connection learns of it there.
-  socket.on('error', () => {});
+  (socket as AttachedSocket)[CONNECTION] = new Connection(core, new SocketTransport(socket));
+  socket.on('data', onSocketData);
+  socket.on('drain', onSocketDrain);
+  socket.on('end', onSocketEnd);
+  socket.on('close', onSocketClose);
+  socket.on('error', onSocketError);
 }
 
 export function listenNet(core: ServerCore<unknown>, host: string, port: number, tlsOptions: TlsOptions | undefined): Promise<Listening> {
