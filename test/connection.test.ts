@@ -28,6 +28,17 @@ describe('connection output', () => {
     expect(r.paths).toEqual(Array.from({ length: 16 }, (_, i) => `/${i}`));
     expect(r.writes).toBe(1);
   });
+
+  it('sends a stream written after an await, head to last chunk, in one write', async () => {
+    const r = await run(async (_c, req, res) => {
+      await Promise.resolve();
+      res.startChunked(200);
+      for (let i = 0; i < 8; i++) res.writeChunk(`${req.path}:${i};`);
+      res.endChunked();
+    }, pipeline(1));
+    expect(r.paths).toEqual(['/0:0;/0:1;/0:2;/0:3;/0:4;/0:5;/0:6;/0:7;']);
+    expect(r.writes).toBe(1);
+  });
 });
 
 describe('pipelining limit', () => {

@@ -177,6 +177,10 @@ class Exchange implements WriteTarget, BodyOwner, DispatchSite {
   }
 }
 
+function flushDeferred(conn: Connection): void {
+  conn.endDeferredBatch();
+}
+
 export class Connection implements RequestParserSink, TransportEvents, OpenConnection {
   private readonly parser: RequestParser;
   /**
@@ -195,8 +199,16 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
   /** No more requests are read from this connection. */
   private stopped = false;
   private pumping = false;
-  /** While one chunk is handled, answers collect here and leave in one write at its end. */
+  /**
+   * Output collects here and leaves in one write: while one chunk is handled,
+   * until its end; otherwise (async answers, streams) until the current
+   * tick's promise chain has run, as node:http's cork does.
+   */
   private batching = false;
+  private flushScheduled = false;
+  /** The last write was refused (over the high-water mark) and no drain has come since. */
+  private congested = false;
+  private directCorks = 0;
   private batchText = '';
   private batchParts: Array<string | Uint8Array> | null = null;
   private batchBytes = 0;
@@ -246,12 +258,24 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
   }
 
   /**
-   * Answers produced while one chunk is handled (a pipeline) leave together:
-   * strings are joined into one write, which costs less than a writev of
-   * many (up to BATCH_LIMIT; past it the batch goes out at once).
+   * Output joins the open batch (strings are joined into one write, which
+   * costs less than a writev of many); past BATCH_LIMIT the batch goes out at
+   * once. Outside onData a write opens a batch that the next tick flushes.
    */
   writeOut(data: string | Uint8Array): boolean {
-    if (!this.batching) return this.transport.write(data);
+    if (!this.batching) {
+      // A congested socket gets writes at once, so writers keep seeing its backpressure.
+      if (this.congested) {
+        const ok = this.transport.write(data);
+        this.congested = !ok;
+        return ok;
+      }
+      this.batching = true;
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        process.nextTick(flushDeferred, this);
+      }
+    }
     if (typeof data === 'string') {
       this.batchText += data;
       this.batchBytes += data.length;
@@ -263,6 +287,13 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
       this.batchBytes += data.byteLength;
     }
     return this.batchBytes < BATCH_LIMIT || this.flushOut();
+  }
+
+  /** The deferred batch's turn (process.nextTick). */
+  endDeferredBatch(): void {
+    this.flushScheduled = false;
+    this.batching = false;
+    this.flushOut();
   }
 
   /** Writes what the batch holds; returns like transport.write(). */
@@ -281,21 +312,32 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
       for (const data of parts) ok = this.transport.write(data);
       this.transport.uncork();
     }
-    // The peer is slow: the rest of this chunk's output goes straight out, so writers see backpressure.
-    if (!ok) this.batching = false;
+    // The peer is slow: the rest goes straight out, so writers see backpressure.
+    if (!ok) {
+      this.batching = false;
+      this.congested = true;
+    }
     return ok;
   }
 
-  /** Head and body written together; a batch already holds them together. */
+  /**
+   * Head and body written together: a batch holds them together; only
+   * writes that go straight out (congested socket) cork the socket.
+   */
   corkOut(): void {
-    if (!this.batching) this.transport.cork();
+    if (this.batching || !this.congested) return;
+    this.transport.cork();
+    this.directCorks++;
   }
 
   uncorkOut(): void {
-    if (!this.batching) this.transport.uncork();
+    if (this.directCorks === 0) return;
+    this.directCorks--;
+    this.transport.uncork();
   }
 
   onDrain(): void {
+    this.congested = false;
     const waiters = this.drainWaiters;
     if (waiters === null) return;
     this.drainWaiters = null;
@@ -519,7 +561,10 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
       }
       if (!this.parser.midMessage) {
         this.setDeadline(DEADLINE_IDLE);
-        this.transport.idle?.();
+        if (this.transport.idle !== undefined) {
+          this.flushOut();
+          this.transport.idle();
+        }
       }
     }
     if (this.parserPaused) this.pump();
