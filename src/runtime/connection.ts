@@ -293,6 +293,13 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
   endDeferredBatch(): void {
     this.flushScheduled = false;
     this.batching = false;
+    if (this.gone) {
+      // The socket closed within this tick: nothing can be written any more.
+      this.batchText = '';
+      this.batchParts = null;
+      this.batchBytes = 0;
+      return;
+    }
     this.flushOut();
   }
 
