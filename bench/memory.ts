@@ -1,7 +1,7 @@
 // Memory: RSS per idle keep-alive connection, and RSS growth while 1 GiB
 // streams to a slow reader.
 import { spawn } from 'node:child_process';
-import { benchFile, pinned, rss, sampleRss, startServer } from './procs.js';
+import { benchFile, median, pinned, rss, sampleRss, startServer } from './procs.js';
 
 function runClient(script: string, args: string[], until: RegExp): Promise<{ line: string; stop: () => void }> {
   const [command, argv] = pinned(1, process.execPath, [benchFile(`./clients/${script}.js`), ...args]);
@@ -25,22 +25,29 @@ export interface IdleResult {
   bytesPerConnection: number;
 }
 
-export async function idleConnections(targets: Array<{ id: string; script: string; args: string[] }>, count: number): Promise<IdleResult[]> {
-  const out: IdleResult[] = [];
-  for (const t of targets) {
-    process.env.KEEP_ALIVE_MS = '60000';
-    const server = await startServer(t.script, t.args);
-    await settle(300);
-    const before = rss(server.pid);
-    const client = await runClient('idle', [String(server.port), String(count)], /OPEN \d+/);
-    await settle(500);
-    const after = rss(server.pid);
-    client.stop();
-    await server.stop();
-    out.push({ target: t.id, connections: count, bytesPerConnection: (after - before) / count });
+/**
+ * RSS sampled without a forced GC, so one sample moves with where the
+ * collector happens to be: rounds alternate between targets and the median
+ * is kept, as in the load scenarios.
+ */
+export async function idleConnections(targets: Array<{ id: string; script: string; args: string[] }>, count: number, rounds: number): Promise<IdleResult[]> {
+  const samples = new Map<string, number[]>(targets.map((t) => [t.id, []]));
+  process.env.KEEP_ALIVE_MS = '60000';
+  for (let round = 0; round < rounds; round++) {
+    for (const t of targets) {
+      const server = await startServer(t.script, t.args);
+      await settle(300);
+      const before = rss(server.pid);
+      const client = await runClient('idle', [String(server.port), String(count)], /OPEN \d+/);
+      await settle(500);
+      const after = rss(server.pid);
+      client.stop();
+      await server.stop();
+      samples.get(t.id)!.push((after - before) / count);
+    }
   }
   delete process.env.KEEP_ALIVE_MS;
-  return out;
+  return targets.map((t) => ({ target: t.id, connections: count, bytesPerConnection: median(samples.get(t.id)!) }));
 }
 
 export interface StreamResult {

@@ -30,7 +30,7 @@ const wirecoreTargets = (ids: string[]) => ids.map((id) => ({ id, script: benchF
 // The load run's baselines and ceiling, as the same processes.
 const baselineTargets = TARGETS.filter((t) => t.baseline !== undefined || t.id === NET_CEILING);
 log('memory: idle connections …');
-const idle = await idleConnections([...wirecoreTargets(['wirecore net', 'wirecore uws']), ...baselineTargets], quick ? 2000 : 10_000);
+const idle = await idleConnections([...wirecoreTargets(['wirecore net', 'wirecore uws']), ...baselineTargets], quick ? 2000 : 10_000, rounds);
 log('memory: 1 GiB to a slow reader …');
 const stream = await slowReader(wirecoreTargets(quick ? ['wirecore net'] : ['wirecore net', 'wirecore uws', 'wirecore node-http']));
 
@@ -58,7 +58,7 @@ for (const [id, rows] of byScenario) {
   lines.push('');
 }
 
-lines.push('## Memory', '', `RSS growth per idle keep-alive connection (${idle[0]?.connections.toLocaleString('en-US')} connections, one answered request each):`, '', '| target | bytes per connection |', '|---|---|');
+lines.push('## Memory', '', `RSS growth per idle keep-alive connection (${idle[0]?.connections.toLocaleString('en-US')} connections, one answered request each; median of ${rounds} alternating round(s)):`, '', '| target | bytes per connection |', '|---|---|');
 for (const r of idle) lines.push(`| ${r.target} | ${fmt(r.bytesPerConnection)} B (${(r.bytesPerConnection / 1024).toFixed(2)} KiB) |`);
 lines.push('', 'RSS growth while streaming 1 GiB (64 KiB chunks, awaiting backpressure) to a reader that pauses after every MiB:', '', '| target | peak RSS growth | bytes received | seconds |', '|---|---|---|---|');
 for (const r of stream) lines.push(`| ${r.target} | ${mib(r.growthBytes)} | ${fmt(r.received)} | ${r.seconds.toFixed(1)} |`);
