@@ -1,6 +1,6 @@
 // The connection state machine's output batching, seen through the memory transport's writes.
 import { describe, expect, it } from 'vitest';
-import type { DispatchFn } from 'wirecore';
+import type { DispatchFn, ServeOptions } from 'wirecore';
 import { parseResponses } from 'wirecore/testing';
 import { Connection } from '../src/runtime/connection.js';
 import { ServerCore, resolveOptions } from '../src/runtime/core.js';
@@ -10,8 +10,8 @@ function pipeline(count: number): Buffer {
   return Buffer.from(Array.from({ length: count }, (_, i) => `GET /${i} HTTP/1.1\r\nHost: a\r\n\r\n`).join(''));
 }
 
-async function run(dispatch: DispatchFn<null>, bytes: Buffer): Promise<{ writes: number; paths: string[] }> {
-  const core = new ServerCore<null>(null, dispatch, resolveOptions({}));
+async function run(dispatch: DispatchFn<null>, bytes: Buffer, options: ServeOptions<null> = {}): Promise<{ writes: number; paths: string[]; incomplete: boolean }> {
+  const core = new ServerCore<null>(null, dispatch, resolveOptions(options));
   const transport = new MemoryTransport();
   const connection = new Connection(core as ServerCore<unknown>, transport);
   transport.connection = connection;
@@ -19,7 +19,7 @@ async function run(dispatch: DispatchFn<null>, bytes: Buffer): Promise<{ writes:
   await new Promise((resolve) => setImmediate(resolve));
   connection.destroy();
   const parsed = parseResponses(Buffer.concat(transport.output));
-  return { writes: transport.output.length, paths: parsed.responses.map((r) => r.body.toString()) };
+  return { writes: transport.output.length, paths: parsed.responses.map((r) => r.body.toString()), incomplete: parsed.incomplete };
 }
 
 describe('connection output', () => {
@@ -38,6 +38,20 @@ describe('connection output', () => {
     }, pipeline(1));
     expect(r.paths).toEqual(['/0:0;/0:1;/0:2;/0:3;/0:4;/0:5;/0:6;/0:7;']);
     expect(r.writes).toBe(1);
+  });
+
+  it('still sends the answers before one whose handler failed after its head (the connection then drops)', async () => {
+    const outcomes: string[] = [];
+    // Synchronous handlers: both run while the chunk is handled, so /0's answer is still in the batch when /1 fails.
+    const r = await run((_c, req, res) => {
+      if (req.path === '/0') return res.send({ body: req.path });
+      res.startChunked(200);
+      throw new Error('handler failed mid-stream');
+    }, pipeline(3), { logger: { error: () => {}, warn: () => {} }, onResponse: (w, req) => outcomes.push(`${req?.path} ${w.outcome}`) });
+    expect(r.paths).toEqual(['/0']);
+    expect(r.incomplete).toBe(true);
+    // /2 is never started: the connection ends after /1's partial answer.
+    expect(outcomes).toEqual(['/0 complete', '/1 error']);
   });
 });
 

@@ -71,8 +71,9 @@ class Exchange implements WriteTarget, BodyOwner, DispatchSite {
     return this.request!;
   }
 
+  /** The peer left, or this side ended the connection: nothing more reaches the peer. */
   get gone(): boolean {
-    return this.conn.gone;
+    return this.conn.gone || this.conn.ending;
   }
 
   private get isHol(): boolean {
@@ -149,7 +150,7 @@ class Exchange implements WriteTarget, BodyOwner, DispatchSite {
   }
 
   destroy(): void {
-    this.conn.transport.destroy();
+    this.conn.abandon();
   }
 
   bodyRequested(): void {
@@ -215,6 +216,8 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
   private drainWaiters: Array<() => void> | null = null;
   private deadlineKind = DEADLINE_NONE;
   gone = false;
+  /** This side ended the connection (closeNow): nothing more is started or written. */
+  ending = false;
   /** server.close() was called: answer what was read, then close. */
   draining = false;
   deadline = 0;
@@ -371,7 +374,8 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
       ex.abort();
       ex.queued = false;
       if (!ex.reported && ex.dispatched) {
-        if (!ex.done) ex.writer.record.outcome = 'aborted';
+        // A failed answer stays 'error'; one cut short by the peer is 'aborted'.
+        if (!ex.done && ex.writer.record.outcome === 'complete') ex.writer.record.outcome = 'aborted';
         this.finishReport(ex);
       }
     }
@@ -494,7 +498,7 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
   }
 
   private start(ex: Exchange): void {
-    if (this.gone) return;
+    if (this.gone || this.ending) return;
     if (ex.kind === KIND_STATIC) {
       ex.writer.sendStatic(ex.staticHit!);
     } else if (ex.kind === KIND_REJECT) {
@@ -588,11 +592,21 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
   private closeNow(): void {
     this.stopped = true;
     this.flushOut();
+    this.ending = true;
     this.readPauses = 0;
     this.transport.resume();
     this.transport.end();
     for (let ex = this.first; ex !== null; ex = ex.next) ex.abort();
     this.setDeadline(DEADLINE_LINGER);
+  }
+
+  /**
+   * An answer failed after its head went out, so the peer must see the
+   * connection end. Answers before it are already written in full: they go
+   * out first, and the peer gets a FIN after them, not a reset.
+   */
+  abandon(): void {
+    this.closeNow();
   }
 
   /** Called by server.close(): idle connections go now, busy ones after their current answers. */
