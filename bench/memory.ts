@@ -1,6 +1,7 @@
 // Memory: RSS per idle keep-alive connection, and RSS growth while 1 GiB
 // streams to a slow reader.
 import { spawn } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
 import { benchFile, median, pinned, rss, sampleRss, startServer } from './procs.js';
 
 function runClient(script: string, args: string[], until: RegExp): Promise<{ line: string; stop: () => void }> {
@@ -23,7 +24,11 @@ export interface IdleResult {
   target: string;
   connections: number;
   bytesPerConnection: number;
+  /** The same, with a full GC in the server before each reading: what the connections keep, without garbage. */
+  bytesPerConnectionAfterGc: number;
 }
+
+const GC_PRELOAD = ['--expose-gc', '--import', pathToFileURL(benchFile('./gc-on-signal.js')).href];
 
 /**
  * RSS sampled without a forced GC, so one sample moves with where the
@@ -32,22 +37,35 @@ export interface IdleResult {
  */
 export async function idleConnections(targets: Array<{ id: string; script: string; args: string[] }>, count: number, rounds: number): Promise<IdleResult[]> {
   const samples = new Map<string, number[]>(targets.map((t) => [t.id, []]));
+  const samplesAfterGc = new Map<string, number[]>(targets.map((t) => [t.id, []]));
   process.env.KEEP_ALIVE_MS = '60000';
   for (let round = 0; round < rounds; round++) {
     for (const t of targets) {
-      const server = await startServer(t.script, t.args);
+      const server = await startServer(t.script, t.args, GC_PRELOAD);
       await settle(300);
       const before = rss(server.pid);
+      await server.collect();
+      await settle(200);
+      const beforeGc = rss(server.pid);
       const client = await runClient('idle', [String(server.port), String(count)], /OPEN \d+/);
       await settle(500);
       const after = rss(server.pid);
+      await server.collect();
+      await settle(200);
+      const afterGc = rss(server.pid);
       client.stop();
       await server.stop();
       samples.get(t.id)!.push((after - before) / count);
+      samplesAfterGc.get(t.id)!.push((afterGc - beforeGc) / count);
     }
   }
   delete process.env.KEEP_ALIVE_MS;
-  return targets.map((t) => ({ target: t.id, connections: count, bytesPerConnection: median(samples.get(t.id)!) }));
+  return targets.map((t) => ({
+    target: t.id,
+    connections: count,
+    bytesPerConnection: median(samples.get(t.id)!),
+    bytesPerConnectionAfterGc: median(samplesAfterGc.get(t.id)!),
+  }));
 }
 
 export interface StreamResult {

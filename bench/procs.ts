@@ -20,6 +20,8 @@ export function pinned(cpu: number, command: string, args: string[]): [string, s
 export interface ServerProcess {
   pid: number;
   port: number;
+  /** Full GC in the server (only when started with gc-on-signal preloaded); resolves once it has run. */
+  collect(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -40,6 +42,17 @@ export function startServer(script: string, args: string[] = [], nodeArgs: strin
       resolve({
         pid: child.pid!,
         port: Number(m[1]),
+        collect: () =>
+          new Promise<void>((done) => {
+            const onLine = (line: Buffer) => {
+              if (!line.includes('GC DONE')) return;
+              child.stdout!.off('data', onLine);
+              done();
+            };
+            child.stdout!.on('data', onLine);
+            // taskset execs node, so the child's pid is node's.
+            child.kill('SIGUSR2');
+          }),
         stop: () =>
           new Promise<void>((done) => {
             if (child.exitCode !== null) return done();
