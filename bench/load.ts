@@ -52,11 +52,17 @@ export const SCENARIOS: Scenario[] = [
 
 /** node:net answering without parsing: how fast `net` could be at most. */
 export const NET_CEILING = 'node:net, no parsing (ceiling)';
+/** node:net with wirecore's parser and a constant answer: the part of `net` no dispatch design can avoid. */
+export const NET_PARSE_FLOOR = 'node:net + wirecore parser, constant answer';
+/** Raw uWS reading the request before answering: the part of `uws` no wrapper can avoid. */
+export const UWS_READ_FLOOR = 'uWS (raw), reading the request';
 
 export const TARGETS: Target[] = [
   { id: 'node:http', script: benchFile('./servers/node-http.js'), args: [], baseline: 'node' },
   { id: NET_CEILING, script: benchFile('./servers/net-raw.js'), args: [], scenarios: ['plaintext', 'pipelined', 'c1000'] },
+  { id: NET_PARSE_FLOOR, script: benchFile('./servers/net-parse.js'), args: [], scenarios: ['plaintext', 'pipelined'] },
   { id: 'uWS (raw)', script: benchFile('./servers/uws-raw.js'), args: [], baseline: 'uws' },
+  { id: UWS_READ_FLOOR, script: benchFile('./servers/uws-read.js'), args: [], scenarios: ['plaintext', 'pipelined'] },
   { id: 'Hono on @hono/node-server', script: benchFile('./servers/hono-node.js'), args: [] },
   { id: 'wirecore net', script: benchFile('./hello.js'), args: ['net'] },
   { id: 'wirecore uws', script: benchFile('./hello.js'), args: ['uws'] },

@@ -1,7 +1,7 @@
 // npm run bench (full) / npm run bench:quick (smoke, under 2 minutes):
 // micro, load and memory, written to BENCH.md as ratios measured in one run.
 import { writeFileSync } from 'node:fs';
-import { NET_CEILING, SCENARIOS, TARGETS, loadGenerator, runLoad, summarize, type LoadResult } from './load.js';
+import { NET_CEILING, NET_PARSE_FLOOR, SCENARIOS, TARGETS, UWS_READ_FLOOR, loadGenerator, runLoad, summarize, type LoadResult } from './load.js';
 import { idleConnections, slowReader } from './memory.js';
 import { runMicro } from './micro.js';
 import { benchFile, machineLine } from './procs.js';
@@ -97,6 +97,16 @@ lines.push(
     `${fmt(ratio('pipelined', NET_CEILING, 'node:http'), 2)}× pipelined, and held ${fmt(ceilingIdleRow?.bytesPerConnection ?? NaN)} B per idle connection ` +
     `(${fmt(ceilingIdleRow?.bytesPerConnectionAfterGc ?? NaN)} B after GC); ` +
     `wirecore net is ${fmt(ratio('plaintext', 'wirecore net', NET_CEILING), 2)}× and ${fmt(ratio('pipelined', 'wirecore net', NET_CEILING), 2)}× of it.`,
+  '',
+);
+const llhttpAlone = micro.find((m) => m.name.startsWith('llhttp alone'))?.requestsPerSec ?? NaN;
+lines.push(
+  'Floors, in this run (work any wire layer on these parts must do, with nothing of wirecore above it): ' +
+    `${NET_PARSE_FLOOR} reached ${fmt(ratio('plaintext', NET_PARSE_FLOOR, 'node:http'), 2)}× node:http keep-alive and ` +
+    `${fmt(ratio('pipelined', NET_PARSE_FLOOR, 'node:http'), 2)}× pipelined (net targets: 2.2× and 8×); ` +
+    `${UWS_READ_FLOOR} reached ${fmt(ratio('plaintext', UWS_READ_FLOOR, 'uWS (raw)'), 2)}× raw uWS keep-alive and ` +
+    `${fmt(ratio('pipelined', UWS_READ_FLOOR, 'uWS (raw)'), 2)}× pipelined (uws target: 0.95×); ` +
+    `the pinned llhttp build alone, making no strings, parses the 300-byte GET at ${fmt(llhttpAlone)}/s (parser target: 1,000,000/s with strings).`,
   '',
 );
 
