@@ -149,8 +149,13 @@ class Exchange implements WriteTarget, BodyOwner, DispatchSite {
     this.writer.send({ status, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: errorBody(status, message) });
   }
 
+  /**
+   * The answer failed after its head went out, so the peer must see the
+   * connection end. Answers before it are already written in full: they go
+   * out first, and the peer gets a FIN after them, not a reset.
+   */
   destroy(): void {
-    this.conn.abandon();
+    this.conn.closeNow();
   }
 
   bodyRequested(): void {
@@ -296,23 +301,17 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
   endDeferredBatch(): void {
     this.flushScheduled = false;
     this.batching = false;
-    if (this.gone) {
-      // The socket closed within this tick: nothing can be written any more.
-      this.batchText = '';
-      this.batchParts = null;
-      this.batchBytes = 0;
-      return;
-    }
     this.flushOut();
   }
 
-  /** Writes what the batch holds; returns like transport.write(). */
+  /** Writes what the batch holds (drops it once the socket is gone); returns like transport.write(). */
   private flushOut(): boolean {
     const parts = this.batchParts;
     const text = this.batchText;
     this.batchParts = null;
     this.batchText = '';
     this.batchBytes = 0;
+    if (this.gone) return true;
     let ok = true;
     if (parts === null) {
       if (text !== '') ok = this.transport.write(text);
@@ -572,10 +571,9 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
       }
       if (!this.parser.midMessage) {
         this.setDeadline(DEADLINE_IDLE);
-        if (this.transport.idle !== undefined) {
-          this.flushOut();
-          this.transport.idle();
-        }
+        // Nothing more is coming for now: what is batched can go.
+        this.flushOut();
+        this.transport.idle?.();
       }
     }
     if (this.parserPaused) this.pump();
@@ -589,7 +587,7 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
   }
 
   /** Ends the connection after what was written; keeps reading (and dropping) so the peer gets a FIN, not a reset. */
-  private closeNow(): void {
+  closeNow(): void {
     this.stopped = true;
     this.flushOut();
     this.ending = true;
@@ -598,15 +596,6 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
     this.transport.end();
     for (let ex = this.first; ex !== null; ex = ex.next) ex.abort();
     this.setDeadline(DEADLINE_LINGER);
-  }
-
-  /**
-   * An answer failed after its head went out, so the peer must see the
-   * connection end. Answers before it are already written in full: they go
-   * out first, and the peer gets a FIN after them, not a reset.
-   */
-  abandon(): void {
-    this.closeNow();
   }
 
   /** Called by server.close(): idle connections go now, busy ones after their current answers. */
