@@ -2,7 +2,7 @@
 // streams to a slow reader.
 import { spawn } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
-import { benchFile, median, pinned, rss, sampleRss, startServer } from './procs.js';
+import { benchFile, median, pinned, rss, sampleRss, startServer, type ServerProcess } from './procs.js';
 
 function runClient(script: string, args: string[], until: RegExp): Promise<{ line: string; stop: () => void }> {
   const [command, argv] = pinned(1, process.execPath, [benchFile(`./clients/${script}.js`), ...args]);
@@ -30,10 +30,17 @@ export interface IdleResult {
 
 const GC_PRELOAD = ['--expose-gc', '--import', pathToFileURL(benchFile('./gc-on-signal.js')).href];
 
+/** RSS as found, then after a full GC in the server. */
+async function readRss(server: ServerProcess): Promise<[asFound: number, afterGc: number]> {
+  const asFound = rss(server.pid);
+  await server.collect();
+  await settle(200);
+  return [asFound, rss(server.pid)];
+}
+
 /**
- * RSS sampled without a forced GC, so one sample moves with where the
- * collector happens to be: rounds alternate between targets and the median
- * is kept, as in the load scenarios.
+ * RSS as found moves with where the collector happens to be: rounds
+ * alternate between targets and the median is kept, as in the load scenarios.
  */
 export async function idleConnections(targets: Array<{ id: string; script: string; args: string[] }>, count: number, rounds: number): Promise<IdleResult[]> {
   const samples = new Map<string, number[]>(targets.map((t) => [t.id, []]));
@@ -43,16 +50,10 @@ export async function idleConnections(targets: Array<{ id: string; script: strin
     for (const t of targets) {
       const server = await startServer(t.script, t.args, GC_PRELOAD);
       await settle(300);
-      const before = rss(server.pid);
-      await server.collect();
-      await settle(200);
-      const beforeGc = rss(server.pid);
+      const [before, beforeGc] = await readRss(server);
       const client = await runClient('idle', [String(server.port), String(count)], /OPEN \d+/);
       await settle(500);
-      const after = rss(server.pid);
-      await server.collect();
-      await settle(200);
-      const afterGc = rss(server.pid);
+      const [after, afterGc] = await readRss(server);
       client.stop();
       await server.stop();
       samples.get(t.id)!.push((after - before) / count);
