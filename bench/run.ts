@@ -59,9 +59,8 @@ for (const [id, rows] of byScenario) {
 }
 
 lines.push('## Memory', '', `RSS growth per idle keep-alive connection (${idle[0]?.connections.toLocaleString('en-US')} connections, one answered request each; median of ${rounds} alternating round(s)). "As found" reads RSS as the connections leave it; "after GC" reads it after a full collection in the server (before and after), so it counts what the connections keep rather than the garbage of setting them up:`, '', '| target | bytes per connection, as found | after GC |', '|---|---|---|');
-for (const r of idle) {
-  lines.push(`| ${r.target} | ${fmt(r.bytesPerConnection)} B (${(r.bytesPerConnection / 1024).toFixed(2)} KiB) | ${fmt(r.bytesPerConnectionAfterGc)} B (${(r.bytesPerConnectionAfterGc / 1024).toFixed(2)} KiB) |`);
-}
+const bytes = (n: number) => `${fmt(n)} B (${(n / 1024).toFixed(2)} KiB)`;
+for (const r of idle) lines.push(`| ${r.target} | ${bytes(r.bytesPerConnection)} | ${bytes(r.bytesPerConnectionAfterGc)} |`);
 lines.push('', 'RSS growth while streaming 1 GiB (64 KiB chunks, awaiting backpressure) to a reader that pauses after every MiB:', '', '| target | peak RSS growth | bytes received | seconds |', '|---|---|---|---|');
 for (const r of stream) lines.push(`| ${r.target} | ${mib(r.growthBytes)} | ${fmt(r.received)} | ${r.seconds.toFixed(1)} |`);
 lines.push('');

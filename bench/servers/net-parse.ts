@@ -4,9 +4,9 @@
 // chunk. No connection state machine, request object, dispatch or writer:
 // what the parsing `net` must do costs at least this much. GET scenarios only.
 import net from 'node:net';
+import { HELLO_ANSWER as ANSWER } from './hello-answer.js';
 import { RequestParser } from '../../src/parser/request-parser.js';
 
-const ANSWER = 'HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\nDate: Sun, 22 Nov 2026 00:00:00 GMT\r\nContent-Length: 2\r\n\r\nok';
 const LIMITS = { maxHeaderBytes: 16 * 1024, maxTargetBytes: 8 * 1024 };
 
 const server = net.createServer((socket) => {

@@ -2,8 +2,8 @@
 // request head (found by its blank line, nothing parsed) with the bytes
 // bench/hello.ts sends for GET /. Serves the GET scenarios only.
 import net from 'node:net';
+import { HELLO_ANSWER as ANSWER } from './hello-answer.js';
 
-const ANSWER = 'HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\nDate: Sun, 22 Nov 2026 00:00:00 GMT\r\nContent-Length: 2\r\n\r\nok';
 const END_OF_HEAD = '\r\n\r\n';
 
 const server = net.createServer((socket) => {
