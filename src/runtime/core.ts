@@ -1,6 +1,7 @@
 // What every connection of one server shares: the resolved options, ctx and
 // dispatch, the counters, and one coarse timer for all deadlines.
 import type { DispatchFn, Logger, ServeOptions, StaticResponse, WireRequest, Written } from '../types.js';
+import { WireHeadersImpl } from './headers.js';
 import { pathOf } from './request.js';
 
 export interface ResolvedOptions<C> {
@@ -11,7 +12,7 @@ export interface ResolvedOptions<C> {
   requestTimeoutMs: number;
   keepAliveTimeoutMs: number;
   maxPipelinedRequests: number;
-  tryStatic: ((ctx: C, method: string, path: string) => StaticResponse | undefined) | undefined;
+  tryStatic: ServeOptions<C>['tryStatic'];
   onResponse: ((written: Written, req: WireRequest | undefined) => void) | undefined;
   logger: Logger;
 }
@@ -127,11 +128,11 @@ export class ServerCore<C> {
   }
 
   /** options.tryStatic, asked before any request object is built; a throw is logged and counts as a miss. */
-  askStatic(method: string, target: string): StaticResponse | undefined {
+  askStatic(method: string, target: string, rawHeaders: readonly string[]): StaticResponse | undefined {
     const tryStatic = this.options.tryStatic;
     if (tryStatic === undefined) return undefined;
     try {
-      return tryStatic(this.ctx, method, pathOf(target));
+      return tryStatic(this.ctx, method, pathOf(target), new WireHeadersImpl(rawHeaders));
     } catch (error) {
       this.options.logger.error(`tryStatic threw for ${method} ${target}`, error);
       return undefined;
