@@ -2,6 +2,7 @@
 export { serveGeneric } from './serve.js';
 export { createStatic } from './writer/static.js';
 export { WireError } from './errors.js';
+export { toFetchHandler, type FetchHandlerOptions, type FetchPeer } from './runtime/fetch.js';
 export type {
   DispatchFn,
   HeaderValue,

@@ -159,6 +159,8 @@ export interface ServeOptions<C> {
   /** Asked before a request object is built; a hit is written as it is. */
   tryStatic?: (ctx: C, method: string, path: string, headers: WireHeaders) => StaticResponse | undefined;
   onResponse?: (written: Written, req: WireRequest | undefined) => void;
+  /** Called once when server.close() begins (in every worker copy too): from then on the server drains. For readiness probes. */
+  onClosing?: () => void;
   logger?: Logger;
   /**
    * Run this many copies of the server on one port ('auto': one per core):
@@ -184,6 +186,8 @@ export interface Server {
   /** "http://127.0.0.1:PORT" (https with TLS). */
   readonly url: string;
   readonly stats: ServerStats;
+  /** True from the moment close() is called. */
+  readonly closing: boolean;
   /** Stops accepting, closes idle connections, lets in-flight requests finish, destroys the rest after graceMs (default 5 s). */
   close(options?: { graceMs?: number }): Promise<void>;
 }

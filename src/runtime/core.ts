@@ -14,6 +14,7 @@ export interface ResolvedOptions<C> {
   maxPipelinedRequests: number;
   tryStatic: ServeOptions<C>['tryStatic'];
   onResponse: ((written: Written, req: WireRequest | undefined) => void) | undefined;
+  onClosing: (() => void) | undefined;
   logger: Logger;
 }
 
@@ -39,6 +40,9 @@ export function resolveOptions<C>(options: ServeOptions<C>): ResolvedOptions<C> 
   if (options.onResponse !== undefined && typeof options.onResponse !== 'function') {
     throw new TypeError('wirecore: options.onResponse must be a function');
   }
+  if (options.onClosing !== undefined && typeof options.onClosing !== 'function') {
+    throw new TypeError('wirecore: options.onClosing must be a function');
+  }
   return {
     maxHeaderBytes: positive(raw, 'maxHeaderBytes', 16 * 1024),
     maxTargetBytes: positive(raw, 'maxTargetBytes', 8 * 1024),
@@ -49,6 +53,7 @@ export function resolveOptions<C>(options: ServeOptions<C>): ResolvedOptions<C> 
     maxPipelinedRequests: Math.floor(positive(raw, 'maxPipelinedRequests', 32)),
     tryStatic: options.tryStatic,
     onResponse: options.onResponse,
+    onClosing: options.onClosing,
     logger: options.logger ?? consoleLogger,
   };
 }
@@ -112,6 +117,11 @@ export class ServerCore<C> {
   async close(stopAccepting: () => Promise<void>, graceMs: number): Promise<void> {
     if (this.closing) throw new Error('wirecore: server.close() was already called');
     this.closing = true;
+    try {
+      this.options.onClosing?.();
+    } catch (error) {
+      this.options.logger.error('onClosing threw', error);
+    }
     const accepting = stopAccepting();
     const drained = new Promise<void>((resolve) => {
       this.allClosed = resolve;

@@ -122,7 +122,13 @@ class NodeHttpExchange extends FramedExchange {
   }
 
   shutdown(): void {
-    if (!this.res.headersSent) this.res.shouldKeepAlive = false;
+    if (!this.res.headersSent) {
+      this.res.shouldKeepAlive = false;
+      return;
+    }
+    // The head already promised keep-alive: once the answer is out the connection is idle, so close it then.
+    const server = (this.incoming.socket as net.Socket & { server?: http.Server }).server;
+    this.res.once('finish', () => setImmediate(() => server?.closeIdleConnections()));
   }
 
   override bodyRequested(): void {
