@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   WIRE_ERR_TIMEOUT: 408,
   WIRE_ERR_BODY_TOO_LARGE: 413,
   WIRE_ERR_URI_TOO_LONG: 414,
+  WIRE_ERR_LENGTH_REQUIRED: 411,
   WIRE_ERR_EXPECTATION: 417,
   WIRE_ERR_HEADERS_TOO_LARGE: 431,
   WIRE_ERR_NOT_IMPLEMENTED: 501,
@@ -154,6 +155,8 @@ export function codeForStatus(status: number): WireErrorCode {
       return 'WIRE_ERR_TIMEOUT';
     case 413:
       return 'WIRE_ERR_BODY_TOO_LARGE';
+    case 411:
+      return 'WIRE_ERR_LENGTH_REQUIRED';
     case 414:
       return 'WIRE_ERR_URI_TOO_LONG';
     case 417:

@@ -71,7 +71,7 @@ function distance(a: string, b: string): number {
 }
 
 function unknownKey(key: string, known: readonly string[]): OptionError {
-  const near = known.filter((k) => distance(key, k) <= Math.max(1, Math.floor(k.length / 4))).sort((a, b) => distance(key, a) - distance(key, b));
+  const near = known.filter((k) => distance(key, k) <= Math.max(2, Math.floor(k.length / 3))).sort((a, b) => distance(key, a) - distance(key, b));
   const hint = near.length > 0 ? ` (did you mean '${near[0]}'?)` : '';
   return new OptionError(`unknown option '${key}'${hint}; the options are ${known.join(', ')}`);
 }
@@ -154,15 +154,15 @@ export function resolveOptions<C>(options: ServeOptions<C> | undefined): Resolve
   for (const key of Object.keys(raw)) {
     if (!(KNOWN_KEYS as readonly string[]).includes(key)) throw unknownKey(key, KNOWN_KEYS);
   }
-  const runtime = raw.runtime ?? 'net';
+  const runtime = raw.runtime === undefined ? 'net' : raw.runtime;
   if (typeof runtime !== 'string' || !(RUNTIME_NAMES as readonly string[]).includes(runtime)) {
     throw expected('runtime', `one of ${RUNTIME_NAMES.map((n) => `'${n}'`).join(', ')}`, runtime);
   }
-  const host = raw.host ?? '127.0.0.1';
+  const host = raw.host === undefined ? '127.0.0.1' : raw.host;
   if (typeof host !== 'string' || host === '') throw expected('host', 'a host name or address (a non-empty string)', host);
-  const port = raw.port ?? 0;
+  const port = raw.port === undefined ? 0 : raw.port;
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) throw expected('port', 'an integer from 0 to 65535', port);
-  const responseTimeoutMs = raw.responseTimeoutMs ?? 0;
+  const responseTimeoutMs = raw.responseTimeoutMs === undefined ? 0 : raw.responseTimeoutMs;
   if (typeof responseTimeoutMs !== 'number' || !Number.isFinite(responseTimeoutMs) || responseTimeoutMs < 0) {
     throw expected('responseTimeoutMs', 'a number of milliseconds (0 turns it off)', responseTimeoutMs);
   }

@@ -82,7 +82,7 @@ describe.each(RUNTIMES)('wire rules on %s', (runtime) => {
       expect(calls[0]!.body).toBe('hello world');
     });
 
-    it('reads a chunked body with extensions and trailers', async () => {
+    rule(['chunked-request-body'], 'reads a chunked body with extensions and trailers', async () => {
       const calls: Seen[] = [];
       const server = await start(runtime, null, echo(calls));
       const extension = can('chunk-extensions') ? ';name=v' : '';
@@ -122,8 +122,17 @@ describe.each(RUNTIMES)('wire rules on %s', (runtime) => {
       expect(r.closed).toBe(true);
       expect(reached).toBe(false);
       const chunked = await rawRequest(server.port, 'POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n8\r\n01234567\r\n8\r\n01234567\r\n0\r\n\r\n');
-      expect(chunked.responses[0]!.status).toBe(413);
+      // uws refuses chunked request bodies before any handler runs (parity/divergences.ts).
+      expect(chunked.responses[0]!.status).toBe(can('chunked-request-body') ? 413 : 411);
       expect(chunked.closed).toBe(true);
+    });
+
+    it('answers 411 for a chunked request body where the runtime cannot check chunk framing', async () => {
+      let calls = 0;
+      const server = await start(runtime, null, async (_c, req, res) => (calls++, res.send({ body: await req.body.text() })));
+      const r = await rawRequest(server.port, 'POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n', { responses: 1 });
+      expect(r.responses[0]!.status).toBe(can('chunked-request-body') ? 200 : 411);
+      expect(calls).toBe(can('chunked-request-body') ? 1 : 0);
     });
 
     it('parses a request that arrives one byte at a time', async () => {

@@ -129,10 +129,13 @@ function checkTransferEncoding(value: string, seenChunked: boolean): Rejection |
   return codings.length > 1 ? reject(501, `Transfer-Encoding "${codings.slice(0, -1).join(', ')}" is not implemented`) : null;
 }
 
+/** A field value: visible characters, obs-text, SP and HTAB; no other control (RFC 9110 §5.5). */
+const FIELD_VALUE_RE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
 /**
- * The header-level framing checks llhttp makes, for runtimes whose own
- * parser does not make them (uWebSockets.js): Content-Length shape and
- * repeats, Transfer-Encoding beside Content-Length, field-name tokens.
+ * The field-level checks llhttp makes, for runtimes whose own parser does
+ * not make them (uWebSockets.js): field-name tokens, field-value characters,
+ * Content-Length shape and repeats, Transfer-Encoding beside Content-Length.
  */
 export function checkFraming(headers: readonly string[]): Rejection | null {
   let contentLength: string | null = null;
@@ -140,6 +143,7 @@ export function checkFraming(headers: readonly string[]): Rejection | null {
   for (let i = 0; i < headers.length; i += 2) {
     const name = headers[i]!;
     if (!TOKEN_RE.test(name)) return reject(400, 'Invalid header token');
+    if (!FIELD_VALUE_RE.test(headers[i + 1]!)) return reject(400, 'Invalid header value char');
     const lower = name.toLowerCase();
     if (lower === 'content-length') {
       const value = headers[i + 1]!;

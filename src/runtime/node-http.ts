@@ -253,6 +253,11 @@ function listenNodeHttp(core: ServerCore<unknown>, host: string, port: number): 
     res.shouldKeepAlive = false;
     res.writeHead(417, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }).end(errorBody(417, 'Unsupported expectation'));
   });
+  // Node hands CONNECT to 'connect' listeners only; no consumer is given a tunnel, so it is refused as on net.
+  server.on('connect', (_req: http.IncomingMessage, socket: net.Socket) => {
+    tracked(core, socket).closing = true;
+    socket.end(rejectionAnswer(501, 'CONNECT is not supported'));
+  });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: net.Socket) => {
     if (error.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();

@@ -4,6 +4,7 @@
 // cannot be made to do is listed in PARITY.md.
 import { readFileSync } from 'node:fs';
 import { OptionError } from '../errors.js';
+import { BODY_CHUNKED } from '../parser/head.js';
 import type { NormalizedHeaders } from '../writer/headers.js';
 import { reasonPhrase, statusHasNoBody } from '../writer/head.js';
 import { admitHead, isRejection } from './admission.js';
@@ -48,11 +49,12 @@ type UwsWrite = () => true | Promise<void>;
 class UwsExchange extends FramedExchange {
   private closeAfter = false;
   /**
-   * uWS parses every request a read holds before it flushes any answer, so
-   * an answer that ends the connection is not written inside the handler:
-   * it waits for setImmediate, and uWS, seeing a request arrive while this
-   * one is unanswered, closes the connection instead of handing the bytes
-   * after it to a handler.
+   * uWS parses every request a read holds before it flushes any answer, and
+   * runs each handler's promise jobs before it parses the next. So an answer
+   * that ends the connection is not written at once: it waits for
+   * setImmediate, and uWS, seeing a request arrive while this one is
+   * unanswered, closes the connection instead of handing the bytes after it
+   * to a handler.
    */
   private held: UwsWrite[] | null = null;
   private heldBytes = 0;
@@ -128,8 +130,10 @@ class UwsExchange extends FramedExchange {
   }
 
   mustClose(asked: boolean, status: number): boolean {
-    this.closeAfter ||= asked || status < 200 || this.core.closing || this.closeRequired();
-    if (this.closeAfter && inHandler && this.held === null) {
+    if (this.closeAfter) return true;
+    this.closeAfter = asked || status < 200 || this.core.closing || this.closeRequired();
+    // Whether uWS is still in the read that holds this request (its handler, or the promise jobs run right after it) cannot be told: always wait.
+    if (this.closeAfter) {
       this.held = [];
       setImmediate(() => void this.writeHeld());
     }
@@ -284,6 +288,9 @@ function handle(core: ServerCore<unknown>, res: UwsResponse, uwsReq: UwsRequest)
   const head = admitHead(core.options, UWS_GAPS, method, target, 1, 1, headers);
   if (isRejection(head)) {
     ex.refuse(head);
+  } else if (head.bodyKind === BODY_CHUNKED) {
+    // uWS decodes chunk framing itself, leniently (spaces or a bare LF after a size), out of wirecore's sight.
+    ex.refuse({ status: 411, reason: 'A request body needs a Content-Length on this server' });
   } else {
     ex.prepare(head, ex);
     const body = ex.body;
