@@ -208,7 +208,7 @@ describe.each(COMBOS)('wirecore/ssr on %s with %s', (runtime, renderer) => {
   });
 
   it('HEAD gets the head without a body; other methods get 405 with Allow', async () => {
-    const head = await rawRequest(served.server.port, `HEAD /about HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`, { headRequests: [0] });
+    const head = await rawRequest(served.server.port, `HEAD /about HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`, { headRequests: [0], responses: 1 });
     expect(head.responses[0]!.status).toBe(200);
     expect(head.responses[0]!.body.length).toBe(0);
     const post = await fetch(`${base}/about`, { method: 'POST', body: 'x' });

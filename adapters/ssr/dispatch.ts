@@ -38,8 +38,12 @@ export function decodePath(raw: string): DecodedPath | typeof BAD_PATH {
     } catch {
       return BAD_PATH;
     }
-    if (part === '.' || part === '..' || part.includes('\0') || part.includes('\\')) return BAD_PATH;
-    if (part.includes('/')) slashInside = true;
+    if (part.includes('\0') || part.includes('\\')) return BAD_PATH;
+    if (part.includes('/')) {
+      // An encoded slash is allowed inside a parameter, but never to smuggle a dot segment.
+      if (part.split('/').some((p) => p === '.' || p === '..')) return BAD_PATH;
+      slashInside = true;
+    } else if (part === '.' || part === '..') return BAD_PATH;
     parts.push(part);
   }
   if (parts.length === 1 && parts[0] === '') parts.pop();
