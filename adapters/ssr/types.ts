@@ -32,8 +32,9 @@ export interface PageProps<L = undefined> extends RouteInfo {
   readonly data: DataOf<L>;
 }
 
-export interface LayoutProps extends RouteInfo {
-  readonly children?: unknown;
+/** `Children` is your renderer's children type: `LayoutProps<ComponentChildren>` (preact) or `LayoutProps<ReactNode>` (react). */
+export interface LayoutProps<Children = unknown> extends RouteInfo {
+  readonly children?: Children;
 }
 
 /** Props of `_404` (status 404) and `_500` (status 500). */
