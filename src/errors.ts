@@ -19,3 +19,13 @@ export class PeerGoneError extends Error {
     this.name = 'PeerGoneError';
   }
 }
+
+/** A value for an error message: strings quoted, everything with its type. */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
+  if (typeof value === 'function') return 'a function';
+  return `${typeof value} ${String(value)}`;
+}

@@ -2,6 +2,7 @@
 export { serveGeneric } from './serve.js';
 export { createStatic } from './writer/static.js';
 export { WireError } from './errors.js';
+export { toFetchHandler, type FetchHandlerOptions, type FetchPeer } from './runtime/fetch.js';
 export type {
   DispatchFn,
   HeaderValue,
@@ -16,7 +17,9 @@ export type {
   ServeOptions,
   Server,
   ServerStats,
+  StaticOptions,
   StaticResponse,
+  StreamOptions,
   TlsOptions,
   WireHeaders,
   WireRequest,

@@ -47,6 +47,9 @@ export async function serveGeneric<C>(ctx: C, dispatch: DispatchFn<C>, options: 
     get stats() {
       return { connections: core.connections.size, inFlight: core.inFlight };
     },
+    get closing() {
+      return core.closing;
+    },
     close: ({ graceMs = 5000 } = {}) => core.close(() => listening.stopAccepting(), graceMs),
   };
 }

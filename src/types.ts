@@ -36,6 +36,11 @@ export interface SendInit {
   body?: ResponseBody;
 }
 
+export interface StaticOptions {
+  /** Derive a strong ETag from the body (when init.headers has none), so conditional GETs get a 304. */
+  etag?: boolean;
+}
+
 /** A response serialized once at start-up; see createStatic(). */
 export interface StaticResponse {
   readonly status: number;
@@ -46,11 +51,24 @@ export interface StaticResponse {
   readonly bodyLength: number;
 }
 
+/** How a streamed body is framed. */
+export interface StreamOptions {
+  /**
+   * The body's exact length, when it is known ahead (a file, a Range answer):
+   * it goes out with Content-Length instead of chunked framing. Writing more,
+   * or ending with fewer bytes, throws and drops the connection.
+   */
+  length?: number;
+}
+
 export interface ResponseWriter {
   /** One whole response with Content-Length. */
   send(init: SendInit): Written;
-  /** Starts a streamed response: chunked on HTTP/1.1, close-delimited on HTTP/1.0. */
-  startChunked(status: number, headers?: ResponseHeaders): void;
+  /**
+   * Starts a streamed response: chunked on HTTP/1.1, close-delimited on
+   * HTTP/1.0, or with Content-Length when `options.length` is given.
+   */
+  startChunked(status: number, headers?: ResponseHeaders, options?: StreamOptions): void;
   /**
    * Writes one chunk. Returns true when more may be written now, or a promise
    * that settles when the connection has drained (or the peer has gone).
@@ -139,8 +157,10 @@ export interface ServeOptions<C> {
   /** Requests parsed ahead of their answers on one connection before reading pauses. Default 32. */
   maxPipelinedRequests?: number;
   /** Asked before a request object is built; a hit is written as it is. */
-  tryStatic?: (ctx: C, method: string, path: string) => StaticResponse | undefined;
+  tryStatic?: (ctx: C, method: string, path: string, headers: WireHeaders) => StaticResponse | undefined;
   onResponse?: (written: Written, req: WireRequest | undefined) => void;
+  /** Called once when server.close() begins (in every worker copy too): from then on the server drains. For readiness probes. */
+  onClosing?: () => void;
   logger?: Logger;
   /**
    * Run this many copies of the server on one port ('auto': one per core):
@@ -166,6 +186,8 @@ export interface Server {
   /** "http://127.0.0.1:PORT" (https with TLS). */
   readonly url: string;
   readonly stats: ServerStats;
+  /** True from the moment close() is called. */
+  readonly closing: boolean;
   /** Stops accepting, closes idle connections, lets in-flight requests finish, destroys the rest after graceMs (default 5 s). */
   close(options?: { graceMs?: number }): Promise<void>;
 }

@@ -29,6 +29,8 @@ const PENDING_HIGH_WATER = 64 * 1024;
 const BATCH_LIMIT = 16 * 1024;
 const CONTINUE = 'HTTP/1.1 100 Continue\r\n\r\n';
 
+const NO_FIELDS: readonly string[] = [];
+
 const KIND_DISPATCH = 0;
 const KIND_STATIC = 1;
 const KIND_REJECT = 2;
@@ -58,12 +60,16 @@ class Exchange implements WriteTarget, BodyOwner, DispatchSite {
   private pendingBytes = 0;
   private holWaiters: Array<() => void> | null = null;
 
+  readonly isHead: boolean;
+
   constructor(
     private readonly conn: Connection,
-    readonly isHead: boolean,
+    readonly method: string,
     readonly versionMinor: number,
     readonly wantsKeepAlive: boolean,
+    readonly requestHeaders: readonly string[],
   ) {
+    this.isHead = method === 'HEAD';
     this.writer = new ResponseWriterImpl(this, conn.core.options.onResponse !== undefined);
   }
 
@@ -417,8 +423,8 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
 
   onRequestHead(head: ParsedHead): void {
     const core = this.core;
-    const ex = new Exchange(this, head.method === 'HEAD', head.versionMinor, head.keepAlive);
-    ex.staticHit = core.askStatic(head.method, head.target) ?? null;
+    const ex = new Exchange(this, head.method, head.versionMinor, head.keepAlive, head.headers);
+    ex.staticHit = core.askStatic(head.method, head.target, head.headers) ?? null;
     let body = EMPTY_BODY;
     if (head.bodyKind !== BODY_NONE) {
       body = ex.body = new BodyStream(ex, head.contentLength, core.options.maxBodyBytes);
@@ -531,7 +537,7 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
       return;
     }
     this.current = null;
-    const ex = new Exchange(this, false, 1, false);
+    const ex = new Exchange(this, '', 1, false, NO_FIELDS);
     ex.kind = KIND_REJECT;
     ex.rejection = rejection;
     this.enqueue(ex);

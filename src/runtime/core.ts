@@ -1,6 +1,7 @@
 // What every connection of one server shares: the resolved options, ctx and
 // dispatch, the counters, and one coarse timer for all deadlines.
 import type { DispatchFn, Logger, ServeOptions, StaticResponse, WireRequest, Written } from '../types.js';
+import { WireHeadersImpl } from './headers.js';
 import { pathOf } from './request.js';
 
 export interface ResolvedOptions<C> {
@@ -11,8 +12,9 @@ export interface ResolvedOptions<C> {
   requestTimeoutMs: number;
   keepAliveTimeoutMs: number;
   maxPipelinedRequests: number;
-  tryStatic: ((ctx: C, method: string, path: string) => StaticResponse | undefined) | undefined;
+  tryStatic: ServeOptions<C>['tryStatic'];
   onResponse: ((written: Written, req: WireRequest | undefined) => void) | undefined;
+  onClosing: (() => void) | undefined;
   logger: Logger;
 }
 
@@ -38,6 +40,9 @@ export function resolveOptions<C>(options: ServeOptions<C>): ResolvedOptions<C> 
   if (options.onResponse !== undefined && typeof options.onResponse !== 'function') {
     throw new TypeError('wirecore: options.onResponse must be a function');
   }
+  if (options.onClosing !== undefined && typeof options.onClosing !== 'function') {
+    throw new TypeError('wirecore: options.onClosing must be a function');
+  }
   return {
     maxHeaderBytes: positive(raw, 'maxHeaderBytes', 16 * 1024),
     maxTargetBytes: positive(raw, 'maxTargetBytes', 8 * 1024),
@@ -48,6 +53,7 @@ export function resolveOptions<C>(options: ServeOptions<C>): ResolvedOptions<C> 
     maxPipelinedRequests: Math.floor(positive(raw, 'maxPipelinedRequests', 32)),
     tryStatic: options.tryStatic,
     onResponse: options.onResponse,
+    onClosing: options.onClosing,
     logger: options.logger ?? consoleLogger,
   };
 }
@@ -111,6 +117,11 @@ export class ServerCore<C> {
   async close(stopAccepting: () => Promise<void>, graceMs: number): Promise<void> {
     if (this.closing) throw new Error('wirecore: server.close() was already called');
     this.closing = true;
+    try {
+      this.options.onClosing?.();
+    } catch (error) {
+      this.options.logger.error('onClosing threw', error);
+    }
     const accepting = stopAccepting();
     const drained = new Promise<void>((resolve) => {
       this.allClosed = resolve;
@@ -127,11 +138,11 @@ export class ServerCore<C> {
   }
 
   /** options.tryStatic, asked before any request object is built; a throw is logged and counts as a miss. */
-  askStatic(method: string, target: string): StaticResponse | undefined {
+  askStatic(method: string, target: string, rawHeaders: readonly string[]): StaticResponse | undefined {
     const tryStatic = this.options.tryStatic;
     if (tryStatic === undefined) return undefined;
     try {
-      return tryStatic(this.ctx, method, pathOf(target));
+      return tryStatic(this.ctx, method, pathOf(target), new WireHeadersImpl(rawHeaders));
     } catch (error) {
       this.options.logger.error(`tryStatic threw for ${method} ${target}`, error);
       return undefined;

@@ -2,7 +2,7 @@
 // the ResponseWriter contract, its lifecycle and reporting, written once.
 // A subclass says how a head, a whole answer, a chunk and an end are written.
 import { PeerGoneError } from '../errors.js';
-import type { ResponseHeaders, ResponseWriter, SendInit, StaticResponse, Written } from '../types.js';
+import type { ResponseHeaders, ResponseWriter, SendInit, StaticResponse, StreamOptions, Written } from '../types.js';
 import { NO_HEADERS, normalizeHeaders, type NormalizedHeaders } from '../writer/headers.js';
 import { statusHasNoBody } from '../writer/head.js';
 import { DONE, IDLE, STREAMING, WriterLifecycle } from '../writer/lifecycle.js';
@@ -17,19 +17,26 @@ export abstract class FramedExchange extends WriterLifecycle implements Response
   body: BodyStream | null = null;
   gone = false;
   deadline = 0;
+  readonly isHead: boolean;
   private noBody = false;
+  /** A streamed body's declared length, or -1. */
+  protected declared = -1;
 
   constructor(
     protected readonly core: ServerCore<unknown>,
-    readonly isHead: boolean,
+    readonly method: string,
+    /** The request's header fields as received, for conditional static answers. */
+    readonly requestHeaders: readonly string[],
   ) {
     super(core.options.onResponse !== undefined);
+    this.isHead = method === 'HEAD';
     core.connections.add(this);
   }
 
   /** Whole answer: status, headers (framing fields already removed), body. */
   protected abstract writeWhole(status: number, headers: NormalizedHeaders, body: Uint8Array | string, noBody: boolean, close: boolean): void;
-  protected abstract writeStreamHead(status: number, headers: NormalizedHeaders, close: boolean): void;
+  /** `length` is the declared body length (Content-Length framing), or -1 for chunked. */
+  protected abstract writeStreamHead(status: number, headers: NormalizedHeaders, close: boolean, length: number): void;
   /** Returns true, or a promise that settles when the runtime has room again. */
   protected abstract writeStreamChunk(data: string | Uint8Array): true | Promise<void>;
   protected abstract writeStreamEnd(trailers: NormalizedHeaders | null): void;
@@ -62,9 +69,10 @@ export abstract class FramedExchange extends WriterLifecycle implements Response
 
   sendStatic(response: StaticResponse): Written {
     if (!(response instanceof StaticResponseImpl)) throw new TypeError('sendStatic takes a response made by createStatic()');
-    this.begin(response.status);
-    const headers: NormalizedHeaders = { ...NO_HEADERS, pairs: response.headerPairs as Array<[string, string]> };
-    return this.whole(response.status, headers, response.body, statusHasNoBody(response.status));
+    const form = response.formFor(this.method, this.requestHeaders);
+    this.begin(form.status);
+    const headers: NormalizedHeaders = { ...NO_HEADERS, pairs: form.headerPairs as Array<[string, string]> };
+    return this.whole(form.status, headers, form.body, statusHasNoBody(form.status));
   }
 
   private whole(status: number, headers: NormalizedHeaders, body: Uint8Array | string, noBody: boolean): Written {
@@ -77,13 +85,15 @@ export abstract class FramedExchange extends WriterLifecycle implements Response
     return this.finish();
   }
 
-  startChunked(status: number, headers?: ResponseHeaders): void {
+  startChunked(status: number, headers?: ResponseHeaders, options?: StreamOptions): void {
     this.begin(status);
     const normalized = headers === undefined ? NO_HEADERS : normalizeHeaders(headers);
+    const declared = statusHasNoBody(status) ? -1 : this.declaredLength(options);
     this.noBody = statusHasNoBody(status) || this.isHead;
+    this.declared = declared;
     this.state = STREAMING;
     if (this.gone) return;
-    this.writeStreamHead(status, normalized, this.mustClose(normalized.close, status));
+    this.writeStreamHead(status, normalized, this.mustClose(normalized.close, status), declared);
   }
 
   writeChunk(data: string | Uint8Array): true | Promise<void> {
@@ -93,6 +103,7 @@ export abstract class FramedExchange extends WriterLifecycle implements Response
     if (this.noBody) return true;
     const length = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
     if (length === 0) return true;
+    this.checkOverrun(this.declared, this.record.bodyBytes + length);
     this.record.bodyBytes += length;
     const result = this.writeStreamChunk(data);
     this.record.firstByte();
@@ -102,6 +113,7 @@ export abstract class FramedExchange extends WriterLifecycle implements Response
   endChunked(trailers?: ResponseHeaders): Written {
     if (this.gone && this.state !== IDLE) return this.record.token;
     this.assertStreaming('endChunked');
+    if (!this.noBody) this.checkShort(this.declared, this.record.bodyBytes);
     this.state = DONE;
     this.writeStreamEnd(trailers === undefined ? null : normalizeHeaders(trailers));
     this.record.lastByte();

@@ -55,7 +55,7 @@ class NodeHttpExchange extends FramedExchange {
     private readonly incoming: http.IncomingMessage,
     private readonly res: http.ServerResponse,
   ) {
-    super(core, incoming.method === 'HEAD');
+    super(core, incoming.method ?? 'GET', incoming.rawHeaders);
     res.sendDate = false;
     (res as Answering)[exchangeKey] = this;
     // The peer leaving shows as the response closing early, or (half-close) as the socket ending.
@@ -85,9 +85,9 @@ class NodeHttpExchange extends FramedExchange {
     this.res.end(noBody || this.isHead ? undefined : body);
   }
 
-  protected writeStreamHead(status: number, headers: NormalizedHeaders): void {
-    // Node frames it: chunked on HTTP/1.1, close-delimited on HTTP/1.0.
-    this.res.writeHead(status, reasonPhrase(status), headerList(headers, []));
+  protected writeStreamHead(status: number, headers: NormalizedHeaders, _close: boolean, length: number): void {
+    // Node frames it: by the declared length, else chunked on HTTP/1.1 and close-delimited on HTTP/1.0.
+    this.res.writeHead(status, reasonPhrase(status), headerList(headers, length >= 0 ? ['Content-Length', String(length)] : []));
     this.res.flushHeaders();
     this.record.firstByte();
   }
@@ -122,7 +122,13 @@ class NodeHttpExchange extends FramedExchange {
   }
 
   shutdown(): void {
-    if (!this.res.headersSent) this.res.shouldKeepAlive = false;
+    if (!this.res.headersSent) {
+      this.res.shouldKeepAlive = false;
+      return;
+    }
+    // The head already promised keep-alive: once the answer is out the connection is idle, so close it then.
+    const server = (this.incoming.socket as net.Socket & { server?: http.Server }).server;
+    this.res.once('finish', () => setImmediate(() => server?.closeIdleConnections()));
   }
 
   override bodyRequested(): void {
@@ -159,7 +165,7 @@ function handle(core: ServerCore<unknown>, req: http.IncomingMessage, res: http.
   const head = checkHead(method, target, req.httpVersionMajor, req.httpVersionMinor, req.rawHeaders, req.headers.connection !== 'close');
   if ('status' in head) return reject(head);
 
-  const hit = core.askStatic(method, target);
+  const hit = core.askStatic(method, target, req.rawHeaders);
   if (hit !== undefined) {
     req.resume();
     ex.sendStatic(hit);

@@ -15,6 +15,8 @@ export interface UwsResponse {
   write(chunk: string | Uint8Array): boolean;
   end(body?: string | Uint8Array, closeConnection?: boolean): UwsResponse;
   endWithoutBody(reportedContentLength?: number, closeConnection?: boolean): UwsResponse;
+  tryEnd(chunk: string | Uint8Array, totalSize: number): [boolean, boolean];
+  getWriteOffset(): number;
   close(): UwsResponse;
   cork(cb: () => void): UwsResponse;
   pause(): void;

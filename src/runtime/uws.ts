@@ -41,17 +41,21 @@ function endEmpty(res: UwsResponse, close: boolean): void {
 /** One request on uWS: the shared writer lifecycle over uWS's cork/write/end. */
 class UwsExchange extends FramedExchange {
   private closeAfter = false;
-  private writable: Array<() => void> | null = null;
+  /** Set while a write waits for room: retries with uWS's write offset, true once it went through. */
+  private retry: ((offset: number) => boolean) | null = null;
+  private release: (() => void) | null = null;
+  private watchingWritable = false;
   private address: string | null = null;
   readonly remotePort = 0;
 
   constructor(
     core: ServerCore<unknown>,
     private readonly res: UwsResponse,
-    isHead: boolean,
+    method: string,
+    requestHeaders: readonly string[],
     private readonly wantsKeepAlive: boolean,
   ) {
-    super(core, isHead);
+    super(core, method, requestHeaders);
     res.onAborted(() => this.peerGone());
   }
 
@@ -63,9 +67,10 @@ class UwsExchange extends FramedExchange {
 
   protected override peerGone(): void {
     super.peerGone();
-    const waiters = this.writable;
-    this.writable = null;
-    waiters?.forEach((resolve) => resolve());
+    this.retry = null;
+    const release = this.release;
+    this.release = null;
+    release?.();
   }
 
   /** uWS corks the synchronous part of its handler itself; later writes cork here. */
@@ -112,6 +117,7 @@ class UwsExchange extends FramedExchange {
   }
 
   protected writeStreamChunk(data: string | Uint8Array): true | Promise<void> {
+    if (this.declared >= 0) return this.writeKnownLength(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
     let ok = true;
     this.corked(() => {
       ok = this.res.write(data);
@@ -119,23 +125,61 @@ class UwsExchange extends FramedExchange {
     // A failed write is how uWS notices a vanished peer: onAborted may have run inside it.
     if (ok || this.gone) return true;
     // uWS buffered the rest of this chunk; wait until it has gone out.
+    return this.whenWritable(() => true);
+  }
+
+  /**
+   * A declared length goes out through tryEnd, which frames with
+   * Content-Length; unlike write(), what the socket refuses is not buffered
+   * by uWS, so the rest is offered again from onWritable.
+   */
+  private writeKnownLength(chunk: Uint8Array): true | Promise<void> {
+    let rest = chunk;
+    let startOffset = 0;
+    const attempt = (): boolean => {
+      let ok = false;
+      this.corked(() => {
+        startOffset = this.res.getWriteOffset();
+        ok = this.res.tryEnd(rest, this.declared)[0];
+      });
+      return ok;
+    };
+    if (attempt() || this.gone) return true;
+    return this.whenWritable((offset) => {
+      rest = rest.subarray(offset - startOffset);
+      return attempt();
+    });
+  }
+
+  /** Resolves once uWS reports room again and `retry` (given the write offset) succeeds. */
+  private whenWritable(retry: (offset: number) => boolean): Promise<void> {
     return new Promise((resolve) => {
-      if (this.writable === null) {
-        this.writable = [];
-        this.res.onWritable(() => {
-          const waiters = this.writable;
-          this.writable = null;
-          waiters?.forEach((release) => release());
-          return true;
-        });
-      }
-      this.writable.push(resolve);
+      this.retry = retry;
+      this.release = resolve;
+      if (this.watchingWritable) return;
+      // One handler per response: uWS keeps calling it on every writable event.
+      this.watchingWritable = true;
+      this.res.onWritable((offset) => {
+        const retry = this.retry;
+        if (retry === null) return true;
+        if (!retry(offset)) return false;
+        this.retry = null;
+        const release = this.release;
+        this.release = null;
+        release?.();
+        return true;
+      });
     });
   }
 
   protected writeStreamEnd(): void {
     // uWS cannot send trailer fields: they are dropped (PARITY.md).
     const noBody = this.isHead || statusHasNoBody(this.record.status);
+    if (this.declared >= 0) {
+      // tryEnd ended the response with its last byte; a HEAD (or an empty body) ends here with the length.
+      if (noBody || this.declared === 0) this.corked(() => this.res.endWithoutBody(noBody ? this.declared : 0, this.closeAfter));
+      return;
+    }
     this.corked(() => (noBody ? endEmpty(this.res, this.closeAfter) : this.res.end(undefined, this.closeAfter)));
   }
 
@@ -162,7 +206,7 @@ class UwsExchange extends FramedExchange {
 }
 
 function rejectNow(core: ServerCore<unknown>, res: UwsResponse, rejection: Rejection, keepAliveAsked: boolean): void {
-  new UwsExchange(core, res, false, keepAliveAsked).sendError(rejection.status, rejection.reason, true);
+  new UwsExchange(core, res, '', [], keepAliveAsked).sendError(rejection.status, rejection.reason, true);
 }
 
 function handle(core: ServerCore<unknown>, res: UwsResponse, uwsReq: UwsRequest): void {
@@ -185,8 +229,8 @@ function handle(core: ServerCore<unknown>, res: UwsResponse, uwsReq: UwsRequest)
   const head = checkHead(method, target, 1, 1, headers, keepAliveAsked);
   if ('status' in head) return rejectNow(core, res, head, keepAliveAsked);
 
-  const ex = new UwsExchange(core, res, method === 'HEAD', head.keepAlive);
-  const hit = core.askStatic(method, target);
+  const ex = new UwsExchange(core, res, method, headers, head.keepAlive);
+  const hit = core.askStatic(method, target, headers);
   if (hit !== undefined) {
     if (head.bodyKind !== 0) res.onData(() => {});
     ex.sendStatic(hit);

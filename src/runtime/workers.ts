@@ -107,8 +107,16 @@ export async function serveWorkers(options: ServeOptions<unknown>, logger: Logge
     url: `${options.tls ? 'https' : 'http'}://${host}:${boundPort}`,
     // Each copy counts its own; the primary has no connections.
     stats: { connections: -1, inFlight: -1 },
+    get closing() {
+      return closing;
+    },
     close: async ({ graceMs = 5000 } = {}) => {
       closing = true;
+      try {
+        options.onClosing?.();
+      } catch (error) {
+        logger.error('onClosing threw', error);
+      }
       await Promise.all(
         [...live].map(
           (child) =>

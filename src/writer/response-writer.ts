@@ -1,6 +1,6 @@
 // The ResponseWriter of the byte-stream runtimes (net, memory): it owns
 // framing and hands bytes, in order, to the exchange it answers.
-import type { ResponseHeaders, ResponseWriter, SendInit, StaticResponse, Written } from '../types.js';
+import type { ResponseHeaders, ResponseWriter, SendInit, StaticResponse, StreamOptions, Written } from '../types.js';
 import { NO_HEADERS, normalizeHeaders } from './headers.js';
 import { CONN_CLOSE, FRAME_CHUNKED, FRAME_CLOSE, FRAME_LENGTH, FRAME_NONE, serializeHead, statusHasNoBody } from './head.js';
 import { DONE, STREAMING, WriterLifecycle } from './lifecycle.js';
@@ -10,6 +10,9 @@ import type { WrittenRecord } from './written.js';
 /** The side of an exchange that a writer writes into. */
 export interface WriteTarget {
   readonly isHead: boolean;
+  readonly method: string;
+  /** The request's header fields as received, for conditional static answers. */
+  readonly requestHeaders: readonly string[];
   readonly versionMinor: number;
   /** The peer is gone: writes are dropped. */
   readonly gone: boolean;
@@ -35,6 +38,8 @@ function toWireBody(body: string | Uint8Array): string | Uint8Array {
 
 export class ResponseWriterImpl extends WriterLifecycle implements ResponseWriter {
   private frame = FRAME_LENGTH;
+  /** A streamed body's declared length, or -1. */
+  private declared = -1;
 
   constructor(
     private readonly target: WriteTarget,
@@ -72,21 +77,26 @@ export class ResponseWriterImpl extends WriterLifecycle implements ResponseWrite
 
   sendStatic(response: StaticResponse): Written {
     if (!(response instanceof StaticResponseImpl)) throw new TypeError('sendStatic takes a response made by createStatic()');
-    this.begin(response.status);
-    const variant = response.variants[this.target.connectionFor(false)]!;
-    const bytes = this.target.isHead ? variant.bytes.subarray(0, variant.headLength) : variant.bytes;
+    const target = this.target;
+    const form = response.formFor(target.method, target.requestHeaders);
+    this.begin(form.status);
+    const variant = form.variants[target.connectionFor(false)]!;
+    const bytes = target.isHead ? variant.bytes.subarray(0, variant.headLength) : variant.bytes;
     this.state = DONE;
-    if (!this.target.gone) this.target.write(bytes);
+    if (!target.gone) target.write(bytes);
     return this.complete(variant.headLength, bytes.length - variant.headLength);
   }
 
-  startChunked(status: number, headers?: ResponseHeaders): void {
+  startChunked(status: number, headers?: ResponseHeaders, options?: StreamOptions): void {
     this.begin(status);
     const normalized = headers === undefined ? NO_HEADERS : normalizeHeaders(headers);
+    const declared = this.declaredLength(options);
     const target = this.target;
-    this.frame = statusHasNoBody(status) ? FRAME_NONE : target.versionMinor === 0 ? FRAME_CLOSE : FRAME_CHUNKED;
+    const noBody = statusHasNoBody(status);
+    this.frame = noBody ? FRAME_NONE : declared >= 0 ? FRAME_LENGTH : target.versionMinor === 0 ? FRAME_CLOSE : FRAME_CHUNKED;
+    this.declared = noBody ? -1 : declared;
     const connection = target.connectionFor(normalized.close || this.frame === FRAME_CLOSE || status < 200);
-    const head = serializeHead(status, normalized, this.frame, 0, connection);
+    const head = serializeHead(status, normalized, this.frame, declared, connection);
     if (connection !== CONN_CLOSE && this.frame === FRAME_CLOSE) throw new Error('unreachable: close-delimited body on a kept connection');
     this.state = STREAMING;
     this.record.headerBytes = head.length;
@@ -94,7 +104,10 @@ export class ResponseWriterImpl extends WriterLifecycle implements ResponseWrite
       target.write(head);
       this.record.firstByte();
     }
-    if (target.isHead) this.frame = FRAME_NONE;
+    if (target.isHead) {
+      this.frame = FRAME_NONE;
+      this.declared = -1;
+    }
   }
 
   writeChunk(data: string | Uint8Array): true | Promise<void> {
@@ -104,9 +117,10 @@ export class ResponseWriterImpl extends WriterLifecycle implements ResponseWrite
     const body = toWireBody(data);
     const length = typeof body === 'string' ? body.length : body.byteLength;
     if (length === 0) return true;
+    this.checkOverrun(this.declared, this.record.bodyBytes + length);
     this.record.bodyBytes += length;
     let ok: boolean;
-    if (this.frame === FRAME_CLOSE) ok = target.write(body);
+    if (this.frame === FRAME_CLOSE || this.frame === FRAME_LENGTH) ok = target.write(body);
     else if (typeof body === 'string') ok = target.write(length.toString(16) + '\r\n' + body + '\r\n');
     else {
       target.cork();
@@ -120,6 +134,7 @@ export class ResponseWriterImpl extends WriterLifecycle implements ResponseWrite
 
   endChunked(trailers?: ResponseHeaders): Written {
     this.assertStreaming('endChunked');
+    if (!this.target.gone) this.checkShort(this.declared, this.record.bodyBytes);
     this.state = DONE;
     if (this.frame === FRAME_CHUNKED && !this.target.gone) {
       const lines = trailers === undefined ? '' : normalizeHeaders(trailers).lines;

@@ -1,0 +1,185 @@
+// The `fetch` runtime: the platform (Deno.serve, Bun.serve, a worker, a test)
+// accepts and parses; a dispatch answers a web Request with a web Response,
+// streaming included, through the same writer lifecycle as uws and node-http.
+import type { DispatchFn, ServeOptions } from '../types.js';
+import { currentDate } from '../writer/clock.js';
+import type { NormalizedHeaders } from '../writer/headers.js';
+import { BodyStream, EMPTY_BODY } from './body.js';
+import { ServerCore, resolveOptions } from './core.js';
+import { runDispatch } from './dispatch.js';
+import { FramedExchange } from './framed-exchange.js';
+import { WireRequestImpl, type PeerInfo } from './request.js';
+
+export type FetchHandlerOptions<C> = Pick<ServeOptions<C>, 'maxBodyBytes' | 'tryStatic' | 'onResponse' | 'logger'>;
+
+/** Who is asking, where the platform says (Deno's info.remoteAddr, Bun's server.requestIP). */
+export type FetchPeer = Partial<PeerInfo>;
+
+function headerInit(headers: NormalizedHeaders, extra: Array<[string, string]>): Array<[string, string]> {
+  const list = headers.pairs.slice();
+  if (!headers.hasDate) list.push(['date', currentDate()]);
+  for (const pair of extra) list.push(pair);
+  return list;
+}
+
+class FetchExchange extends FramedExchange {
+  readonly response: Promise<Response>;
+  private answer!: (response: Response) => void;
+  private controller: ReadableStreamDefaultController<Uint8Array> | null = null;
+  private room: (() => void) | null = null;
+  private reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
+  private reading = false;
+  private paused = false;
+
+  constructor(core: ServerCore<unknown>, method: string, rawHeaders: string[]) {
+    super(core, method, rawHeaders);
+    this.response = new Promise((resolve) => (this.answer = resolve));
+  }
+
+  /** Pulls the request body into the BodyStream, stopping while it is paused. */
+  feed(reader: ReadableStreamDefaultReader<Uint8Array>): void {
+    this.reader = reader;
+    void this.pull();
+  }
+
+  private async pull(): Promise<void> {
+    const reader = this.reader!;
+    if (this.reading) return;
+    this.reading = true;
+    try {
+      while (!this.paused && !this.gone) {
+        const { value, done } = await reader.read();
+        if (done) {
+          this.body?.end(null);
+          return;
+        }
+        if (value.byteLength > 0) this.body?.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
+      }
+    } catch {
+      this.peerGone();
+    } finally {
+      this.reading = false;
+    }
+  }
+
+  protected mustClose(): boolean {
+    return false;
+  }
+
+  protected closeAfterAnswer(): void {}
+
+  protected writeWhole(status: number, headers: NormalizedHeaders, body: Uint8Array | string, noBody: boolean): void {
+    if (status < 200) {
+      // A web Response cannot carry an interim status.
+      this.core.options.logger.error(`a fetch Response cannot carry status ${status}: answered 500 for ${this.method} ${this.request?.target ?? ''}`);
+      this.answer(new Response('Internal Server Error\n', { status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' } }));
+      return;
+    }
+    const length = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+    const init = { status, headers: headerInit(headers, noBody ? [] : [['content-length', String(length)]]) };
+    this.answer(new Response(noBody || this.isHead || length === 0 ? null : body, init));
+  }
+
+  protected writeStreamHead(status: number, headers: NormalizedHeaders, _close: boolean, length: number): void {
+    if (status < 200) return this.writeWhole(status, headers, '', true);
+    const init = { status, headers: headerInit(headers, length >= 0 ? [['content-length', String(length)]] : []) };
+    if (this.isHead) {
+      this.answer(new Response(null, init));
+      return;
+    }
+    const stream = new ReadableStream<Uint8Array>(
+      {
+        start: (controller) => {
+          this.controller = controller;
+        },
+        pull: () => {
+          const room = this.room;
+          this.room = null;
+          room?.();
+        },
+        cancel: () => this.peerGone(),
+      },
+      { highWaterMark: 4 },
+    );
+    this.answer(new Response(stream, init));
+    this.record.firstByte();
+  }
+
+  protected writeStreamChunk(data: string | Uint8Array): true | Promise<void> {
+    const controller = this.controller;
+    if (controller === null) return true;
+    controller.enqueue(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+    if ((controller.desiredSize ?? 1) > 0) return true;
+    return new Promise((resolve) => (this.room = resolve));
+  }
+
+  protected writeStreamEnd(): void {
+    // A web Response has no trailer fields: they are dropped.
+    this.controller?.close();
+  }
+
+  protected closeConnection(): void {
+    // The answer failed after its head: the client sees its body error, not a short body that looks whole.
+    this.controller?.error(new Error('The response failed after its head was sent'));
+  }
+
+  protected override peerGone(): void {
+    super.peerGone();
+    const room = this.room;
+    this.room = null;
+    room?.();
+    void this.reader?.cancel().catch(() => {});
+  }
+
+  shutdown(): void {}
+
+  pauseReading(): void {
+    this.paused = true;
+  }
+
+  resumeReading(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    if (this.reader !== null) void this.pull();
+  }
+}
+
+function rawHeadersOf(headers: Headers): string[] {
+  const raw: string[] = [];
+  headers.forEach((value, name) => raw.push(name, value));
+  return raw;
+}
+
+/**
+ * Serves `dispatch` to a fetch platform: `(request) => Promise<Response>`.
+ * The Response arrives as soon as the head is written; a streamed body
+ * follows with backpressure, and cancelling it aborts the request's signal.
+ */
+export function toFetchHandler<C>(ctx: C, dispatch: DispatchFn<C>, options: FetchHandlerOptions<C> = {}): (request: Request, peer?: FetchPeer) => Promise<Response> {
+  if (typeof dispatch !== 'function') throw new TypeError('wirecore: toFetchHandler(ctx, dispatch, options) needs a dispatch function');
+  const core = new ServerCore<C>(ctx, dispatch, resolveOptions(options as ServeOptions<C>)) as ServerCore<unknown>;
+  return (request, peer = {}) => {
+    const url = new URL(request.url);
+    const target = url.pathname + url.search;
+    const rawHeaders = rawHeadersOf(request.headers);
+    const ex = new FetchExchange(core, request.method, rawHeaders);
+    const hit = core.askStatic(request.method, target, rawHeaders);
+    if (hit !== undefined) {
+      void request.body?.cancel().catch(() => {});
+      ex.sendStatic(hit);
+      return ex.response;
+    }
+    let body = EMPTY_BODY;
+    if (request.body !== null && request.method !== 'GET' && request.method !== 'HEAD') {
+      const declared = request.headers.get('content-length');
+      const stream = (ex.body = new BodyStream(ex, declared !== null && /^\d+$/.test(declared) ? Number(declared) : -1, core.options.maxBodyBytes));
+      body = stream;
+      ex.feed(request.body.getReader());
+    }
+    const from: PeerInfo = { remoteAddress: peer.remoteAddress ?? '', remotePort: peer.remotePort ?? 0 };
+    ex.request = new WireRequestImpl(request.method, target, '1.1', rawHeaders, true, body, from);
+    request.signal?.addEventListener('abort', () => ex.destroy(), { once: true });
+    runDispatch(core, ex);
+    return ex.response;
+  };
+}
