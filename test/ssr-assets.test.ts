@@ -115,10 +115,13 @@ describe.each(RUNTIMES)('wirecore/ssr public files on %s', (runtime) => {
   it('streams a large file whole or in a range, byte for byte', async () => {
     const whole = await fetch(`${base}/files/big.bin`);
     expect(whole.status).toBe(200);
+    expect(whole.headers.get('content-length')).toBe(String(big.length));
+    expect(whole.headers.get('transfer-encoding')).toBeNull();
     expect(Buffer.from(await whole.arrayBuffer()).equals(big)).toBe(true);
     const tail = await fetch(`${base}/files/big.bin`, { headers: { range: 'bytes=1000-' } });
     expect(tail.status).toBe(206);
     expect(tail.headers.get('content-range')).toBe(`bytes 1000-${big.length - 1}/${big.length}`);
+    expect(tail.headers.get('content-length')).toBe(String(big.length - 1000));
     expect(Buffer.from(await tail.arrayBuffer()).equals(big.subarray(1000))).toBe(true);
     const slice = await fetch(`${base}/files/big.bin`, { headers: { range: 'bytes=2000000-2000009' } });
     expect(Buffer.from(await slice.arrayBuffer()).equals(big.subarray(2_000_000, 2_000_010))).toBe(true);
@@ -129,6 +132,9 @@ describe.each(RUNTIMES)('wirecore/ssr public files on %s', (runtime) => {
     expect(head.responses[0]!.status).toBe(200);
     expect(head.responses[0]!.body.length).toBe(0);
     expect(header(head.responses[0]!, 'content-length')).toBe(String(css.length));
+    const bigHead = await rawRequest(served.server.port, 'HEAD /files/big.bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', { headRequests: [0], responses: 1 });
+    expect(header(bigHead.responses[0]!, 'content-length')).toBe(String(big.length));
+    expect(bigHead.responses[0]!.body.length).toBe(0);
     const post = await fetch(`${base}/style.css`, { method: 'POST', body: 'x' });
     expect(post.status).toBe(405);
     expect(post.headers.get('allow')).toBe('GET, HEAD');

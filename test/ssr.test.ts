@@ -207,6 +207,22 @@ describe.each(COMBOS)('wirecore/ssr on %s with %s', (runtime, renderer) => {
     expect(served.site.current.prerendered.size).toBe(3);
   });
 
+  it('answers 304 to a prerendered page whose ETag the client has, and the page to one it has not', async () => {
+    const etag = (await fetch(`${base}/prerendered`)).headers.get('etag')!;
+    const r = await rawRequest(served.server.port, [
+      `GET /prerendered HTTP/1.1\r\nHost: x\r\nIf-None-Match: ${etag}\r\n\r\nGET /prerendered HTTP/1.1\r\nHost: x\r\nIf-None-Match: W/${etag}\r\n\r\n`,
+    ], { responses: 2 });
+    for (const res of r.responses) {
+      expect(res.status).toBe(304);
+      expect(res.body.length).toBe(0);
+      expect(header(res, 'etag')).toBe(etag);
+      expect(header(res, 'cache-control')).toBe('no-cache');
+    }
+    const changed = await fetch(`${base}/prerendered`, { headers: { 'if-none-match': '"an-older-build"' } });
+    expect(changed.status).toBe(200);
+    expect(await changed.text()).toMatch(/id="prerendered">/);
+  });
+
   it('HEAD gets the head without a body; other methods get 405 with Allow', async () => {
     const head = await rawRequest(served.server.port, `HEAD /about HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`, { headRequests: [0], responses: 1 });
     expect(head.responses[0]!.status).toBe(200);

@@ -151,8 +151,8 @@ async function sendBytes(req: WireRequest, res: ResponseWriter, handle: fs.FileH
     }
     return res.send({ status, headers, body: filled === length ? body : body.subarray(0, filled) });
   }
-  // A large file streams: its length is in Content-Range (206) or unknown to the framing (200).
-  res.startChunked(status, headers);
+  // A large file streams with its length known, so it still goes out with Content-Length.
+  res.startChunked(status, headers, { length });
   if (req.method === 'HEAD') return res.endChunked();
   let offset = start;
   const end = start + length;
