@@ -46,7 +46,11 @@ async function openPage(): Promise<{ page: Page; problems: string[] }> {
     const path = new URL(response.url()).pathname;
     if (response.status() >= 400 && path !== '/favicon.ico') problems.push(`${response.status()} ${path}`);
   });
-  page.on('requestfailed', (request) => problems.push(`failed: ${request.url()}`));
+  // ERR_ABORTED is the browser cancelling a load itself (a navigation starting); a server fault shows as another error.
+  page.on('requestfailed', (request) => {
+    const reason = request.failure()?.errorText ?? '';
+    if (reason !== 'net::ERR_ABORTED') problems.push(`failed: ${request.url()} (${reason})`);
+  });
   return { page, problems };
 }
 

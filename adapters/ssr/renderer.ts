@@ -3,7 +3,7 @@ import type { RendererName } from './types.js';
 
 export interface BodyStream {
   /** The next piece of HTML, or undefined once the render is complete. */
-  next(): Promise<Uint8Array | undefined>;
+  next(): Promise<string | Uint8Array | undefined>;
   /** Stops the render (the client left, or writing failed). */
   cancel(reason?: unknown): void;
 }
@@ -50,6 +50,21 @@ export async function readAhead(stream: ReadableStream<Uint8Array>): Promise<Bod
       done = true;
       pending = undefined;
       reader.cancel(reason).catch(() => {});
+    },
+  };
+}
+
+/** A body rendered whole, as a BodyStream of one piece. */
+export function whole(html: string): BodyStream {
+  let pending: string | undefined = html;
+  return {
+    async next() {
+      const chunk = pending;
+      pending = undefined;
+      return chunk;
+    },
+    cancel() {
+      pending = undefined;
     },
   };
 }
