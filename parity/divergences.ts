@@ -77,6 +77,11 @@ export const DIVERGENCES = {
     targets: ['uws'],
     reason: 'uWebSockets.js enforces UWS_HTTP_MAX_HEADERS_SIZE by dropping the connection without a 431.',
   },
+  'close-then-pipelined': {
+    targets: ['uws'],
+    reason:
+      'uWebSockets.js parses every request of a read before it flushes any answer, and hands requests after a closing answer to the handler. wirecore holds a closing answer back until uWS has finished the read; when a request follows it in the same read, uWS closes the connection, so that request never reaches a handler, but the closing answer is lost with it.',
+  },
   'async-pipelining': {
     targets: ['uws'],
     reason: 'uWebSockets.js closes the connection when a pipelined request arrives while an earlier response is still pending.',

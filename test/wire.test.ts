@@ -354,11 +354,14 @@ describe.each(RUNTIMES)('wire rules on %s', (runtime) => {
       expect(header(res, 'x-kept')).toBe('yes');
     });
 
-    it('honours a handler asking for Connection: close', async () => {
-      const server = await start(runtime, null, (_c, _r, res) => res.send({ headers: { connection: 'close' }, body: 'bye' }));
+    it('honours a handler asking for Connection: close: the request pipelined after it never reaches a handler', async () => {
+      let calls = 0;
+      const server = await start(runtime, null, (_c, _r, res) => (calls++, res.send({ headers: { connection: 'close' }, body: 'bye' })));
       const r = await rawRequest(server.port, GET() + GET());
-      expect(r.responses.length).toBe(1);
+      // uWS closes without the answer when a request follows it in the same read (parity/divergences.ts).
+      expect(r.responses.length).toBe(can('close-then-pipelined') ? 1 : 0);
       expect(r.closed).toBe(true);
+      expect(calls).toBe(1);
     });
 
     rule(['head-pipelining'], 'HEAD gets the headers and length without a body', async () => {
