@@ -96,6 +96,11 @@ export async function answerPage(site: PageContext, route: PageRoute, params: Pa
       return answerServerError(site, req, res, error, route.file);
     }
     res.startChunked(200, HTML_HEADERS);
+    if (body.html !== undefined) {
+      // Rendered in one piece: the document goes out as one chunk.
+      await write(res, start + body.html + DOCUMENT_END);
+      return res.endChunked();
+    }
     await write(res, start);
   } else {
     // The head first: a slow load() never delays the first byte.
@@ -106,6 +111,7 @@ export async function answerPage(site: PageContext, route: PageRoute, params: Pa
     } catch (error) {
       return failAfterHead(site, req, res, error, route.file);
     }
+    if (res.aborted) return res.endChunked();
     try {
       body = await table.renderer.stream(tree(table.renderer, page.default, { ...info, data }, route.layouts, info), streamOptions);
     } catch (error) {

@@ -2,6 +2,8 @@
 import type { RendererName } from './types.js';
 
 export interface BodyStream {
+  /** The whole body, when the renderer produced it in one piece (then next() yields just that). */
+  readonly html?: string;
   /** The next piece of HTML, or undefined once the render is complete. */
   next(): Promise<string | Uint8Array | undefined>;
   /** Stops the render (the client left, or writing failed). */
@@ -58,6 +60,7 @@ export async function readAhead(stream: ReadableStream<Uint8Array>): Promise<Bod
 export function whole(html: string): BodyStream {
   let pending: string | undefined = html;
   return {
+    html,
     async next() {
       const chunk = pending;
       pending = undefined;
