@@ -69,7 +69,14 @@ export async function answerPage(site: PageContext, route: PageRoute, params: Pa
   let data: unknown;
   let pending: Promise<unknown> | undefined;
   if (page.load !== undefined) {
-    const ctx: LoadContext = { ...info, request: req, signal: req.signal };
+    // The signal is made on first use by the wire layer: only a load() that reads it pays for it.
+    const ctx: LoadContext = {
+      ...info,
+      request: req,
+      get signal() {
+        return req.signal;
+      },
+    };
     let result: unknown;
     try {
       result = page.load(ctx);
@@ -86,7 +93,12 @@ export async function answerPage(site: PageContext, route: PageRoute, params: Pa
     }
   }
 
-  const streamOptions = { signal: req.signal, onRecoverableError: (error: unknown) => site.logger.error(`wirecore/ssr: ${route.file} recovered from an error in a Suspense boundary (${req.method} ${req.target})`, error) };
+  const streamOptions = {
+    get signal() {
+      return req.signal;
+    },
+    onRecoverableError: (error: unknown) => site.logger.error(`wirecore/ssr: ${route.file} recovered from an error in a Suspense boundary (${req.method} ${req.target})`, error),
+  };
   let body: BodyStream;
   if (pending === undefined) {
     // Everything before the first byte is known: a failing shell still gets a 500 page.
