@@ -57,6 +57,8 @@ export interface Case {
   features?: Feature[];
   /** The client gives up waiting after this long. */
   timeoutMs?: number;
+  /** Only for the targets of this consumer (TargetSpec.consumer): routes the echo contract does not have. */
+  consumer?: string;
 }
 
 export const CRLF = '\r\n';

@@ -12,7 +12,8 @@ import { exchange } from './client.js';
 import { supports, type Feature } from './divergences.js';
 import { answersToWaitFor, judge, withPrefix } from './judge.js';
 import { renderReport, type Result } from './report.js';
-import { TARGETS, startTarget, type RunningTarget } from './targets.js';
+import { ssrCases } from './cases/ssr.js';
+import { TARGETS, appliesTo, startTarget, type RunningTarget } from './targets.js';
 
 /** A case whose message has a chunked body exercises chunked request bodies, which some runtimes refuse (divergences.ts). */
 function tagChunkedBodies(cases: Case[]): Case[] {
@@ -23,7 +24,7 @@ function tagChunkedBodies(cases: Case[]): Case[] {
 }
 
 const BASE_CASES: Case[] = tagChunkedBodies([...framingCases, ...smugglingCases, ...messageCases, ...connectionCases]);
-const CASES: Case[] = [...BASE_CASES, ...appendedRequestCases(BASE_CASES)];
+const CASES: Case[] = [...BASE_CASES, ...appendedRequestCases(BASE_CASES), ...ssrCases];
 const CONCURRENCY = 12;
 
 function checkCases(): void {
@@ -83,7 +84,7 @@ async function main(): Promise<void> {
   checkCases();
   const started = Date.now();
   const running = await Promise.all(TARGETS.map(startTarget));
-  const jobs = running.flatMap((t) => CASES.map((c) => () => runCase(c, t)));
+  const jobs = running.flatMap((t) => CASES.filter((c) => appliesTo(c, t.spec)).map((c) => () => runCase(c, t)));
   const results: Result[] = [];
   let next = 0;
   await Promise.all(
@@ -101,7 +102,7 @@ async function main(): Promise<void> {
     const mine = results.filter((r) => r.target === t);
     const pass = mine.filter((r) => r.outcome === 'pass' || r.outcome === 'waived-pass').length;
     const waived = mine.filter((r) => r.outcome === 'waived').length;
-    console.log(`${t.name.padEnd(16)} ${pass}/${CASES.length} pass, ${waived} waived, ${mine.length - pass - waived} fail${t.reference ? ' (reference)' : ''}`);
+    console.log(`${t.name.padEnd(16)} ${pass}/${mine.length} pass, ${waived} waived, ${mine.length - pass - waived} fail${t.reference ? ' (reference)' : ''}`);
   }
   console.log(`parity: ${CASES.length} cases, ${(wallMs / 1000).toFixed(1)} s; PARITY.md written`);
   for (const f of failures) console.log(`FAIL ${f.target.name} ${f.c.id}: ${f.detail}`);

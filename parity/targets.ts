@@ -14,6 +14,13 @@ export interface TargetSpec {
   headerView: 'raw' | 'web';
   /** The echo cannot see the request version. */
   knowsVersion: boolean;
+  /** The consumer it runs, whose own cases (Case.consumer) it also gets. */
+  consumer?: string;
+}
+
+/** Whether a case runs against a target: every echo case does; a consumer's own cases only on its targets. */
+export function appliesTo(c: { consumer?: string }, spec: TargetSpec): boolean {
+  return c.consumer === undefined || c.consumer === spec.consumer;
 }
 
 const script = (name: string) => fileURLToPath(new URL(`./targets/${name}.js`, import.meta.url));
@@ -21,6 +28,7 @@ const script = (name: string) => fileURLToPath(new URL(`./targets/${name}.js`, i
 export const TARGETS: TargetSpec[] = [
   ...(['net', 'uws', 'node-http'] as const).map((runtime) => ({ name: runtime, runtime, script: script('wirecore'), args: [runtime], reference: false, headerView: 'raw' as const, knowsVersion: true })),
   ...(['net', 'uws', 'node-http'] as const).map((runtime) => ({ name: `hono/${runtime}`, runtime, script: script('hono'), args: [runtime], reference: false, headerView: 'web' as const, knowsVersion: false })),
+  ...(['net', 'uws', 'node-http'] as const).map((runtime) => ({ name: `ssr/${runtime}`, runtime, script: script('ssr'), args: [runtime], reference: false, headerView: 'raw' as const, knowsVersion: true, consumer: 'ssr' })),
   { name: 'ref: node:http', runtime: 'ref: node:http', script: script('ref-node-http'), args: [], reference: true, headerView: 'raw', knowsVersion: true },
   { name: 'ref: uWS', runtime: 'ref: uWS', script: script('ref-uws'), args: [], reference: true, headerView: 'raw', knowsVersion: false },
 ];

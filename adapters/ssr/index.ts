@@ -1,0 +1,30 @@
+// wirecore/ssr: a server-side rendering consumer of the wire layer. File
+// routes compiled at build time, streamed HTML, layouts, prerendered pages
+// from the static cache, public/ files and hydrated islands.
+export { build, type BuildOptions, type BuildResult, type Manifest } from './build.js';
+export { notFound, redirect, type RedirectStatus } from './control.js';
+export { dispatchSite, tryPrerendered, type SiteState } from './dispatch.js';
+export { serveSite, type ServeSiteOptions, type SiteServer } from './serve.js';
+export { Site, loadSite, type SiteOptions } from './site.js';
+export type {
+  Component,
+  DataOf,
+  EndpointContext,
+  EndpointHandler,
+  EndpointModule,
+  ErrorPageProps,
+  Head,
+  HeadExport,
+  HeadLink,
+  HeadMeta,
+  LayoutModule,
+  LayoutProps,
+  LoadContext,
+  LoadFunction,
+  PageModule,
+  PageProps,
+  Params,
+  PrerenderPaths,
+  RendererName,
+  RouteInfo,
+} from './types.js';

@@ -1,0 +1,2 @@
+// /c/<id>: the echo too.
+export { echo as ALL } from '../../_echo.js';
