@@ -102,27 +102,40 @@ export interface RequestBody extends AsyncIterable<Uint8Array> {
   readonly length: number;
 }
 
+/** One request as the handler sees it; it has already passed every RFC 9110/9112 check and limit. */
 export interface WireRequest {
+  /** As received: methods are case-sensitive tokens ("GET", "PURGE"). */
   readonly method: string;
-  /** The request-target exactly as received. */
+  /** The request-target exactly as received (origin-form "/a?b", absolute-form or "*"). */
   readonly target: string;
+  /** The target's path, without the query (made on first use). */
   readonly path: string;
   /** The query without "?", or "". */
   readonly query: string;
   readonly httpVersion: '1.0' | '1.1';
   readonly headers: WireHeaders;
   readonly remoteAddress: string;
+  /** 0 where the runtime cannot tell (uws). */
   readonly remotePort: number;
+  /** Whether the client asked to keep the connection (HTTP/1.1 unless "Connection: close"; HTTP/1.0 only with "keep-alive"). */
   readonly keepAlive: boolean;
   /** Fires when the peer goes away before the response is finished. */
   readonly signal: AbortSignal;
   readonly body: RequestBody;
 }
 
+/**
+ * Answers one request: it must end in the `Written` that only the writer
+ * makes (`send`, `sendStatic`, `endChunked`). A dispatch that settles without
+ * answering gets a 500 and a log line; one that throws before the head gets
+ * a 500 (or a WireError's status); after the head, the connection drops.
+ */
 export type DispatchFn<C> = (ctx: C, req: WireRequest, res: ResponseWriter) => Written | Promise<Written>;
 
+/** The accept loops behind serveGeneric (see the README for what each cannot do). */
 export type RuntimeName = 'net' | 'uws' | 'node-http';
 
+/** PEM material, checked at start-up (each field named in the error). */
 export interface TlsOptions {
   key: string | Buffer;
   cert: string | Buffer;
@@ -130,17 +143,21 @@ export interface TlsOptions {
   passphrase?: string;
 }
 
+/** Where wirecore reports what went wrong (pino and console fit). A logger that throws is caught. */
 export interface Logger {
   error(message: string, error?: unknown): void;
   warn(message: string): void;
 }
 
+/** Every option is checked at start-up; an unknown key or a wrong type is an OptionError naming it. */
 export interface ServeOptions<C> {
+  /** Default 'net'. */
   runtime?: RuntimeName;
   /** Default 127.0.0.1. */
   host?: string;
   /** Default 0: any free port. */
   port?: number;
+  /** Serve HTTPS (node:tls, node:https, or uWS's SSLApp). */
   tls?: TlsOptions;
   /** Header block limit (431 beyond). Default 16 KiB. */
   maxHeaderBytes?: number;
@@ -165,7 +182,13 @@ export interface ServeOptions<C> {
   /** Requests parsed ahead of their answers on one connection before reading pauses. Default 32. */
   maxPipelinedRequests?: number;
   /** Asked before a request object is built; a hit is written as it is. */
+  /**
+   * Asked before a request object is built: a StaticResponse it returns is
+   * written as it is (304 when its validator matches). A throw is logged and
+   * counts as a miss.
+   */
   tryStatic?: (ctx: C, method: string, path: string, headers: WireHeaders) => StaticResponse | undefined;
+  /** Every answer's figures; `req` is undefined for messages refused before a request was built. A throw is logged. */
   onResponse?: (written: Written, req: WireRequest | undefined) => void;
   /** Called once when server.close() begins (in every worker copy too): from then on the server drains. For readiness probes. */
   onClosing?: () => void;
@@ -182,11 +205,13 @@ export interface ServeOptions<C> {
   workerModule?: string | URL;
 }
 
+/** Open sockets and requests being answered (with workers: the copies' sum, up to a second old). */
 export interface ServerStats {
   connections: number;
   inFlight: number;
 }
 
+/** A listening server, as serveGeneric resolves it. */
 export interface Server {
   readonly runtime: RuntimeName;
   readonly address: string;
@@ -194,7 +219,7 @@ export interface Server {
   /** "http://127.0.0.1:PORT" (https with TLS). */
   readonly url: string;
   readonly stats: ServerStats;
-  /** True from the moment close() is called. */
+  /** True from the moment close() is called (readiness probes turn false then). */
   readonly closing: boolean;
   /** Stops accepting, closes idle connections, lets in-flight requests finish, destroys the rest after graceMs (default 5 s). */
   close(options?: { graceMs?: number }): Promise<void>;

@@ -29,8 +29,26 @@ export interface ServeFetchOptions extends Omit<ServeOptions<unknown>, 'tryStati
 /** The one-liner: serve `fetchFn` with wirecore. */
 export async function serveFetch(fetchFn: FetchHandler, options: ServeFetchOptions = {}): Promise<Server> {
   const { overrideGlobalResponse = true, ...serveOptions } = options;
-  if (overrideGlobalResponse) installLightResponse();
-  return serveGeneric(null, toDispatch(fetchFn, { scheme: options.tls ? 'https' : 'http' }), serveOptions);
+  const restore = overrideGlobalResponse ? installLightResponse() : () => {};
+  let server: Server;
+  try {
+    server = await serveGeneric(null, toDispatch(fetchFn, { scheme: options.tls ? 'https' : 'http' }), serveOptions);
+  } catch (error) {
+    restore();
+    throw error;
+  }
+  // The global Response is the platform's again once the last server using LightResponse has closed.
+  return Object.create(server, {
+    close: {
+      value: async (closeOptions?: { graceMs?: number }) => {
+        try {
+          await server.close(closeOptions);
+        } finally {
+          restore();
+        }
+      },
+    },
+  }) as Server;
 }
 
 export { LightResponse, installLightResponse } from './response.js';

@@ -80,12 +80,20 @@ for (const name of Object.getOwnPropertyNames(GlobalResponse.prototype)) {
 }
 Object.setPrototypeOf(LightResponse.prototype, GlobalResponse.prototype);
 
-/** Replaces the global Response with LightResponse (as @hono/node-server does); returns the undo. */
+let installs = 0;
+
+/**
+ * Replaces the global Response with LightResponse (as @hono/node-server
+ * does); returns the undo. Installs are counted: the platform's Response
+ * comes back when the last one is undone.
+ */
 export function installLightResponse(): () => void {
-  if (globalThis.Response === (LightResponse as unknown as typeof Response)) return () => {};
-  globalThis.Response = LightResponse as unknown as typeof Response;
+  if (installs++ === 0) globalThis.Response = LightResponse as unknown as typeof Response;
+  let undone = false;
   return () => {
-    globalThis.Response = GlobalResponse;
+    if (undone) return;
+    undone = true;
+    if (--installs === 0) globalThis.Response = GlobalResponse;
   };
 }
 

@@ -263,11 +263,13 @@ function listenNodeHttp(core: ServerCore<unknown>, host: string, port: number): 
       socket.destroy();
       return;
     }
-    const rejection = clientErrorStatus(error);
     const conn = tracked(core, socket);
+    const rejection = clientErrorStatus(error);
+    const ex = [...conn.exchanges].find((e) => e.body !== null && !e.body.complete);
+    // Past an answer that ends the connection (or a refusal) nothing more is answered: Node reports errors in the bytes after it.
+    if (ex === undefined && conn.closing) return;
     conn.closing = true;
     const pending = (socket as { _httpMessage?: http.ServerResponse | null })._httpMessage ?? undefined;
-    const ex = [...conn.exchanges].find((e) => e.body !== null && !e.body.complete);
     if (ex !== undefined) {
       // The bad bytes are this request's body: its handler answers (or the connection drops).
       ex.bodyFailed(rejection);
