@@ -364,7 +364,7 @@ export class App<State = undefined> extends Registrar<State, ''> {
   }
 
   /** Compiles, then serves on any runtime (net, uws, node-http; workers need a module exporting ctx and dispatch). */
-  listen(options: ServeOptions<AppHost> = {}): Promise<Server> {
+  async listen(options: ServeOptions<AppHost> = {}): Promise<Server> {
     const ctx = this.ctx;
     return serveGeneric(ctx, dispatchApp, this.serveOptions(options));
   }
