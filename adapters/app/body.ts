@@ -34,7 +34,7 @@ export function parseJsonText(text: string): unknown {
   }
 }
 
-export const parseJson: BodyParser = async (req) => parseJsonText(await req.body.text());
+export const parseJson: BodyParser = (req) => req.body.text().then(parseJsonText);
 export const parseText: BodyParser = (req) => req.body.text();
 export const parseForm: BodyParser = async (req) => ({ ...parseQueryString(await req.body.text()) });
 export const parseBytes: BodyParser = (req) => req.body.bytes();

@@ -28,7 +28,28 @@ function isAsyncIterable(value: object): value is AsyncIterable<unknown> {
 }
 
 export function runRoute(route: CompiledRoute, c: AnyContext): Written | Promise<Written> {
-  if (!route.direct) return runStaged(route, c);
+  if (route.direct) return runHandler(route, c);
+  if (route.bodyOnly) {
+    let reading: Promise<unknown> | null;
+    try {
+      reading = readBody(route, c);
+    } catch (error) {
+      return fail(route, c, error);
+    }
+    if (reading === null) return runHandler(route, c);
+    return reading.then(
+      (body) => {
+        c.body = body;
+        return runHandler(route, c);
+      },
+      (error: unknown) => fail(route, c, error),
+    );
+  }
+  return runStaged(route, c);
+}
+
+/** Validation, the handler and the write, synchronous when the handler is. */
+function runHandler(route: CompiledRoute, c: AnyContext): Written | Promise<Written> {
   let value: unknown;
   try {
     validateRequest(route, c);
@@ -73,7 +94,10 @@ async function runMiddleware(route: CompiledRoute, c: AnyContext, index: number)
 
 /** Body, validation, preHandler hooks and the handler; what it returns becomes c.payload. */
 async function runInner(route: CompiledRoute, c: AnyContext): Promise<void> {
-  if (route.parsers !== null) await readBody(route, c);
+  if (route.parsers !== null) {
+    const reading = readBody(route, c);
+    if (reading !== null) c.body = await reading;
+  }
   validateRequest(route, c);
   const preHandler = route.hooks.preHandler;
   for (let i = 0; i < preHandler.length && !c.replied; i++) await preHandler[i]!(c);
@@ -83,9 +107,10 @@ async function runInner(route: CompiledRoute, c: AnyContext): Promise<void> {
   if (value !== REPLIED) c.payload = value;
 }
 
-async function readBody(route: CompiledRoute, c: AnyContext): Promise<void> {
+/** The parsed body, or null when the request has none; throws 415 for a type no parser reads. */
+function readBody(route: CompiledRoute, c: AnyContext): Promise<unknown> | null {
   const req = c.req;
-  if (req.body.length === 0) return;
+  if (req.body.length === 0) return null;
   const parsers = route.parsers!;
   const contentType = req.headers.get('content-type');
   if (contentType === undefined) {
@@ -96,7 +121,7 @@ async function readBody(route: CompiledRoute, c: AnyContext): Promise<void> {
   if (parser === undefined) {
     throw new UnsupportedMediaType(`Content-Type ${type} is not accepted here; send one of ${parsers.mediaTypes.join(', ')}`, { extensions: { accepted: parsers.mediaTypes } });
   }
-  c.body = await parser(req, type);
+  return parser(req, type);
 }
 
 function collect(list: ValidationIssue[] | null, more: ValidationIssue[] | null): ValidationIssue[] | null {
@@ -127,11 +152,8 @@ function finish(route: CompiledRoute, c: AnyContext, value: unknown, schemas: bo
     if (value === undefined) {
       body = null;
       if (!c.statusSet) status = 204;
-    } else if (value instanceof Uint8Array) {
-      body = value;
-      type ??= BYTES_TYPE;
-    } else if (typeof value === 'object' && value !== null && isAsyncIterable(value)) {
-      body = value as AsyncIterable<string | Uint8Array>;
+    } else if (typeof value === 'object' && value !== null && value.constructor !== Object && !Array.isArray(value) && (value instanceof Uint8Array || isAsyncIterable(value))) {
+      body = value as Uint8Array | AsyncIterable<string | Uint8Array>;
       type ??= BYTES_TYPE;
     } else {
       const serialize = schemas ? route.serializers[status] : undefined;

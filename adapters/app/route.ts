@@ -160,6 +160,8 @@ export class CompiledRoute implements RouteInfo {
   /** @internal */ readonly serializers: Readonly<Record<number, Serializer>>;
   /** @internal No onRequest or preHandler hooks, no middleware, no body: the synchronous path. */
   readonly direct: boolean;
+  /** @internal As direct, but with a body to read first. */
+  readonly bodyOnly: boolean;
   /** @internal */ readonly site: string;
 
   constructor(registered: RegisteredRoute, path: string, scopes: readonly Scope[]) {
@@ -189,7 +191,9 @@ export class CompiledRoute implements RouteInfo {
     this.validateHeaders = registered.validators.headers ?? null;
     this.validateBody = registered.validators.body ?? null;
     this.serializers = registered.serializers;
-    this.direct = this.middleware.length === 0 && this.parsers === null && hooks.onRequest.length === 0 && hooks.preHandler.length === 0;
+    const plain = this.middleware.length === 0 && hooks.onRequest.length === 0 && hooks.preHandler.length === 0;
+    this.direct = plain && this.parsers === null;
+    this.bodyOnly = plain && this.parsers !== null;
     this.site = registered.site;
   }
 }
