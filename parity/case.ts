@@ -48,6 +48,12 @@ export interface Case {
   features?: Feature[];
   /** The client gives up waiting after this long. */
   timeoutMs?: number;
+  /** Only these targets (by name) run the case; all of them when absent. */
+  targets?: readonly string[];
+}
+
+export function appliesTo(c: Case, targetName: string): boolean {
+  return c.targets === undefined || c.targets.includes(targetName);
 }
 
 export const CRLF = '\r\n';

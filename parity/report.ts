@@ -15,6 +15,8 @@ export interface Result {
 }
 
 const cell: Record<Outcome, string> = { pass: '✓', fail: '✗', 'waived-pass': '✓', waived: 'w' };
+/** A case restricted to other targets (Case.targets). */
+const NOT_RUN = '·';
 
 function escapeBytes(text: string, max = 240): string {
   const shown = text.length > max ? text.slice(0, max) + `… (${text.length} bytes)` : text;
@@ -22,7 +24,7 @@ function escapeBytes(text: string, max = 240): string {
 }
 
 export function renderReport(cases: Case[], targets: TargetSpec[], results: Result[], wallMs: number, sent: (c: Case) => string): string {
-  const at = (c: Case, t: TargetSpec) => results.find((r) => r.c === c && r.target === t)!;
+  const at = (c: Case, t: TargetSpec) => results.find((r) => r.c === c && r.target === t);
   const lines: string[] = [];
   lines.push('# PARITY', '');
   lines.push('Written by `npm run parity` (parity/run.ts): every target is a child process on 127.0.0.1 that gets the same raw bytes; answers are parsed strictly with llhttp and compared with what RFC 9110/9112 require. Targets in **bold** gate CI; `ref:` columns are informational.', '');
@@ -34,7 +36,7 @@ export function renderReport(cases: Case[], targets: TargetSpec[], results: Resu
     const name = t.reference ? t.name : `**${t.name}**`;
     lines.push(`| ${name} | ${count(['pass', 'waived-pass'])} | ${count(['fail'])} | ${t.reference ? '–' : count(['waived'])} |`);
   }
-  lines.push('', '✓ pass · ✗ fail · w waived (a documented divergence, below)', '');
+  lines.push('', `✓ pass · ✗ fail · w waived (a documented divergence, below) · ${NOT_RUN} not run (the case names the targets it applies to, e.g. the wirecore/app cases)`, '');
 
   lines.push('## Waivers', '', 'One reviewed entry per rule a runtime cannot honour (parity/divergences.ts); a case tagged with the rule is waived for those targets only.', '');
   for (const [feature, d] of Object.entries(DIVERGENCES)) {
@@ -48,14 +50,14 @@ export function renderReport(cases: Case[], targets: TargetSpec[], results: Resu
   for (const category of categories) {
     lines.push(`### ${category}`, '', `| case | ${targets.map((t) => t.name).join(' | ')} |`, `|---|${targets.map(() => '---').join('|')}|`);
     for (const c of cases.filter((x) => x.category === category)) {
-      lines.push(`| \`${c.id}\` ${c.title} | ${targets.map((t) => cell[at(c, t).outcome]).join(' | ')} |`);
+      lines.push(`| \`${c.id}\` ${c.title} | ${targets.map((t) => { const r = at(c, t); return r === undefined ? NOT_RUN : cell[r.outcome]; }).join(' | ')} |`);
     }
     lines.push('');
   }
 
   lines.push('## Divergences', '', 'Every case where a target did not do what the RFCs require: the bytes sent, what came back, and whether it is waived.', '');
   for (const c of cases) {
-    const bad = targets.map((t) => at(c, t)).filter((r) => r.outcome === 'fail' || r.outcome === 'waived');
+    const bad = targets.map((t) => at(c, t)).filter((r): r is Result => r !== undefined && (r.outcome === 'fail' || r.outcome === 'waived'));
     if (bad.length === 0) continue;
     lines.push(`### \`${c.id}\` ${c.title}`, '', `Sent: \`${escapeBytes(sent(c))}\``, '');
     for (const r of bad) {

@@ -21,9 +21,15 @@ const script = (name: string) => fileURLToPath(new URL(`./targets/${name}.js`, i
 export const TARGETS: TargetSpec[] = [
   ...(['net', 'uws', 'node-http'] as const).map((runtime) => ({ name: runtime, runtime, script: script('wirecore'), args: [runtime], reference: false, headerView: 'raw' as const, knowsVersion: true })),
   ...(['net', 'uws', 'node-http'] as const).map((runtime) => ({ name: `hono/${runtime}`, runtime, script: script('hono'), args: [runtime], reference: false, headerView: 'web' as const, knowsVersion: false })),
+  { name: 'app/net', runtime: 'net', script: script('app'), args: ['net'], reference: false, headerView: 'raw', knowsVersion: true },
+  { name: 'app/uws', runtime: 'uws', script: script('app'), args: ['uws'], reference: false, headerView: 'raw', knowsVersion: true },
+  { name: 'app/node-http', runtime: 'node-http', script: script('app'), args: ['node-http'], reference: false, headerView: 'raw', knowsVersion: true },
   { name: 'ref: node:http', runtime: 'ref: node:http', script: script('ref-node-http'), args: [], reference: true, headerView: 'raw', knowsVersion: true },
   { name: 'ref: uWS', runtime: 'ref: uWS', script: script('ref-uws'), args: [], reference: true, headerView: 'raw', knowsVersion: false },
 ];
+
+/** The wirecore/app targets: the app-only cases (cases/app.ts) run on these. */
+export const APP_TARGETS: readonly string[] = ['app/net', 'app/uws', 'app/node-http'];
 
 export interface RunningTarget {
   spec: TargetSpec;

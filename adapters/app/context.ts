@@ -20,7 +20,7 @@ export const REPLIED = Object.freeze({}) as Replied;
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface Locals {}
 
-type ReplyArgs<R, S extends number> = S extends keyof R ? (R[S] extends TSchema ? [body: Static<R[S]>] : [body?: unknown]) : [body?: unknown];
+type ReplyArgs<R, S extends number> = [R] extends [never] ? [body?: unknown] : S extends keyof R ? (R[S] extends TSchema ? [body: Static<R[S]>] : [body?: unknown]) : [body?: unknown];
 
 export type HeaderInput = string | number | readonly string[];
 

@@ -58,6 +58,9 @@ app.post('/users', { schema: { body: Type.Object({ name: Type.String(), age: Typ
   return c.reply(201, { id: 1, name });
 });
 
+// Without response schemas any status takes any body.
+app.get('/free', (c) => (c.req.method === 'GET' ? c.reply(204, 'ignored') : c.reply(418)));
+
 // A raw answer through the writer is always allowed.
 app.get('/raw', { schema: { response: { 200: User } } }, (c): Written => c.res.send({ status: 200, body: 'raw' }));
 
