@@ -46,6 +46,13 @@ function makeApp() {
     c.header('content-type', 'application/x-ndjson');
     return Readable.from(['{"n":1}\n', '{"n":2}\n']);
   });
+  app.get('/web-stream', () => new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode('web '));
+      controller.enqueue(new TextEncoder().encode('stream'));
+      controller.close();
+    },
+  }));
   app.get('/fails-first', async function* () {
     throw new Error('before any byte');
     yield 'never';
@@ -129,6 +136,9 @@ describe.each(RUNTIMES)('wirecore/app replies (%s)', (runtime) => {
     expect(res.headers.join(' ')).toContain('text/plain; charset=utf-8');
     expect(written.at(-1)!.bodyBytes).toBe(13);
     expect(await (await fetch(`${server.url}/node-stream`)).text()).toBe('node stream');
+    const web = await fetch(`${server.url}/web-stream`);
+    expect(web.headers.get('content-type')).toBe('application/octet-stream');
+    expect(await web.text()).toBe('web stream');
     const typed = await fetch(`${server.url}/typed-stream`);
     expect(typed.headers.get('content-type')).toBe('application/x-ndjson');
     expect(await typed.text()).toBe('{"n":1}\n{"n":2}\n');
