@@ -194,6 +194,22 @@ describe.each(RUNTIMES)('wirecore/app replies (%s)', (runtime) => {
     expect(received).toBeGreaterThan(64 * chunkSize);
   });
 
+  it('answers HEAD of a stream with its head only, without running the stream to its end', async () => {
+    const app = createApp({ logger: recordingLogger() });
+    let pulled = 0;
+    app.get('/endless', async function* () {
+      for (;;) {
+        pulled++;
+        yield 'tick\n';
+      }
+    });
+    const server = await serveApp(runtime, app);
+    const got = await rawRequest(server.port, 'HEAD /endless HTTP/1.1\r\nHost: t\r\n\r\n', { headRequests: [0], responses: 1 });
+    expect(got.responses[0]!.status).toBe(200);
+    expect(got.responses[0]!.body.length).toBe(0);
+    expect(pulled).toBe(1);
+  });
+
   it('lets a handler answer through the raw writer, and still reports the Written', async () => {
     const { app, written } = makeApp();
     const server = await serveApp(runtime, app);

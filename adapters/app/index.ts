@@ -47,5 +47,7 @@ export type {
   RouteOptions,
 } from './route.js';
 export type { BodyOf, HeadersOf, ParamsOf, PathParams, QueryOf, ResponsesOf, RouteSchema, SuccessBody } from './types.js';
+// The wire types a raw handler meets.
+export type { ResponseWriter, WireRequest, Written } from 'wirecore';
 // One install: the schema builder whose schemas drive validation, serialization and types.
 export { Type, type Static, type TSchema } from '@sinclair/typebox';

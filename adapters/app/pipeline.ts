@@ -1,10 +1,11 @@
 // One request through a compiled route: onRequest hooks → middleware onion
 // → body → validation → preHandler hooks → handler, then one write:
 // a single send() for a value, chunks with backpressure for a stream.
-// Routes without hooks, middleware or a body take a synchronous path.
+// Routes without middleware or onRequest/preHandler hooks skip the staged
+// path (and are synchronous for a synchronous handler without a body).
 import type { ResponseHeaders, Written } from 'wirecore';
 import { mediaTypeOf } from './body.js';
-import { REPLIED, type Context } from './context.js';
+import { REPLIED } from './context.js';
 import { HttpError, UnsupportedMediaType, ValidationError, toHttpError, type ValidationIssue } from './errors.js';
 import { LOGGED } from './logger.js';
 import type { AnyContext, CompiledRoute, Payload } from './route.js';
@@ -233,6 +234,11 @@ async function writeStream(route: CompiledRoute, c: AnyContext, status: number, 
     await iterator.return?.()?.catch(() => {});
     return fail(route, c, error);
   }
+  if (c.req.method === 'HEAD') {
+    // The head is all a HEAD answer has: the stream is not run.
+    await iterator.return?.()?.catch(() => {});
+    return endStream(route, c);
+  }
   try {
     for (let step = first; !step.done; step = await iterator.next()) {
       checkChunk(step.value);
@@ -247,7 +253,11 @@ async function writeStream(route: CompiledRoute, c: AnyContext, status: number, 
     if (!res.aborted) await iterator.return?.()?.catch(() => {});
     throw afterHead(route, c, error);
   }
-  const written = res.endChunked();
+  return endStream(route, c);
+}
+
+function endStream(route: CompiledRoute, c: AnyContext): Written {
+  const written = c.res.endChunked();
   if (route.hooks.onResponse.length !== 0) report(route, c, written);
   return written;
 }
@@ -274,7 +284,7 @@ function report(route: CompiledRoute, c: AnyContext, written: Written): void {
 
 /** A failure after the head is on the wire: log it with the request id; the wire layer then drops the connection. */
 function afterHead(route: CompiledRoute, c: AnyContext, error: unknown): unknown {
-  if (!c.res.aborted) route.settings.logger.error({ reqId: c.requestId, method: c.req.method, url: c.req.target, err: error }, 'request failed after the response head; closing the connection');
+  if (!c.res.aborted) route.settings.logger.error({ reqId: c.requestId, method: c.req.method, url: c.req.target, err: error }, 'request failed after the response head');
   const marked = error !== null && typeof error === 'object' ? error : new Error(String(error));
   (marked as { [LOGGED]?: boolean })[LOGGED] = true;
   return marked;
@@ -343,4 +353,3 @@ function bareFailure(route: CompiledRoute, c: AnyContext, error: unknown): Writt
   return c.res.send({ status: 500, headers: PROBLEM_HEADERS, body: BARE_500 });
 }
 
-export type { Context };

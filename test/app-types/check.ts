@@ -1,7 +1,6 @@
 // Type-level test, checked by `tsc -p test/app-types` (test/app-types.test.ts):
 // every `@ts-expect-error` line must be an error, everything else must compile.
-import type { Written } from 'wirecore';
-import { createApp, Type, type PathParams } from 'wirecore/app';
+import { createApp, Type, type PathParams, type Written } from 'wirecore/app';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 const assertType = <T extends true>(value: T): T => value;
@@ -89,4 +88,21 @@ app.route({
     c.params.id;
     return { thingId, label };
   },
+});
+
+// Locals are typed by declaration merging.
+declare module 'wirecore/app' {
+  interface Locals {
+    user: { name: string };
+  }
+}
+app.use(async (c, next) => {
+  c.locals.user = { name: 'ada' };
+  await next();
+});
+app.get('/me', (c) => {
+  const name: string = c.locals.user.name;
+  // @ts-expect-error: not a declared local
+  c.locals.other;
+  return name;
 });
