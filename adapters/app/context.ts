@@ -64,8 +64,6 @@ export class Context<
   /** @internal The error path has run once (a second failure answers a bare 500). */
   failed = false;
   /** @internal */
-  rawQuery: string;
-  /** @internal */
   queryValue: Query | undefined = undefined;
   /** @internal */
   headersValue: Headers | undefined = undefined;
@@ -81,10 +79,8 @@ export class Context<
     /** The raw ResponseWriter, for full control: return what its send/endChunked/sendStatic returns. */
     readonly res: ResponseWriter,
     params: Params,
-    rawQuery: string,
   ) {
     this.params = params;
-    this.rawQuery = rawQuery;
   }
 
   /** The application state given to createApp (of the app this route was registered on). */
@@ -94,7 +90,7 @@ export class Context<
 
   /** The query string, parsed (coerced and checked when the route has a query schema). */
   get query(): Query {
-    return (this.queryValue ??= parseQueryString(this.rawQuery) as Query);
+    return (this.queryValue ??= parseQueryString(this.req.query) as Query);
   }
 
   /** Request headers by lower-case name (coerced and checked when the route has a headers schema). */

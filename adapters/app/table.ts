@@ -72,8 +72,8 @@ export class AppHost {
 export function dispatchApp(host: AppHost, req: WireRequest, res: ResponseWriter): Written | Promise<Written> {
   const table = host.table;
   const found = table.router.find(req.method as Method, req.target);
-  if (found === null) return runRoute(table.notFound, new Context(table.notFound, req, res, NO_PARAMS, req.query));
+  if (found === null) return runRoute(table.notFound, new Context(table.notFound, req, res, NO_PARAMS));
   const route = found.store as CompiledRoute | null;
-  if (route === null) return runRoute(table.badTarget, new Context(table.badTarget, req, res, NO_PARAMS, req.query));
-  return runRoute(route, new Context(route, req, res, found.params, found.searchParams as unknown as string));
+  if (route === null) return runRoute(table.badTarget, new Context(table.badTarget, req, res, NO_PARAMS));
+  return runRoute(route, new Context(route, req, res, found.params));
 }
