@@ -39,10 +39,30 @@ export const parseText: BodyParser = (req) => req.body.text();
 export const parseForm: BodyParser = async (req) => ({ ...parseQueryString(await req.body.text()) });
 export const parseBytes: BodyParser = (req) => req.body.bytes();
 
+interface Resolved {
+  readonly mediaType: string;
+  readonly parser: BodyParser | undefined;
+}
+
+// Clients send the same few Content-Type values: what was resolved is remembered (bounded).
+const RESOLVED_LIMIT = 64;
+
 /** Parsers by media type; "type/*" and "+json" suffixes are matched after exact names. */
 export class BodyParsers {
   private readonly exact = new Map<string, BodyParser>();
   private readonly wildcard = new Map<string, BodyParser>();
+  private readonly resolved = new Map<string, Resolved>();
+
+  /** The media type of a Content-Type value and the parser for it (undefined: 415). */
+  resolve(contentType: string): Resolved {
+    let hit = this.resolved.get(contentType);
+    if (hit === undefined) {
+      const mediaType = mediaTypeOf(contentType);
+      hit = { mediaType, parser: this.find(mediaType) };
+      if (this.resolved.size < RESOLVED_LIMIT) this.resolved.set(contentType, hit);
+    }
+    return hit;
+  }
 
   static defaults(): BodyParsers {
     return new BodyParsers()
@@ -57,6 +77,7 @@ export class BodyParsers {
     if (!/^[a-z0-9!#$&^_.+-]+\/(?:\*|[a-z0-9!#$&^_.+-]+)$/.test(type)) throw new TypeError(`wirecore/app: "${mediaType}" is not a media type (type/subtype or type/*)`);
     if (type.endsWith('/*')) this.wildcard.set(type.slice(0, -1), parser);
     else this.exact.set(type, parser);
+    this.resolved.clear();
     return this;
   }
 

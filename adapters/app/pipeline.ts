@@ -4,7 +4,6 @@
 // Routes without middleware or onRequest/preHandler hooks skip the staged
 // path (and are synchronous for a synchronous handler without a body).
 import type { ResponseHeaders, Written } from 'wirecore';
-import { mediaTypeOf } from './body.js';
 import { REPLIED } from './context.js';
 import { HttpError, UnsupportedMediaType, ValidationError, toHttpError, type ValidationIssue } from './errors.js';
 import { LOGGED } from './logger.js';
@@ -117,12 +116,11 @@ function readBody(route: CompiledRoute, c: AnyContext): Promise<unknown> | null 
   if (contentType === undefined) {
     throw new UnsupportedMediaType(`A request body needs a Content-Type; this route accepts ${parsers.mediaTypes.join(', ')}`, { extensions: { accepted: parsers.mediaTypes } });
   }
-  const type = mediaTypeOf(contentType);
-  const parser = parsers.find(type);
+  const { mediaType, parser } = parsers.resolve(contentType);
   if (parser === undefined) {
-    throw new UnsupportedMediaType(`Content-Type ${type} is not accepted here; send one of ${parsers.mediaTypes.join(', ')}`, { extensions: { accepted: parsers.mediaTypes } });
+    throw new UnsupportedMediaType(`Content-Type ${mediaType} is not accepted here; send one of ${parsers.mediaTypes.join(', ')}`, { extensions: { accepted: parsers.mediaTypes } });
   }
-  return parser(req, type);
+  return parser(req, mediaType);
 }
 
 function collect(list: ValidationIssue[] | null, more: ValidationIssue[] | null): ValidationIssue[] | null {

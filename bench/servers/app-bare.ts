@@ -31,9 +31,12 @@ const dispatch: DispatchFn<null> = async (_ctx, req, res) => {
   }
   if (path === '/users' && req.method === 'POST') {
     if (req.headers.get('content-type')?.split(';')[0]?.trim() !== 'application/json') return res.send(problem(415, 'application/json only'));
+    const text = await req.body.text();
+    // The app refuses prototype-poisoning keys; the same scan here.
+    if (text.includes('__proto__') || text.includes('constructor')) return res.send(problem(400, 'forbidden key'));
     let body: unknown;
     try {
-      body = JSON.parse(await req.body.text());
+      body = JSON.parse(text);
     } catch {
       return res.send(problem(400, 'malformed JSON'));
     }
