@@ -31,7 +31,14 @@ export type Expectation =
   /** Answers `before`, then `status` for the bad message, then closes; the bad message's body never reaches the app. */
   | { kind: 'reject'; before?: ExpectedResponse[]; status: number; headSeen?: boolean }
   /** The server closes without a (complete) answer; `aborted` says the app saw the peer go. */
-  | { kind: 'drop'; before?: ExpectedResponse[]; aborted?: boolean; partial?: string };
+  | { kind: 'drop'; before?: ExpectedResponse[]; aborted?: boolean; partial?: string }
+  /**
+   * No request whose target ends with `forbidden` reaches the application.
+   * With `unlessAccepted`, a target that answered the first message with a
+   * success did not refuse it (its own listed divergence): what follows is
+   * then an ordinary pipelined request.
+   */
+  | { kind: 'unreached'; forbidden: string; unlessAccepted: boolean };
 
 export interface Case {
   /** Short and URL-safe: it is part of every request target as /c/<id>. */
@@ -44,6 +51,8 @@ export interface Case {
   /** Indexes of HEAD requests, so their answers parse without a body. */
   headRequests?: number[];
   expect: Expectation;
+  /** The request itself asks to close the connection: nothing after it may be read. */
+  requestCloses?: boolean;
   /** Rules this case exercises that some targets cannot honour (see divergences.ts). */
   features?: Feature[];
   /** The client gives up waiting after this long. */

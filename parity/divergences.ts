@@ -18,6 +18,11 @@ export const DIVERGENCES = {
     targets: ['uws', 'hono/net', 'hono/uws', 'hono/node-http'],
     reason: 'uWebSockets.js decodes chunked bodies itself and drops trailer fields; a fetch Request has no trailers, so fetch handlers cannot see them.',
   },
+  'chunked-request-body': {
+    targets: ['uws'],
+    reason:
+      'uWebSockets.js decodes chunk framing itself and leniently (whitespace or a bare LF after a chunk size pass), where wirecore cannot check it; leniency in chunk framing is how requests are smuggled past a stricter front end. So uws answers a chunked request body with 411 Length Required and closes: bodies need a Content-Length there.',
+  },
   'absolute-form': {
     targets: ['uws'],
     reason: 'uWebSockets.js 20.30 neither answers nor closes on an absolute-form request-target (RFC 9112 §3.2.2 requires servers to accept it).',
@@ -76,6 +81,11 @@ export const DIVERGENCES = {
   'header-limit': {
     targets: ['uws'],
     reason: 'uWebSockets.js enforces UWS_HTTP_MAX_HEADERS_SIZE by dropping the connection without a 431.',
+  },
+  'close-then-pipelined': {
+    targets: ['uws'],
+    reason:
+      'uWebSockets.js parses every request of a read before it flushes any answer, and hands requests after a closing answer to the handler. wirecore holds a closing answer back until uWS has finished the read; when a request follows it in the same read, uWS closes the connection, so that request never reaches a handler, but the closing answer is lost with it.',
   },
   'async-pipelining': {
     targets: ['uws'],

@@ -119,6 +119,13 @@ export function judge(c: Case, spec: TargetSpec, ex: Exchange, appLog: string[])
       if (!e.headSeen && heads > before.length) return fail('the rejected message reached the application');
       return { pass: true, detail: '' };
     }
+    case 'unreached': {
+      const reached = appLog.find((entry) => entry.endsWith(e.forbidden));
+      if (reached === undefined) return { pass: true, detail: '' };
+      const accepted = got[0] !== undefined && got[0].status >= 200 && got[0].status < 300;
+      if (e.unlessAccepted && accepted) return { pass: true, detail: 'the first message was accepted, not refused: the request after it was pipelined' };
+      return fail(`${reached} reached the application`);
+    }
     case 'drop': {
       const before = e.before ?? [];
       if (got.length !== before.length) return fail(`${got.length} complete answers, expected ${before.length}`);

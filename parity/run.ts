@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { appliesTo, type Case, type Part } from './case.js';
 import { appCases } from './cases/app.js';
+import { appendedRequestCases } from './cases/appended.js';
 import { connectionCases } from './cases/connection.js';
 import { framingCases } from './cases/framing.js';
 import { messageCases } from './cases/message.js';
@@ -14,7 +15,16 @@ import { answersToWaitFor, judge, withPrefix } from './judge.js';
 import { renderReport, type Result } from './report.js';
 import { TARGETS, startTarget, type RunningTarget } from './targets.js';
 
-const CASES: Case[] = [...framingCases, ...smugglingCases, ...messageCases, ...connectionCases, ...appCases];
+/** A case whose message has a chunked body exercises chunked request bodies, which some runtimes refuse (divergences.ts). */
+function tagChunkedBodies(cases: Case[]): Case[] {
+  const chunked = /transfer-encoding:[^\r\n]*chunked/i;
+  return cases.map((c) =>
+    c.expect.kind !== 'reject' && c.send.some((p) => typeof p === 'string' && chunked.test(p)) ? { ...c, features: [...(c.features ?? []), 'chunked-request-body'] } : c,
+  );
+}
+
+const BASE_CASES: Case[] = tagChunkedBodies([...framingCases, ...smugglingCases, ...messageCases, ...connectionCases]);
+const CASES: Case[] = [...BASE_CASES, ...appendedRequestCases(BASE_CASES), ...appCases];
 const CONCURRENCY = 12;
 
 function checkCases(): void {

@@ -154,6 +154,14 @@ export interface ServeOptions<C> {
   requestTimeoutMs?: number;
   /** Idle keep-alive connections close after this. Default 5 s. */
   keepAliveTimeoutMs?: number;
+  /**
+   * From the start of a dispatch to the end of its response: past it, a
+   * request with no answer yet gets 503, and one whose head went out has its
+   * connection dropped; both are logged and the request's signal aborts.
+   * Default 0: off, because streams (SSE, long downloads) legitimately run
+   * long; set it for APIs whose answers should be quick.
+   */
+  responseTimeoutMs?: number;
   /** Requests parsed ahead of their answers on one connection before reading pauses. Default 32. */
   maxPipelinedRequests?: number;
   /** Asked before a request object is built; a hit is written as it is. */

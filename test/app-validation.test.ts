@@ -139,6 +139,7 @@ describe.each(RUNTIMES)('wirecore/app validation (%s)', (runtime) => {
     const got = await rawRequest(server.port, `POST /users HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: ${big.length}\r\n\r\n${big}`);
     expect(got.responses[0]!.status).toBe(413);
     expect(header(got.responses[0]!, 'content-type')).toBe('application/problem+json');
+    expect(JSON.parse(got.responses[0]!.body.toString())).toMatchObject({ status: 413, title: 'Payload Too Large', code: 'WIRE_ERR_BODY_TOO_LARGE' });
     expect(got.closed).toBe(true);
     const raw = await fetch(`${server.url}/raw`, { method: 'POST', body: 'y'.repeat(1025) });
     expect(raw.status).toBe(413);

@@ -2,8 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import type { DispatchFn, ServeOptions } from 'wirecore';
 import { parseResponses } from 'wirecore/testing';
-import { Connection } from '../src/runtime/connection.js';
-import { ServerCore, resolveOptions } from '../src/runtime/core.js';
+import { resolveOptions } from '../src/options.js';
+import { ServerCore } from '../src/runtime/core.js';
+import { Connection } from '../src/runtime/stream/connection.js';
 import { MemoryTransport } from '../src/runtime/memory.js';
 
 function pipeline(count: number): Buffer {

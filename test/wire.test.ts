@@ -82,7 +82,7 @@ describe.each(RUNTIMES)('wire rules on %s', (runtime) => {
       expect(calls[0]!.body).toBe('hello world');
     });
 
-    it('reads a chunked body with extensions and trailers', async () => {
+    rule(['chunked-request-body'], 'reads a chunked body with extensions and trailers', async () => {
       const calls: Seen[] = [];
       const server = await start(runtime, null, echo(calls));
       const extension = can('chunk-extensions') ? ';name=v' : '';
@@ -122,8 +122,17 @@ describe.each(RUNTIMES)('wire rules on %s', (runtime) => {
       expect(r.closed).toBe(true);
       expect(reached).toBe(false);
       const chunked = await rawRequest(server.port, 'POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n8\r\n01234567\r\n8\r\n01234567\r\n0\r\n\r\n');
-      expect(chunked.responses[0]!.status).toBe(413);
+      // uws refuses chunked request bodies before any handler runs (parity/divergences.ts).
+      expect(chunked.responses[0]!.status).toBe(can('chunked-request-body') ? 413 : 411);
       expect(chunked.closed).toBe(true);
+    });
+
+    it('answers 411 for a chunked request body where the runtime cannot check chunk framing', async () => {
+      let calls = 0;
+      const server = await start(runtime, null, async (_c, req, res) => (calls++, res.send({ body: await req.body.text() })));
+      const r = await rawRequest(server.port, 'POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n', { responses: 1 });
+      expect(r.responses[0]!.status).toBe(can('chunked-request-body') ? 200 : 411);
+      expect(calls).toBe(can('chunked-request-body') ? 1 : 0);
     });
 
     it('parses a request that arrives one byte at a time', async () => {
@@ -354,11 +363,14 @@ describe.each(RUNTIMES)('wire rules on %s', (runtime) => {
       expect(header(res, 'x-kept')).toBe('yes');
     });
 
-    it('honours a handler asking for Connection: close', async () => {
-      const server = await start(runtime, null, (_c, _r, res) => res.send({ headers: { connection: 'close' }, body: 'bye' }));
+    it('honours a handler asking for Connection: close: the request pipelined after it never reaches a handler', async () => {
+      let calls = 0;
+      const server = await start(runtime, null, (_c, _r, res) => (calls++, res.send({ headers: { connection: 'close' }, body: 'bye' })));
       const r = await rawRequest(server.port, GET() + GET());
-      expect(r.responses.length).toBe(1);
+      // uWS closes without the answer when a request follows it in the same read (parity/divergences.ts).
+      expect(r.responses.length).toBe(can('close-then-pipelined') ? 1 : 0);
       expect(r.closed).toBe(true);
+      expect(calls).toBe(1);
     });
 
     rule(['head-pipelining'], 'HEAD gets the headers and length without a body', async () => {

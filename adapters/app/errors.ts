@@ -153,7 +153,8 @@ export function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
   // The wire layer's body helpers throw these (400, 408, 413 …); one whose framing is unusable closes the connection.
   if (error instanceof WireError && error.status >= 400 && error.status <= 599) {
-    return new HttpError(error.status, error.message, { cause: error, headers: error.closeConnection ? { connection: 'close' } : undefined });
+    const extensions = error.status < 500 && error.code !== 'WIRE_ERR_HTTP' ? { code: error.code } : undefined;
+    return new HttpError(error.status, error.message, { cause: error, extensions, headers: error.closeConnection ? { connection: 'close' } : undefined });
   }
   return new HttpError(500, 'Internal Server Error', { cause: error, expose: false });
 }

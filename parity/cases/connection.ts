@@ -7,10 +7,10 @@ const P = 'pipelining';
 
 export const connectionCases: Case[] = [
   { id: 'ka-11', category: C, title: 'HTTP/1.1 stays open by default', send: [get() + get()], expect: { kind: 'accept', responses: [ok(), ok()], closed: false } },
-  { id: 'ka-11-close', category: C, title: 'HTTP/1.1 Connection: close closes after the answer', send: [get('/echo', 'Connection: close\r\n')], expect: { kind: 'accept', responses: [ok()], closed: true } },
-  { id: 'ka-11-close-case', category: C, title: 'Connection: CLOSE (case-insensitive)', send: [get('/echo', 'Connection: CLOSE\r\n')], expect: { kind: 'accept', responses: [ok()], closed: true } },
-  { id: 'ka-11-close-list', category: C, title: 'Connection: keep-alive, close', send: [get('/echo', 'Connection: keep-alive, close\r\n')], expect: { kind: 'accept', responses: [ok()], closed: true } },
-  { id: 'ka-10', category: C, title: 'HTTP/1.0 closes by default', send: ['GET {P}/echo HTTP/1.0\r\n\r\n'], expect: { kind: 'accept', responses: [ok()], closed: true }, features: ['http10'] },
+  { id: 'ka-11-close', requestCloses: true, category: C, title: 'HTTP/1.1 Connection: close closes after the answer', send: [get('/echo', 'Connection: close\r\n')], expect: { kind: 'accept', responses: [ok()], closed: true } },
+  { id: 'ka-11-close-case', requestCloses: true, category: C, title: 'Connection: CLOSE (case-insensitive)', send: [get('/echo', 'Connection: CLOSE\r\n')], expect: { kind: 'accept', responses: [ok()], closed: true } },
+  { id: 'ka-11-close-list', requestCloses: true, category: C, title: 'Connection: keep-alive, close', send: [get('/echo', 'Connection: keep-alive, close\r\n')], expect: { kind: 'accept', responses: [ok()], closed: true } },
+  { id: 'ka-10', requestCloses: true, category: C, title: 'HTTP/1.0 closes by default', send: ['GET {P}/echo HTTP/1.0\r\n\r\n'], expect: { kind: 'accept', responses: [ok()], closed: true }, features: ['http10'] },
   {
     id: 'ka-10-keep',
     category: C,

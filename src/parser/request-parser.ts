@@ -2,7 +2,8 @@
 // Strings are made once per message straight from the caller's buffer; body
 // chunks are zero-copy views of it.
 import { ErrorCode, ParserType, SPAN_FIELD, SPAN_URL, SPAN_VALUE, errorOffset, errorReason, execute, llhttp, methodNames, spans, type LlhttpHandler } from './llhttp.js';
-import { checkHead, rejectFromLlhttp, type Rejection } from './validate.js';
+import { BODY_NONE, type ParsedHead, type Rejection } from './head.js';
+import { checkHead, rejectFromLlhttp } from './validate.js';
 
 declare global {
   interface Buffer {
@@ -10,22 +11,7 @@ declare global {
   }
 }
 
-export const BODY_NONE = 0;
-export const BODY_LENGTH = 1;
-export const BODY_CHUNKED = 2;
-
-export interface ParsedHead {
-  method: string;
-  target: string;
-  /** 0 for HTTP/1.0, 1 for HTTP/1.1 (anything else is rejected). */
-  versionMinor: number;
-  /** Header names and values in wire order: [name0, value0, name1, value1, …]. */
-  headers: string[];
-  keepAlive: boolean;
-  bodyKind: number;
-  contentLength: number;
-  expectContinue: boolean;
-}
+export { BODY_CHUNKED, BODY_LENGTH, BODY_NONE, type ParsedHead } from './head.js';
 
 export interface RequestParserSink {
   onRequestHead(head: ParsedHead): void;
@@ -46,6 +32,14 @@ export const PARSE_CLOSED = 2;
 export const PARSE_REJECTED = 3;
 
 const EMPTY: string[] = [];
+
+const PROTOCOL_CHECKED = 0;
+/** The next chunk starts with the byte after the target (or more of the target). */
+const PROTOCOL_DELIMITER = 1;
+/** The next chunk starts with the protocol's first letter. */
+const PROTOCOL_LETTER = 2;
+const SP = 0x20;
+const LETTER_H = 0x48;
 const EMPTY_BUFFER = Buffer.alloc(0);
 
 export class RequestParser implements LlhttpHandler {
@@ -69,6 +63,8 @@ export class RequestParser implements LlhttpHandler {
   private headStartOffset = 0;
   private urlLength = 0;
   private tail = 0;
+  /** The request line continues in the next chunk with the byte after the target (or the protocol's first letter) still to check. */
+  private protocolPending = PROTOCOL_CHECKED;
 
   /** Set when a callback or check refused the message. */
   rejection: Rejection | null = null;
@@ -94,6 +90,7 @@ export class RequestParser implements LlhttpHandler {
     if (this.ptr === 0) return PARSE_CLOSED;
     this.data = data;
     this.headStartedInChunk = false;
+    if (this.protocolPending !== PROTOCOL_CHECKED && data.length > 0 && !this.checkPendingProtocol(data)) return PARSE_REJECTED;
     const wasInHead = this.inHead;
     const code = execute(this.ptr, this, data);
     // A head (or trailer) continuing in the next chunk: its pieces become strings before this chunk goes.
@@ -207,6 +204,7 @@ export class RequestParser implements LlhttpHandler {
           this.url += piece;
           this.urlLength += end - start;
           if (this.urlLength > limits.maxTargetBytes) return this.refuse(414, 'URI too long');
+          if (!this.checkAfterTarget(end)) return false;
           break;
         case SPAN_FIELD:
           if (this.valueStarted) this.pushHeader();
@@ -227,6 +225,41 @@ export class RequestParser implements LlhttpHandler {
     return true;
   }
 
+  /**
+   * llhttp also parses HTTP/0.9 request lines (no version) and the RTSP/ and
+   * ICE/ protocols; only HTTP/1.x is served. `end` is where the target ends.
+   */
+  private checkAfterTarget(end: number): boolean {
+    const data = this.data;
+    this.protocolPending = PROTOCOL_CHECKED;
+    if (end >= data.length) {
+      this.protocolPending = PROTOCOL_DELIMITER;
+      return true;
+    }
+    if (data[end] !== SP) return this.refuse(505, 'HTTP/0.9 is not supported');
+    if (end + 1 >= data.length) {
+      this.protocolPending = PROTOCOL_LETTER;
+      return true;
+    }
+    return data[end + 1] === LETTER_H || this.refuse(400, 'Only HTTP/1.x is served');
+  }
+
+  /** The same check, for a request line cut right after its target. */
+  private checkPendingProtocol(data: Buffer): boolean {
+    const first = data[0]!;
+    const pending = this.protocolPending;
+    this.protocolPending = PROTOCOL_CHECKED;
+    if (pending === PROTOCOL_LETTER) return first === LETTER_H || this.refuse(400, 'Only HTTP/1.x is served');
+    if (first === 0x0d || first === 0x0a) return this.refuse(505, 'HTTP/0.9 is not supported');
+    // More of the target: its span is checked when it ends.
+    if (first !== SP) return true;
+    if (data.length === 1) {
+      this.protocolPending = PROTOCOL_LETTER;
+      return true;
+    }
+    return data[1] === LETTER_H || this.refuse(400, 'Only HTTP/1.x is served');
+  }
+
   private refuse(status: number, reason: string): false {
     this.rejection = { status, reason };
     return false;
@@ -241,7 +274,7 @@ export class RequestParser implements LlhttpHandler {
     this.valueStarted = false;
   }
 
-  onHeadersComplete(_status: number, _upgrade: boolean, keepAlive: boolean): number {
+  onHeadersComplete(): number {
     if (!this.takeSpans()) return ErrorCode.USER;
     if (this.field !== '' || this.valueStarted) this.pushHeader();
     this.headersDone = true;
@@ -250,7 +283,7 @@ export class RequestParser implements LlhttpHandler {
     const major = llhttp.llhttp_get_http_major(ptr);
     const minor = llhttp.llhttp_get_http_minor(ptr);
     const method = methodNames[llhttp.llhttp_get_method(ptr)] ?? 'UNKNOWN';
-    const head = checkHead(method, this.url, major, minor, this.headers, keepAlive);
+    const head = checkHead(method, this.url, major, minor, this.headers);
     if ('status' in head) {
       this.rejection = head;
       return ErrorCode.USER;

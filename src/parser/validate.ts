@@ -1,13 +1,8 @@
 // The checks llhttp leaves to the server (RFC 9110/9112): version, Host,
 // Transfer-Encoding codings, Expect, target form; and the mapping of
 // llhttp's errors to answers.
+import { BODY_CHUNKED, BODY_LENGTH, BODY_NONE, type ParsedHead, type Rejection } from './head.js';
 import { ErrorCode } from './llhttp.js';
-import { BODY_CHUNKED, BODY_LENGTH, BODY_NONE, type ParsedHead } from './request-parser.js';
-
-export interface Rejection {
-  status: number;
-  reason: string;
-}
 
 // uri-host [":" port]: reg-name / IPv4 (unreserved, pct-encoded, sub-delims) or an IP-literal.
 const HOST_RE = /^(?:\[[0-9A-Fa-f:.]+\]|\[v[0-9A-Fa-f]+\.[A-Za-z0-9\-._~!$&'()*+,;=:]+\]|(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)(?::[0-9]*)?$/;
@@ -33,18 +28,29 @@ export function checkHead(
   major: number,
   minor: number,
   headers: string[],
-  keepAlive: boolean,
 ): ParsedHead | Rejection {
   if (major !== 1 || minor > 1) return reject(505, `HTTP/${major}.${minor} is not supported`);
+  // A tunnel needs the socket, which no consumer is given: refused rather than answered as if it were a plain request.
+  if (method === 'CONNECT') return reject(501, 'CONNECT is not supported');
 
   let hosts = 0;
   let host = '';
   let contentLength = -1;
   let chunked = false;
   let expectContinue = false;
+  // HTTP/1.1 persists unless asked to close; HTTP/1.0 only when asked to keep alive (RFC 9112 §9.3).
+  let close = false;
+  let keepAliveAsked = false;
   for (let i = 0; i < headers.length; i += 2) {
     const name = headers[i]!;
     switch (name.length) {
+      case 10:
+        if (sameName(name, 'connection')) {
+          const tokens = connectionTokens(headers[i + 1]!);
+          close ||= tokens.close;
+          keepAliveAsked ||= tokens.keepAlive;
+        }
+        break;
       case 4:
         if (sameName(name, 'host')) {
           hosts++;
@@ -84,12 +90,30 @@ export function checkHead(
     target,
     versionMinor: minor,
     headers,
-    keepAlive: keepAlive && method !== 'CONNECT',
+    keepAlive: !close && (minor === 1 || keepAliveAsked),
     bodyKind: chunked ? BODY_CHUNKED : contentLength > 0 ? BODY_LENGTH : BODY_NONE,
     contentLength: chunked ? -1 : Math.max(contentLength, 0),
     expectContinue,
   };
 }
+
+/** The close and keep-alive options of a Connection field value: comma-separated tokens, OWS around each, any case. */
+export function connectionTokens(value: string): { close: boolean; keepAlive: boolean } {
+  if (value === 'keep-alive') return KEEP_ALIVE;
+  if (value === 'close') return CLOSE;
+  let close = false;
+  let keepAlive = false;
+  for (const raw of value.split(',')) {
+    const token = raw.replace(OWS_EDGES, '').toLowerCase();
+    if (token === 'close') close = true;
+    else if (token === 'keep-alive') keepAlive = true;
+  }
+  return { close, keepAlive };
+}
+
+const OWS_EDGES = /^[ \t]+|[ \t]+$/g;
+const KEEP_ALIVE = { close: false, keepAlive: true };
+const CLOSE = { close: true, keepAlive: false };
 
 /**
  * RFC 9112 §6.3: a request whose final coding is not chunked is 400;
@@ -105,10 +129,13 @@ function checkTransferEncoding(value: string, seenChunked: boolean): Rejection |
   return codings.length > 1 ? reject(501, `Transfer-Encoding "${codings.slice(0, -1).join(', ')}" is not implemented`) : null;
 }
 
+/** A field value: visible characters, obs-text, SP and HTAB; no other control (RFC 9110 §5.5). */
+const FIELD_VALUE_RE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
 /**
- * The header-level framing checks llhttp makes, for runtimes whose own
- * parser does not make them (uWebSockets.js): Content-Length shape and
- * repeats, Transfer-Encoding beside Content-Length, field-name tokens.
+ * The field-level checks llhttp makes, for runtimes whose own parser does
+ * not make them (uWebSockets.js): field-name tokens, field-value characters,
+ * Content-Length shape and repeats, Transfer-Encoding beside Content-Length.
  */
 export function checkFraming(headers: readonly string[]): Rejection | null {
   let contentLength: string | null = null;
@@ -116,6 +143,7 @@ export function checkFraming(headers: readonly string[]): Rejection | null {
   for (let i = 0; i < headers.length; i += 2) {
     const name = headers[i]!;
     if (!TOKEN_RE.test(name)) return reject(400, 'Invalid header token');
+    if (!FIELD_VALUE_RE.test(headers[i + 1]!)) return reject(400, 'Invalid header value char');
     const lower = name.toLowerCase();
     if (lower === 'content-length') {
       const value = headers[i + 1]!;

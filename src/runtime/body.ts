@@ -25,8 +25,8 @@ export class BodyStream implements RequestBody, AsyncIterator<Uint8Array> {
   private requested = false;
   private discarding = false;
   private paused = false;
-  /** Bytes received after discard() (drained so the connection can be reused). */
-  discardedBytes = 0;
+  /** Bytes received so far, read or not. */
+  private received = 0;
   private trailerFields: string[] | null = null;
 
   constructor(
@@ -39,15 +39,19 @@ export class BodyStream implements RequestBody, AsyncIterator<Uint8Array> {
     return this.ended;
   }
 
+  /** Bytes still to arrive, or -1 when unknown (chunked). */
+  get remaining(): number {
+    if (this.ended) return 0;
+    return this.length < 0 ? -1 : this.length - this.received;
+  }
+
   get trailers(): WireHeaders | null {
     return this.trailerFields === null ? null : new WireHeadersImpl(this.trailerFields);
   }
 
   push(chunk: Buffer): void {
-    if (this.discarding) {
-      this.discardedBytes += chunk.length;
-      return;
-    }
+    this.received += chunk.length;
+    if (this.discarding) return;
     const waiting = this.waiting;
     if (waiting !== null) {
       this.waiting = null;
@@ -121,14 +125,14 @@ export class BodyStream implements RequestBody, AsyncIterator<Uint8Array> {
   }
 
   async bytes(): Promise<Uint8Array> {
-    if (this.length > this.maxBodyBytes) throw new WireError(413, `Request body over ${this.maxBodyBytes} bytes`, true);
+    if (this.length > this.maxBodyBytes) throw tooLarge(this.maxBodyBytes);
     const parts: Uint8Array[] = [];
     let total = 0;
     for await (const chunk of this) {
       total += chunk.length;
       if (total > this.maxBodyBytes) {
         this.discard();
-        throw new WireError(413, `Request body over ${this.maxBodyBytes} bytes`, true);
+        throw tooLarge(this.maxBodyBytes);
       }
       parts.push(chunk);
     }
@@ -146,9 +150,13 @@ export class BodyStream implements RequestBody, AsyncIterator<Uint8Array> {
     try {
       return JSON.parse(text) as T;
     } catch {
-      throw new WireError(400, 'Request body is not valid JSON');
+      throw new WireError(400, 'Request body is not valid JSON', { code: 'WIRE_ERR_INVALID_JSON' });
     }
   }
+}
+
+function tooLarge(max: number): WireError {
+  return new WireError(413, `Request body over ${max} bytes`, { code: 'WIRE_ERR_BODY_TOO_LARGE', close: true });
 }
 
 /** The body of a request that has none. */
@@ -157,6 +165,6 @@ export const EMPTY_BODY: RequestBody = {
   trailers: null,
   bytes: () => Promise.resolve(EMPTY_BYTES),
   text: () => Promise.resolve(''),
-  json: () => Promise.reject(new WireError(400, 'Request has no body')),
+  json: () => Promise.reject(new WireError(400, 'Request has no body', { code: 'WIRE_ERR_NO_BODY' })),
   [Symbol.asyncIterator]: () => ({ next: () => Promise.resolve({ done: true, value: undefined }) }),
 };

@@ -1,62 +1,13 @@
 // What every connection of one server shares: the resolved options, ctx and
-// dispatch, the counters, and one coarse timer for all deadlines.
-import type { DispatchFn, Logger, ServeOptions, StaticResponse, WireRequest, Written } from '../types.js';
+// dispatch, the counters, one coarse timer for all deadlines, and the user
+// callbacks, each guarded so that none can take the server down.
+import type { ResolvedOptions } from '../options.js';
+import type { DispatchFn, StaticResponse, WireRequest, Written } from '../types.js';
+import type { Exchange } from './exchange.js';
 import { WireHeadersImpl } from './headers.js';
 import { pathOf } from './request.js';
 
-export interface ResolvedOptions<C> {
-  maxHeaderBytes: number;
-  maxTargetBytes: number;
-  maxBodyBytes: number;
-  headersTimeoutMs: number;
-  requestTimeoutMs: number;
-  keepAliveTimeoutMs: number;
-  maxPipelinedRequests: number;
-  tryStatic: ServeOptions<C>['tryStatic'];
-  onResponse: ((written: Written, req: WireRequest | undefined) => void) | undefined;
-  onClosing: (() => void) | undefined;
-  logger: Logger;
-}
-
-const consoleLogger: Logger = {
-  error: (message, error) => console.error(`[wirecore] ${message}`, error ?? ''),
-  warn: (message) => console.warn(`[wirecore] ${message}`),
-};
-
-function positive(options: Record<string, unknown>, name: string, fallback: number): number {
-  const value = options[name];
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new RangeError(`wirecore: options.${name} must be a positive number, got ${String(value)}`);
-  }
-  return value;
-}
-
-export function resolveOptions<C>(options: ServeOptions<C>): ResolvedOptions<C> {
-  const raw = options as Record<string, unknown>;
-  if (options.tryStatic !== undefined && typeof options.tryStatic !== 'function') {
-    throw new TypeError('wirecore: options.tryStatic must be a function');
-  }
-  if (options.onResponse !== undefined && typeof options.onResponse !== 'function') {
-    throw new TypeError('wirecore: options.onResponse must be a function');
-  }
-  if (options.onClosing !== undefined && typeof options.onClosing !== 'function') {
-    throw new TypeError('wirecore: options.onClosing must be a function');
-  }
-  return {
-    maxHeaderBytes: positive(raw, 'maxHeaderBytes', 16 * 1024),
-    maxTargetBytes: positive(raw, 'maxTargetBytes', 8 * 1024),
-    maxBodyBytes: positive(raw, 'maxBodyBytes', 1024 * 1024),
-    headersTimeoutMs: positive(raw, 'headersTimeoutMs', 10_000),
-    requestTimeoutMs: positive(raw, 'requestTimeoutMs', 30_000),
-    keepAliveTimeoutMs: positive(raw, 'keepAliveTimeoutMs', 5_000),
-    maxPipelinedRequests: Math.floor(positive(raw, 'maxPipelinedRequests', 32)),
-    tryStatic: options.tryStatic,
-    onResponse: options.onResponse,
-    onClosing: options.onClosing,
-    logger: options.logger ?? consoleLogger,
-  };
-}
+export type { ResolvedOptions } from '../options.js';
 
 /** What the server needs of each open connection, whatever its runtime. */
 export interface OpenConnection {
@@ -71,6 +22,8 @@ export interface OpenConnection {
 
 export class ServerCore<C> {
   readonly connections = new Set<OpenConnection>();
+  /** Dispatched exchanges, watched for responseTimeoutMs (null when it is off). */
+  readonly timedExchanges: Set<Exchange> | null;
   private allClosed: (() => void) | null = null;
   inFlight = 0;
   closing = false;
@@ -82,13 +35,16 @@ export class ServerCore<C> {
     readonly ctx: C,
     readonly dispatch: DispatchFn<C>,
     readonly options: ResolvedOptions<C>,
-  ) {}
+  ) {
+    this.timedExchanges = options.responseTimeoutMs > 0 ? new Set() : null;
+  }
 
   /** One timer per server; its period bounds how late a deadline can fire. */
   startTicker(): void {
     this.now = Date.now();
     const o = this.options;
-    const period = Math.min(1000, Math.max(5, Math.min(o.headersTimeoutMs, o.requestTimeoutMs, o.keepAliveTimeoutMs) / 4));
+    const shortest = Math.min(o.headersTimeoutMs, o.requestTimeoutMs, o.keepAliveTimeoutMs, o.responseTimeoutMs || Infinity);
+    const period = Math.min(1000, Math.max(5, shortest / 4));
     this.ticker = setInterval(() => this.tick(), period);
     this.ticker.unref();
   }
@@ -102,6 +58,15 @@ export class ServerCore<C> {
     const now = (this.now = Date.now());
     for (const c of this.connections) {
       if (c.deadline !== 0 && now >= c.deadline) c.onDeadline();
+    }
+    const timed = this.timedExchanges;
+    if (timed !== null) {
+      const limit = this.options.responseTimeoutMs;
+      for (const ex of timed) {
+        if (now - ex.startedAt < limit) continue;
+        timed.delete(ex);
+        ex.timedOut();
+      }
     }
   }
 
@@ -117,11 +82,7 @@ export class ServerCore<C> {
   async close(stopAccepting: () => Promise<void>, graceMs: number): Promise<void> {
     if (this.closing) throw new Error('wirecore: server.close() was already called');
     this.closing = true;
-    try {
-      this.options.onClosing?.();
-    } catch (error) {
-      this.options.logger.error('onClosing threw', error);
-    }
+    this.guard('onClosing', () => this.options.onClosing?.());
     const accepting = stopAccepting();
     const drained = new Promise<void>((resolve) => {
       this.allClosed = resolve;
@@ -144,18 +105,30 @@ export class ServerCore<C> {
     try {
       return tryStatic(this.ctx, method, pathOf(target), new WireHeadersImpl(rawHeaders));
     } catch (error) {
-      this.options.logger.error(`tryStatic threw for ${method} ${target}`, error);
+      this.logError(`tryStatic threw for ${method} ${target}`, error);
       return undefined;
     }
   }
 
   report(written: Written, req: WireRequest | undefined): void {
     const hook = this.options.onResponse;
-    if (hook === undefined) return;
+    if (hook !== undefined) this.guard('onResponse', () => hook(written, req));
+  }
+
+  /** Logs through options.logger; a logger that throws falls back to stderr rather than take the server down. */
+  logError(message: string, error?: unknown): void {
     try {
-      hook(written, req);
+      this.options.logger.error(message, error);
+    } catch (loggerError) {
+      console.error(`[wirecore] ${message}`, error ?? '', '(options.logger.error threw:', loggerError, ')');
+    }
+  }
+
+  private guard(name: string, callback: () => void): void {
+    try {
+      callback();
     } catch (error) {
-      this.options.logger.error('onResponse threw', error);
+      this.logError(`${name} threw`, error);
     }
   }
 }

@@ -1,16 +1,16 @@
 // The `fetch` runtime: the platform (Deno.serve, Bun.serve, a worker, a test)
 // accepts and parses; a dispatch answers a web Request with a web Response,
 // streaming included, through the same writer lifecycle as uws and node-http.
+import { resolveOptions } from '../options.js';
+import { BODY_CHUNKED, BODY_LENGTH, BODY_NONE } from '../parser/head.js';
 import type { DispatchFn, ServeOptions } from '../types.js';
 import { currentDate } from '../writer/clock.js';
 import type { NormalizedHeaders } from '../writer/headers.js';
-import { BodyStream, EMPTY_BODY } from './body.js';
-import { ServerCore, resolveOptions } from './core.js';
-import { runDispatch } from './dispatch.js';
+import { ServerCore } from './core.js';
 import { FramedExchange } from './framed-exchange.js';
-import { WireRequestImpl, type PeerInfo } from './request.js';
+import type { PeerInfo } from './request.js';
 
-export type FetchHandlerOptions<C> = Pick<ServeOptions<C>, 'maxBodyBytes' | 'tryStatic' | 'onResponse' | 'logger'>;
+export type FetchHandlerOptions<C> = Pick<ServeOptions<C>, 'maxBodyBytes' | 'responseTimeoutMs' | 'tryStatic' | 'onResponse' | 'logger'>;
 
 /** Who is asking, where the platform says (Deno's info.remoteAddr, Bun's server.requestIP). */
 export type FetchPeer = Partial<PeerInfo>;
@@ -62,16 +62,18 @@ class FetchExchange extends FramedExchange {
     }
   }
 
-  protected mustClose(): boolean {
+  mustClose(): boolean {
     return false;
   }
 
-  protected closeAfterAnswer(): void {}
+  protected stopReading(): void {}
 
-  protected writeWhole(status: number, headers: NormalizedHeaders, body: Uint8Array | string, noBody: boolean): void {
+  protected writeContinue(): void {}
+
+  writeWhole(status: number, headers: NormalizedHeaders, body: Uint8Array | string, noBody: boolean): void {
     if (status < 200) {
       // A web Response cannot carry an interim status.
-      this.core.options.logger.error(`a fetch Response cannot carry status ${status}: answered 500 for ${this.method} ${this.request?.target ?? ''}`);
+      this.core.logError(`a fetch Response cannot carry status ${status}: answered 500 for ${this.method} ${this.request?.target ?? ''}`);
       this.answer(new Response('Internal Server Error\n', { status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' } }));
       return;
     }
@@ -80,7 +82,7 @@ class FetchExchange extends FramedExchange {
     this.answer(new Response(noBody || this.isHead || length === 0 ? null : body, init));
   }
 
-  protected writeStreamHead(status: number, headers: NormalizedHeaders, _close: boolean, length: number): void {
+  writeStreamHead(status: number, headers: NormalizedHeaders, _close: boolean, length: number): void {
     if (status < 200) return this.writeWhole(status, headers, '', true);
     const init = { status, headers: headerInit(headers, length >= 0 ? [['content-length', String(length)]] : []) };
     if (this.isHead) {
@@ -102,10 +104,10 @@ class FetchExchange extends FramedExchange {
       { highWaterMark: 4 },
     );
     this.answer(new Response(stream, init));
-    this.record.firstByte();
+    this.writer.record.firstByte();
   }
 
-  protected writeStreamChunk(data: string | Uint8Array): true | Promise<void> {
+  writeStreamChunk(data: string | Uint8Array): true | Promise<void> {
     const controller = this.controller;
     if (controller === null) return true;
     controller.enqueue(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
@@ -113,7 +115,7 @@ class FetchExchange extends FramedExchange {
     return new Promise((resolve) => (this.room = resolve));
   }
 
-  protected writeStreamEnd(): void {
+  writeStreamEnd(): void {
     // A web Response has no trailer fields: they are dropped.
     this.controller?.close();
   }
@@ -123,7 +125,7 @@ class FetchExchange extends FramedExchange {
     this.controller?.error(new Error('The response failed after its head was sent'));
   }
 
-  protected override peerGone(): void {
+  override peerGone(): void {
     super.peerGone();
     const room = this.room;
     this.room = null;
@@ -158,28 +160,32 @@ function rawHeadersOf(headers: Headers): string[] {
 export function toFetchHandler<C>(ctx: C, dispatch: DispatchFn<C>, options: FetchHandlerOptions<C> = {}): (request: Request, peer?: FetchPeer) => Promise<Response> {
   if (typeof dispatch !== 'function') throw new TypeError('wirecore: toFetchHandler(ctx, dispatch, options) needs a dispatch function');
   const core = new ServerCore<C>(ctx, dispatch, resolveOptions(options as ServeOptions<C>)) as ServerCore<unknown>;
+  core.startTicker();
   return (request, peer = {}) => {
     const url = new URL(request.url);
     const target = url.pathname + url.search;
     const rawHeaders = rawHeadersOf(request.headers);
     const ex = new FetchExchange(core, request.method, rawHeaders);
-    const hit = core.askStatic(request.method, target, rawHeaders);
-    if (hit !== undefined) {
-      void request.body?.cancel().catch(() => {});
-      ex.sendStatic(hit);
-      return ex.response;
-    }
-    let body = EMPTY_BODY;
-    if (request.body !== null && request.method !== 'GET' && request.method !== 'HEAD') {
-      const declared = request.headers.get('content-length');
-      const stream = (ex.body = new BodyStream(ex, declared !== null && /^\d+$/.test(declared) ? Number(declared) : -1, core.options.maxBodyBytes));
-      body = stream;
-      ex.feed(request.body.getReader());
-    }
-    const from: PeerInfo = { remoteAddress: peer.remoteAddress ?? '', remotePort: peer.remotePort ?? 0 };
-    ex.request = new WireRequestImpl(request.method, target, '1.1', rawHeaders, true, body, from);
+    const declared = request.headers.get('content-length');
+    const length = declared !== null && /^\d+$/.test(declared) ? Number(declared) : -1;
+    const hasBody = request.body !== null && request.method !== 'GET' && request.method !== 'HEAD' && length !== 0;
+    ex.prepare(
+      {
+        method: request.method,
+        target,
+        versionMinor: 1,
+        headers: rawHeaders,
+        keepAlive: true,
+        bodyKind: hasBody ? (length >= 0 ? BODY_LENGTH : BODY_CHUNKED) : BODY_NONE,
+        contentLength: length,
+        expectContinue: false,
+      },
+      { remoteAddress: peer.remoteAddress ?? '', remotePort: peer.remotePort ?? 0 },
+    );
+    if (ex.body !== null) ex.feed(request.body!.getReader());
+    else void request.body?.cancel().catch(() => {});
     request.signal?.addEventListener('abort', () => ex.destroy(), { once: true });
-    runDispatch(core, ex);
+    ex.start();
     return ex.response;
   };
 }

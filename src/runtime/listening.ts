@@ -6,6 +6,8 @@ export interface Listening {
   port: number;
   /** Stops accepting; settles when the listener is closed. */
   stopAccepting(): Promise<void>;
+  /** Open sockets, for a runtime whose connections the server does not track itself. */
+  countConnections?(): number;
 }
 
 /** Listens with a node:net-based server; `beforeClose` runs as it stops accepting. */

@@ -1,8 +1,9 @@
 // The `memory` runtime: the connection state machine over an in-process
 // byte pipe, for tests that need no socket.
 import type { DispatchFn, ServeOptions } from '../types.js';
-import { Connection } from './connection.js';
-import { ServerCore, resolveOptions } from './core.js';
+import { Connection } from './stream/connection.js';
+import { resolveOptions } from '../options.js';
+import { ServerCore } from './core.js';
 import type { Transport } from './transport.js';
 
 export class MemoryTransport implements Transport {

@@ -2,10 +2,10 @@
 // connection state machine.
 import net from 'node:net';
 import tls from 'node:tls';
-import type { TlsOptions } from '../types.js';
-import { Connection } from './connection.js';
+import { Connection } from './stream/connection.js';
 import type { ServerCore } from './core.js';
 import { listenOn, type Listening } from './listening.js';
+import type { RuntimeBinding } from './registry.js';
 import type { Transport } from './transport.js';
 
 class SocketTransport implements Transport {
@@ -79,10 +79,16 @@ function attach(core: ServerCore<unknown>, socket: net.Socket): void {
   socket.on('error', onSocketError);
 }
 
-export function listenNet(core: ServerCore<unknown>, host: string, port: number, tlsOptions: TlsOptions | undefined): Promise<Listening> {
+function listenNet(core: ServerCore<unknown>, host: string, port: number): Promise<Listening> {
+  const tlsOptions = core.options.tls;
   const server: net.Server = tlsOptions
     ? tls.createServer({ ...tlsOptions, allowHalfOpen: true }, (socket) => attach(core, socket))
     : net.createServer({ allowHalfOpen: true }, (socket) => attach(core, socket));
   if (tlsOptions) server.on('tlsClientError', () => {});
   return listenOn(server, host, port);
 }
+
+export const netRuntime: RuntimeBinding = {
+  name: 'net',
+  listen: listenNet,
+};

@@ -1,21 +1,20 @@
 // The `node-http` runtime: Node's own server (and its llhttp) accepts and
-// parses; wirecore maps IncomingMessage/ServerResponse onto the contract
-// with the same framing rules, limits and error answers.
+// parses. The binding starts at the 'connection' and 'request' events and
+// ends at ServerResponse: everything between is the shared pipeline.
 import http from 'node:http';
 import https from 'node:https';
 import type net from 'node:net';
-import { WireError } from '../errors.js';
-import { checkHead, rejectMethod, type Rejection } from '../parser/validate.js';
-import type { TlsOptions, Written } from '../types.js';
+import type { Rejection } from '../parser/head.js';
+import { rejectMethod } from '../parser/validate.js';
 import { currentDate } from '../writer/clock.js';
 import type { NormalizedHeaders } from '../writer/headers.js';
 import { reasonPhrase } from '../writer/head.js';
-import { BodyStream, EMPTY_BODY } from './body.js';
-import type { ServerCore } from './core.js';
-import { errorBody, runDispatch } from './dispatch.js';
+import { admitHead, isRejection } from './admission.js';
+import type { OpenConnection, ServerCore } from './core.js';
+import { errorBody } from './exchange.js';
 import { FramedExchange } from './framed-exchange.js';
 import { listenOn, type Listening } from './listening.js';
-import { WireRequestImpl } from './request.js';
+import type { RuntimeBinding } from './registry.js';
 
 function headerList(headers: NormalizedHeaders, extra: string[]): string[] {
   const list: string[] = [];
@@ -25,74 +24,114 @@ function headerList(headers: NormalizedHeaders, extra: string[]): string[] {
   return list;
 }
 
-/** The exchanges in flight on each socket: one 'end' listener per socket, however deep the pipeline. */
-const inFlight = new WeakMap<net.Socket, Set<{ onGone(): void }>>();
+const SOCKET = Symbol('wirecore.socket');
+type TrackedSocket = net.Socket & { [SOCKET]?: NodeSocket; server?: http.Server };
 
-function watchEnd(socket: net.Socket, exchange: { onGone(): void }): void {
-  let set = inFlight.get(socket);
-  if (set === undefined) {
-    const created = new Set<{ onGone(): void }>();
-    inFlight.set(socket, (set = created));
-    socket.on('end', () => [...created].forEach((ex) => ex.onGone()));
+/** One accepted socket: what server.stats counts and server.close() drains. */
+class NodeSocket implements OpenConnection {
+  readonly exchanges = new Set<NodeHttpExchange>();
+  /** An answer on this socket ends it: no request after it reaches a handler. */
+  closing = false;
+  deadline = 0;
+
+  constructor(
+    private readonly core: ServerCore<unknown>,
+    readonly socket: net.Socket,
+  ) {
+    core.connections.add(this);
+    socket.once('close', () => {
+      for (const ex of [...this.exchanges]) ex.peerGone();
+      core.connectionClosed(this);
+    });
+    // The peer sent FIN: like the net runtime, taken as the client leaving.
+    socket.on('end', () => {
+      if (this.exchanges.size === 0) return;
+      for (const ex of [...this.exchanges]) ex.peerGone();
+      socket.end();
+    });
   }
-  set.add(exchange);
+
+  onDeadline(): void {}
+
+  shutdown(): void {
+    for (const ex of this.exchanges) ex.shutdown();
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
 }
 
-function unwatchEnd(socket: net.Socket, exchange: { onGone(): void }): void {
-  inFlight.get(socket)?.delete(exchange);
+function tracked(core: ServerCore<unknown>, socket: net.Socket): NodeSocket {
+  const s = socket as TrackedSocket;
+  return (s[SOCKET] ??= new NodeSocket(core, socket));
 }
-
-/** The exchange behind a ServerResponse, for Node's client errors (a property: a WeakMap of short-lived keys costs GC time). */
-const exchangeKey = Symbol('wirecore.exchange');
-type Answering = http.ServerResponse & { [exchangeKey]?: NodeHttpExchange };
 
 class NodeHttpExchange extends FramedExchange {
-  expectContinue = false;
-  private continueSent = false;
+  private readonly peer: { remoteAddress: string; remotePort: number };
 
   constructor(
     core: ServerCore<unknown>,
     private readonly incoming: http.IncomingMessage,
     private readonly res: http.ServerResponse,
+    private readonly conn: NodeSocket,
   ) {
     super(core, incoming.method ?? 'GET', incoming.rawHeaders);
     res.sendDate = false;
-    (res as Answering)[exchangeKey] = this;
-    // The peer leaving shows as the response closing early, or (half-close) as the socket ending.
-    res.on('close', this.onGone);
-    watchEnd(incoming.socket, this);
+    conn.exchanges.add(this);
+    const socket = incoming.socket;
+    this.peer = { remoteAddress: socket.remoteAddress ?? '', remotePort: socket.remotePort ?? 0 };
+    // The peer leaving shows as the response closing before it finished.
+    res.once('close', () => {
+      if (!res.writableFinished) this.peerGone();
+    });
   }
 
-  readonly onGone = (): void => {
-    if (!this.done || !this.res.writableFinished) this.peerGone();
-  };
-
-  protected mustClose(asked: boolean, status: number): boolean {
-    // A client that waited for a 100 Continue it never got may or may not send its body.
-    const unreadBody = this.expectContinue && !this.continueSent && !(this.body?.complete ?? true);
-    if (asked || status < 200 || this.core.closing || unreadBody) this.res.shouldKeepAlive = false;
-    return !this.res.shouldKeepAlive;
+  /** Admits the head, then runs the pipeline. */
+  run(): void {
+    const req = this.incoming;
+    const head = admitHead(this.core.options, NODE_GAPS, this.method, req.url ?? '/', req.httpVersionMajor, req.httpVersionMinor, req.rawHeaders);
+    if (isRejection(head)) {
+      this.refuse(head);
+    } else {
+      this.prepare(head, this.peer);
+      if (!head.keepAlive) this.conn.closing = true;
+      const body = this.body;
+      if (body !== null) {
+        req.on('data', (chunk: Buffer) => body.push(chunk));
+        req.on('end', () => body.end(req.rawTrailers.length > 0 ? req.rawTrailers : null));
+      }
+    }
+    this.start();
   }
 
-  protected closeAfterAnswer(): void {
+  mustClose(asked: boolean, status: number): boolean {
+    if (asked || status < 200 || this.core.closing || this.closeRequired()) this.res.shouldKeepAlive = false;
+    const close = !this.res.shouldKeepAlive;
+    if (close) this.conn.closing = true;
+    return close;
+  }
+
+  protected stopReading(): void {
+    this.conn.closing = true;
     this.res.shouldKeepAlive = false;
   }
 
-  protected writeWhole(status: number, headers: NormalizedHeaders, body: Uint8Array | string, noBody: boolean): void {
+  writeWhole(status: number, headers: NormalizedHeaders, body: Uint8Array | string, noBody: boolean): void {
     // A string body stays a string: Node then sends head and body in one write, not a writev.
     const length = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
     this.res.writeHead(status, reasonPhrase(status), headerList(headers, noBody ? [] : ['Content-Length', String(length)]));
     this.res.end(noBody || this.isHead ? undefined : body);
   }
 
-  protected writeStreamHead(status: number, headers: NormalizedHeaders, _close: boolean, length: number): void {
+  writeStreamHead(status: number, headers: NormalizedHeaders, _close: boolean, length: number): void {
     // Node frames it: by the declared length, else chunked on HTTP/1.1 and close-delimited on HTTP/1.0.
     this.res.writeHead(status, reasonPhrase(status), headerList(headers, length >= 0 ? ['Content-Length', String(length)] : []));
     this.res.flushHeaders();
-    this.record.firstByte();
+    this.writer.record.firstByte();
   }
 
-  protected writeStreamChunk(data: string | Uint8Array): true | Promise<void> {
+  writeStreamChunk(data: string | Uint8Array): true | Promise<void> {
     if (this.res.write(data)) return true;
     return new Promise((resolve) => {
       const done = () => {
@@ -105,16 +144,19 @@ class NodeHttpExchange extends FramedExchange {
     });
   }
 
-  protected writeStreamEnd(trailers: NormalizedHeaders | null): void {
+  writeStreamEnd(trailers: NormalizedHeaders | null): void {
     if (trailers !== null && this.incoming.httpVersionMinor === 1) this.res.addTrailers(trailers.pairs);
     this.res.end();
   }
 
-  protected override finish(): Written {
-    unwatchEnd(this.incoming.socket, this);
+  override answered(): void {
     const head = (this.res as unknown as { _header?: string | null })._header;
-    if (typeof head === 'string') this.record.headerBytes = head.length;
-    return super.finish();
+    if (typeof head === 'string') this.writer.record.headerBytes = head.length;
+    super.answered();
+  }
+
+  protected override released(): void {
+    this.conn.exchanges.delete(this);
   }
 
   protected closeConnection(): void {
@@ -127,15 +169,12 @@ class NodeHttpExchange extends FramedExchange {
       return;
     }
     // The head already promised keep-alive: once the answer is out the connection is idle, so close it then.
-    const server = (this.incoming.socket as net.Socket & { server?: http.Server }).server;
+    const server = (this.incoming.socket as TrackedSocket).server;
     this.res.once('finish', () => setImmediate(() => server?.closeIdleConnections()));
   }
 
-  override bodyRequested(): void {
-    if (this.expectContinue && !this.continueSent && !this.headersSent && !this.gone) {
-      this.continueSent = true;
-      this.res.writeContinue();
-    }
+  protected writeContinue(): void {
+    this.res.writeContinue();
   }
 
   pauseReading(): void {
@@ -147,6 +186,9 @@ class NodeHttpExchange extends FramedExchange {
   }
 }
 
+/** node:http checks framing itself; its header limit counts differently, so wirecore applies maxHeaderBytes as net does. */
+const NODE_GAPS = { framing: false, headerBytes: true };
+
 function rejectionAnswer(status: number, reason: string): string {
   const body = errorBody(status, reason);
   return (
@@ -155,63 +197,32 @@ function rejectionAnswer(status: number, reason: string): string {
   );
 }
 
-function handle(core: ServerCore<unknown>, req: http.IncomingMessage, res: http.ServerResponse, expectContinue: boolean): void {
-  const ex = new NodeHttpExchange(core, req, res);
-  const method = req.method ?? 'GET';
-  const target = req.url ?? '/';
-  const options = core.options;
-  const reject = (r: Rejection) => ex.sendError(r.status, r.reason, true);
-  if (target.length > options.maxTargetBytes) return reject({ status: 414, reason: 'URI too long' });
-  const head = checkHead(method, target, req.httpVersionMajor, req.httpVersionMinor, req.rawHeaders, req.headers.connection !== 'close');
-  if ('status' in head) return reject(head);
-
-  const hit = core.askStatic(method, target, req.rawHeaders);
-  if (hit !== undefined) {
-    req.resume();
-    ex.sendStatic(hit);
-    return;
-  }
-
-  let body = EMPTY_BODY;
-  if (head.bodyKind !== 0) {
-    const stream = (ex.body = new BodyStream(ex, head.contentLength, options.maxBodyBytes));
-    ex.expectContinue = expectContinue;
-    body = stream;
-    req.on('data', (chunk: Buffer) => stream.push(chunk));
-    req.on('end', () => stream.end(req.rawTrailers.length > 0 ? req.rawTrailers : null));
-  }
-  const socket = req.socket;
-  const peer = { remoteAddress: socket.remoteAddress ?? '', remotePort: socket.remotePort ?? 0 };
-  ex.request = new WireRequestImpl(method, target, req.httpVersionMinor === 0 ? '1.0' : '1.1', req.rawHeaders, head.keepAlive, body, peer);
-  runDispatch(core, ex);
-}
-
 /** Node's parser errors, answered like the net runtime answers llhttp's. */
-function clientErrorStatus(error: NodeJS.ErrnoException): [number, string] {
+function clientErrorStatus(error: NodeJS.ErrnoException): Rejection {
   switch (error.code) {
     case 'HPE_HEADER_OVERFLOW':
-      return [431, 'Request header fields too large'];
+      return { status: 431, reason: 'Request header fields too large' };
     case 'ERR_HTTP_REQUEST_TIMEOUT':
-      return [408, 'Request timeout'];
+      return { status: 408, reason: 'Request timeout' };
     case 'HPE_INVALID_METHOD': {
       const raw = (error as { rawPacket?: Buffer }).rawPacket;
-      const r = raw ? rejectMethod(raw, 0) : { status: 400, reason: 'Invalid method' };
-      return [r.status, r.reason];
+      return raw ? rejectMethod(raw, 0) : { status: 400, reason: 'Invalid method' };
     }
     case 'HPE_PAUSED_H2_UPGRADE':
-      return [505, 'HTTP/2 is not supported on this connection'];
+      return { status: 505, reason: 'HTTP/2 is not supported on this connection' };
     default: {
       const reason = (error as { reason?: string }).reason;
-      if (error.code === 'HPE_INVALID_VERSION' && reason === 'Invalid HTTP version') return [505, 'HTTP version not supported'];
-      return [400, reason ?? 'Bad request'];
+      if (error.code === 'HPE_INVALID_VERSION' && reason === 'Invalid HTTP version') return { status: 505, reason: 'HTTP version not supported' };
+      return { status: 400, reason: reason ?? 'Bad request' };
     }
   }
 }
 
-export function listenNodeHttp(core: ServerCore<unknown>, host: string, port: number, tls: TlsOptions | undefined): Promise<Listening> {
+function listenNodeHttp(core: ServerCore<unknown>, host: string, port: number): Promise<Listening> {
   const o = core.options;
   const serverOptions: http.ServerOptions = {
-    maxHeaderSize: o.maxHeaderBytes,
+    // Node's own limit is a backstop above ours (it counts the request line too); wirecore answers 431 at maxHeaderBytes.
+    maxHeaderSize: o.maxHeaderBytes + o.maxTargetBytes + 1024,
     requestTimeout: o.requestTimeoutMs + o.headersTimeoutMs,
     keepAliveTimeout: o.keepAliveTimeoutMs,
     insecureHTTPParser: false,
@@ -220,28 +231,49 @@ export function listenNodeHttp(core: ServerCore<unknown>, host: string, port: nu
     // Node checks header and request deadlines on this period (30 s by default).
     connectionsCheckingInterval: Math.floor(Math.max(10, Math.min(1000, o.headersTimeoutMs / 4))),
   };
+  const tls = o.tls;
   const server: http.Server = tls ? https.createServer({ ...serverOptions, ...tls }) : http.createServer(serverOptions);
   server.headersTimeout = o.headersTimeoutMs;
-  server.on('request', (req, res) => handle(core, req, res, false));
-  server.on('checkContinue', (req, res) => handle(core, req, res, true));
-  server.on('checkExpectation', (_req, res: http.ServerResponse) => {
+  server.on('connection', (socket: net.Socket) => void tracked(core, socket));
+  if (tls) server.on('tlsClientError', () => {});
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const conn = tracked(core, req.socket);
+    // Bytes after an answer that closes the connection never reach a handler.
+    if (conn.closing) {
+      req.resume();
+      return;
+    }
+    new NodeHttpExchange(core, req, res, conn).run();
+  };
+  server.on('request', onRequest);
+  // Node holds back its automatic 100 Continue while this listener exists: the pipeline sends it on the first body read.
+  server.on('checkContinue', onRequest);
+  server.on('checkExpectation', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    tracked(core, req.socket).closing = true;
     res.shouldKeepAlive = false;
     res.writeHead(417, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }).end(errorBody(417, 'Unsupported expectation'));
+  });
+  // Node hands CONNECT to 'connect' listeners only; no consumer is given a tunnel, so it is refused as on net.
+  server.on('connect', (_req: http.IncomingMessage, socket: net.Socket) => {
+    tracked(core, socket).closing = true;
+    socket.end(rejectionAnswer(501, 'CONNECT is not supported'));
   });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: net.Socket) => {
     if (error.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
       return;
     }
-    const [status, reason] = clientErrorStatus(error);
+    const rejection = clientErrorStatus(error);
+    const conn = tracked(core, socket);
+    conn.closing = true;
     const pending = (socket as { _httpMessage?: http.ServerResponse | null })._httpMessage ?? undefined;
-    const ex = (pending as Answering | undefined)?.[exchangeKey];
-    if (ex !== undefined && ex.body !== null && !ex.body.complete) {
+    const ex = [...conn.exchanges].find((e) => e.body !== null && !e.body.complete);
+    if (ex !== undefined) {
       // The bad bytes are this request's body: its handler answers (or the connection drops).
-      ex.body.fail(new WireError(status, reason, true));
+      ex.bodyFailed(rejection);
       return;
     }
-    const answer = () => (socket.writable ? socket.end(rejectionAnswer(status, reason)) : socket.destroy());
+    const answer = () => (socket.writable ? socket.end(rejectionAnswer(rejection.status, rejection.reason)) : socket.destroy());
     // Answers already in progress go out first, in order.
     if (pending !== undefined && !pending.writableFinished) pending.once('finish', answer);
     else answer();
@@ -249,3 +281,8 @@ export function listenNodeHttp(core: ServerCore<unknown>, host: string, port: nu
   // Idle keep-alive connections go at once; busy ones after their answer (Connection: close).
   return listenOn(server, host, port, () => server.closeIdleConnections());
 }
+
+export const nodeHttpRuntime: RuntimeBinding = {
+  name: 'node-http',
+  listen: listenNodeHttp,
+};

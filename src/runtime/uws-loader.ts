@@ -1,10 +1,13 @@
 // The one place that knows which uWebSockets.js build wirecore uses, so it
-// can be swapped. It is an optional dependency: if it cannot load,
-// runtime 'uws' fails at start-up saying why.
-import { mkdtemp, writeFile } from 'node:fs/promises';
+// can be swapped. It is an optional peer dependency: if it is missing, or
+// has no native build for this Node, runtime 'uws' fails at start-up saying
+// why. Its pure-JS fallback is never used: it starts, then fails on the
+// first request.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { OptionError } from '../errors.js';
 import type { TlsOptions } from '../types.js';
 
 export const UWS_PACKAGE = '@trufflesuite/uws-js-unofficial';
@@ -40,53 +43,80 @@ export interface UwsApp {
   listen(host: string, port: number, cb: (listenSocket: unknown) => void): UwsApp;
 }
 
+interface TlsFiles {
+  key_file_name: string;
+  cert_file_name: string;
+  passphrase?: string;
+  ca_file_name?: string;
+}
+
 interface UwsModule {
   App(): UwsApp;
-  SSLApp(options: { key_file_name: string; cert_file_name: string; passphrase?: string; ca_file_name?: string }): UwsApp;
+  SSLApp(options: TlsFiles): UwsApp;
   us_listen_socket_close(listenSocket: unknown): void;
   us_socket_local_port(listenSocket: unknown): number;
 }
 
 export interface LoadedUws extends UwsModule {
-  tlsFiles(tls: TlsOptions): Promise<{ key_file_name: string; cert_file_name: string; passphrase?: string; ca_file_name?: string }>;
+  /** The header limit uWS was loaded with (it reads it once per process). */
+  readonly headerLimit: number;
+  /** An SSLApp from key and certificate bytes; the files uWS needs exist only while it reads them. */
+  sslApp(tls: TlsOptions): UwsApp;
 }
 
 let loaded: LoadedUws | null = null;
 
-/** uWS reads its header-size limit from the environment once, when it loads. */
-export function loadUws(maxHeaderBytes: number): LoadedUws {
-  if (loaded !== null) return loaded;
-  process.env.UWS_HTTP_MAX_HEADERS_SIZE ??= String(maxHeaderBytes);
-  let module: UwsModule;
+function unavailable(reason: string): OptionError {
+  return new OptionError(`runtime 'uws' needs ${UWS_PACKAGE} (uWebSockets.js v20.30, an optional peer dependency): ${reason}. Use runtime 'net' (the default) or 'node-http' instead.`);
+}
+
+/** The native addon for this platform and Node ABI, or a start-up error saying which build is missing. */
+function loadNative(): UwsModule {
+  const require = createRequire(import.meta.url);
+  let root: string;
   try {
-    module = createRequire(import.meta.url)(UWS_PACKAGE) as UwsModule;
-  } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new Error(
-      `wirecore: runtime 'uws' needs the optional dependency ${UWS_PACKAGE} (uWebSockets.js v20.30), which could not load: ${reason}. ` +
-        `Use runtime: 'net' (the default) or 'node-http' instead.`,
-    );
+    root = dirname(require.resolve(`${UWS_PACKAGE}/package.json`));
+  } catch {
+    throw unavailable(`it is not installed (npm install ${UWS_PACKAGE})`);
   }
+  const build = `uws_${process.platform}_${process.arch}_${process.versions.modules}.node`;
+  try {
+    return require(join(root, 'binaries', build)) as UwsModule;
+  } catch (error) {
+    const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw unavailable(`it has no working native build ${build} for Node ${process.version} (${why})`);
+  }
+}
+
+/** uWS reads its header-size limit from the environment once, when it loads. */
+export function loadUws(headerLimit: number): LoadedUws {
+  if (loaded !== null) return loaded;
+  process.env.UWS_HTTP_MAX_HEADERS_SIZE = String(headerLimit);
+  const module = loadNative();
   loaded = {
-    ...module,
     App: module.App,
     SSLApp: module.SSLApp,
     us_listen_socket_close: module.us_listen_socket_close,
     us_socket_local_port: module.us_socket_local_port,
-    async tlsFiles(tls) {
-      // uWS takes key and certificate as file names, not bytes.
-      const dir = await mkdtemp(join(tmpdir(), 'wirecore-uws-tls-'));
-      const write = async (name: string, data: string | Buffer) => {
-        const path = join(dir, name);
-        await writeFile(path, data, { mode: 0o600 });
-        return path;
-      };
-      return {
-        key_file_name: await write('key.pem', tls.key),
-        cert_file_name: await write('cert.pem', tls.cert),
-        ...(tls.ca ? { ca_file_name: await write('ca.pem', tls.ca) } : {}),
-        ...(tls.passphrase ? { passphrase: tls.passphrase } : {}),
-      };
+    headerLimit,
+    sslApp(tls) {
+      // uWS takes key and certificate as file names: they live in a private folder only while SSLApp reads them.
+      const dir = mkdtempSync(join(tmpdir(), 'wirecore-uws-tls-'));
+      try {
+        const write = (name: string, data: string | Buffer) => {
+          const path = join(dir, name);
+          writeFileSync(path, data, { mode: 0o600 });
+          return path;
+        };
+        return module.SSLApp({
+          key_file_name: write('key.pem', tls.key),
+          cert_file_name: write('cert.pem', tls.cert),
+          ...(tls.ca ? { ca_file_name: write('ca.pem', tls.ca) } : {}),
+          ...(tls.passphrase ? { passphrase: tls.passphrase } : {}),
+        });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
   };
   return loaded;

@@ -1,22 +1,27 @@
-// The `uws` runtime: uWebSockets.js accepts, parses and frames; wirecore
-// adds the checks uWS does not make and maps its response onto the
-// ResponseWriter contract. What uWS cannot be made to do is in PARITY.md.
-import { checkFraming, checkHead, type Rejection } from '../parser/validate.js';
-import type { TlsOptions, Written } from '../types.js';
+// The `uws` runtime: uWebSockets.js accepts, parses and frames. The binding
+// starts in the route handler (read the request while uWS allows it) and
+// ends at uWS's response calls; the shared pipeline runs between. What uWS
+// cannot be made to do is listed in PARITY.md.
+import { readFileSync } from 'node:fs';
+import { OptionError } from '../errors.js';
+import { BODY_CHUNKED } from '../parser/head.js';
 import type { NormalizedHeaders } from '../writer/headers.js';
 import { reasonPhrase, statusHasNoBody } from '../writer/head.js';
-import { BodyStream, EMPTY_BODY } from './body.js';
-import type { ServerCore } from './core.js';
-import { runDispatch } from './dispatch.js';
+import { admitHead, isRejection } from './admission.js';
+import type { ResolvedOptions, ServerCore } from './core.js';
 import { FramedExchange } from './framed-exchange.js';
 import type { Listening } from './listening.js';
-import { WireRequestImpl } from './request.js';
+import type { RuntimeBinding } from './registry.js';
 import { loadUws, type UwsApp, type UwsRequest, type UwsResponse } from './uws-loader.js';
-
-const CLOSE_TOKEN = /(?:^|,)\s*close\s*(?:,|$)/i;
 
 /** True while uWS runs our handler synchronously (and has corked the socket itself). */
 let inHandler = false;
+
+/** Writes held back past this many bytes report backpressure. */
+const HELD_HIGH_WATER = 64 * 1024;
+
+/** uWS's parser leaves framing checks to wirecore, and enforces its own header limit by dropping the connection. */
+const UWS_GAPS = { framing: true, headerBytes: true };
 
 function statusText(status: number): string {
   return `${status} ${reasonPhrase(status)}`;
@@ -38,94 +43,146 @@ function endEmpty(res: UwsResponse, close: boolean): void {
   else res.endWithoutBody();
 }
 
-/** One request on uWS: the shared writer lifecycle over uWS's cork/write/end. */
+type UwsWrite = () => true | Promise<void>;
+
+/** One request on uWS. */
 class UwsExchange extends FramedExchange {
   private closeAfter = false;
+  /**
+   * uWS parses every request a read holds before it flushes any answer, and
+   * runs each handler's promise jobs before it parses the next. So an answer
+   * that ends the connection is not written at once: it waits for
+   * setImmediate, and uWS, seeing a request arrive while this one is
+   * unanswered, closes the connection instead of handing the bytes after it
+   * to a handler.
+   */
+  private held: UwsWrite[] | null = null;
+  private heldBytes = 0;
+  private heldDrained: Array<() => void> | null = null;
   /** Set while a write waits for room: retries with uWS's write offset, true once it went through. */
   private retry: ((offset: number) => boolean) | null = null;
   private release: (() => void) | null = null;
   private watchingWritable = false;
   private address: string | null = null;
   readonly remotePort = 0;
+  /** uWS keeps its own timeouts: the server's ticker has nothing to do here. */
+  readonly deadline = 0;
 
   constructor(
     core: ServerCore<unknown>,
     private readonly res: UwsResponse,
     method: string,
     requestHeaders: readonly string[],
-    private readonly wantsKeepAlive: boolean,
   ) {
     super(core, method, requestHeaders);
+    core.connections.add(this);
     res.onAborted(() => this.peerGone());
   }
 
   /** Read while the response is alive (uWS invalidates it after the answer), then remembered. */
   get remoteAddress(): string {
-    if (this.address === null) this.address = this.gone || this.done ? '' : Buffer.from(this.res.getRemoteAddressAsText()).toString('latin1');
+    if (this.address === null) this.address = this.gone || this.writer.done ? '' : Buffer.from(this.res.getRemoteAddressAsText()).toString('latin1');
     return this.address;
   }
 
-  protected override peerGone(): void {
+  /** Runs uWS calls now (corked), or after the current read when the answer ends the connection. */
+  private touch(write: UwsWrite, bytes = 0): true | Promise<void> {
+    const held = this.held;
+    if (held !== null) {
+      held.push(write);
+      this.heldBytes += bytes;
+      if (this.heldBytes < HELD_HIGH_WATER) return true;
+      return new Promise((resolve) => (this.heldDrained ??= []).push(resolve));
+    }
+    if (inHandler) return write();
+    let result: true | Promise<void> = true;
+    this.res.cork(() => {
+      result = write();
+    });
+    return result;
+  }
+
+  private async writeHeld(): Promise<void> {
+    const held = this.held!;
+    while (held.length > 0 && !this.gone) {
+      const write = held.shift()!;
+      let result: true | Promise<void> = true;
+      this.res.cork(() => {
+        result = write();
+      });
+      if (result !== true) await result;
+    }
+    this.held = null;
+    const drained = this.heldDrained;
+    this.heldDrained = null;
+    drained?.forEach((resolve) => resolve());
+  }
+
+  override peerGone(): void {
     super.peerGone();
     this.retry = null;
     const release = this.release;
     this.release = null;
     release?.();
+    const drained = this.heldDrained;
+    this.heldDrained = null;
+    drained?.forEach((resolve) => resolve());
   }
 
-  /** uWS corks the synchronous part of its handler itself; later writes cork here. */
-  private corked(fn: () => void): void {
-    if (inHandler) fn();
-    else this.res.cork(fn);
-  }
-
-  protected mustClose(asked: boolean, status: number): boolean {
-    this.closeAfter ||= asked || !this.wantsKeepAlive || this.core.closing || status < 200;
+  mustClose(asked: boolean, status: number): boolean {
+    if (this.closeAfter) return true;
+    this.closeAfter = asked || status < 200 || this.core.closing || this.closeRequired();
+    // Whether uWS is still in the read that holds this request (its handler, or the promise jobs run right after it) cannot be told: always wait.
+    if (this.closeAfter) {
+      this.held = [];
+      setImmediate(() => void this.writeHeld());
+    }
     return this.closeAfter;
   }
 
-  protected closeAfterAnswer(): void {
-    this.closeAfter = true;
-  }
+  protected stopReading(): void {}
 
   /** Status and headers; uWS adds Date, Content-Length or Transfer-Encoding itself. */
   private writeHead(status: number, headers: NormalizedHeaders): void {
     const res = this.res;
-    this.record.headerBytes = estimateHeadBytes(status, headers.pairs);
+    this.writer.record.headerBytes = estimateHeadBytes(status, headers.pairs);
     // 200 OK is what uWS writes when no status is given.
     if (status !== 200) res.writeStatus(statusText(status));
     // uWS closes after a request's "Connection: close" without saying so in the answer.
-    if (!this.wantsKeepAlive) res.writeHeader('Connection', 'close');
+    if (!this.keepAliveAsked) res.writeHeader('Connection', 'close');
     for (const [name, value] of headers.pairs) {
       if (name.length === 4 && name.toLowerCase() === 'date') continue;
       res.writeHeader(name, value);
     }
   }
 
-  protected writeWhole(status: number, headers: NormalizedHeaders, body: Uint8Array | string, noBody: boolean, close: boolean): void {
-    this.corked(() => {
+  writeWhole(status: number, headers: NormalizedHeaders, body: Uint8Array | string, noBody: boolean, close: boolean): void {
+    this.touch(() => {
       this.writeHead(status, headers);
       if (noBody) endEmpty(this.res, close);
       else if (this.isHead) this.res.endWithoutBody(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength, close);
       else this.res.end(body, close);
+      return true;
     });
   }
 
-  protected writeStreamHead(status: number, headers: NormalizedHeaders): void {
-    // uWS sends the head with the first chunk (or the end).
-    this.corked(() => this.writeHead(status, headers));
+  writeStreamHead(status: number, headers: NormalizedHeaders): void {
+    // uWS sends the head with the first chunk (or the end): it writes no empty chunk (PARITY.md).
+    this.touch(() => {
+      this.writeHead(status, headers);
+      return true;
+    });
   }
 
-  protected writeStreamChunk(data: string | Uint8Array): true | Promise<void> {
-    if (this.declared >= 0) return this.writeKnownLength(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
-    let ok = true;
-    this.corked(() => {
-      ok = this.res.write(data);
-    });
-    // A failed write is how uWS notices a vanished peer: onAborted may have run inside it.
-    if (ok || this.gone) return true;
-    // uWS buffered the rest of this chunk; wait until it has gone out.
-    return this.whenWritable(() => true);
+  writeStreamChunk(data: string | Uint8Array, declared: number): true | Promise<void> {
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    if (declared >= 0) return this.touch(() => this.writeKnownLength(bytes, declared), bytes.byteLength);
+    return this.touch(() => {
+      // A failed write is how uWS notices a vanished peer: onAborted may have run inside it.
+      if (this.res.write(bytes) || this.gone) return true;
+      // uWS buffered the rest of this chunk; wait until it has gone out.
+      return this.whenWritable(() => true);
+    }, bytes.byteLength);
   }
 
   /**
@@ -133,21 +190,18 @@ class UwsExchange extends FramedExchange {
    * Content-Length; unlike write(), what the socket refuses is not buffered
    * by uWS, so the rest is offered again from onWritable.
    */
-  private writeKnownLength(chunk: Uint8Array): true | Promise<void> {
+  private writeKnownLength(chunk: Uint8Array, declared: number): true | Promise<void> {
     let rest = chunk;
-    let startOffset = 0;
-    const attempt = (): boolean => {
-      let ok = false;
-      this.corked(() => {
-        startOffset = this.res.getWriteOffset();
-        ok = this.res.tryEnd(rest, this.declared)[0];
-      });
-      return ok;
-    };
-    if (attempt() || this.gone) return true;
+    let startOffset = this.res.getWriteOffset();
+    if (this.res.tryEnd(rest, declared)[0] || this.gone) return true;
     return this.whenWritable((offset) => {
       rest = rest.subarray(offset - startOffset);
-      return attempt();
+      let ok = false;
+      this.res.cork(() => {
+        startOffset = this.res.getWriteOffset();
+        ok = this.res.tryEnd(rest, declared)[0];
+      });
+      return ok;
     });
   }
 
@@ -160,9 +214,9 @@ class UwsExchange extends FramedExchange {
       // One handler per response: uWS keeps calling it on every writable event.
       this.watchingWritable = true;
       this.res.onWritable((offset) => {
-        const retry = this.retry;
-        if (retry === null) return true;
-        if (!retry(offset)) return false;
+        const pending = this.retry;
+        if (pending === null) return true;
+        if (!pending(offset)) return false;
         this.retry = null;
         const release = this.release;
         this.release = null;
@@ -172,41 +226,54 @@ class UwsExchange extends FramedExchange {
     });
   }
 
-  protected writeStreamEnd(): void {
+  writeStreamEnd(_trailers: NormalizedHeaders | null, declared: number, noBody: boolean): void {
     // uWS cannot send trailer fields: they are dropped (PARITY.md).
-    const noBody = this.isHead || statusHasNoBody(this.record.status);
-    if (this.declared >= 0) {
-      // tryEnd ended the response with its last byte; a HEAD (or an empty body) ends here with the length.
-      if (noBody || this.declared === 0) this.corked(() => this.res.endWithoutBody(noBody ? this.declared : 0, this.closeAfter));
-      return;
-    }
-    this.corked(() => (noBody ? endEmpty(this.res, this.closeAfter) : this.res.end(undefined, this.closeAfter)));
+    const close = this.closeAfter;
+    // A declared length ended the response with its last byte (tryEnd): uWS must not be touched again.
+    if (declared > 0 && !noBody) return;
+    this.touch(() => {
+      if (declared >= 0) this.res.endWithoutBody(noBody ? declared : 0, close);
+      else if (noBody || statusHasNoBody(this.writer.record.status)) endEmpty(this.res, close);
+      else this.res.end(undefined, close);
+      return true;
+    });
   }
 
-  protected override finish(): Written {
-    if (this.record.headerBytes === 0) this.record.headerBytes = estimateHeadBytes(this.record.status, []);
-    return super.finish();
+  override answered(): void {
+    const record = this.writer.record;
+    if (record.headerBytes === 0) record.headerBytes = estimateHeadBytes(record.status, []);
+    super.answered();
+  }
+
+  protected override released(): void {
+    this.core.connectionClosed(this);
   }
 
   protected closeConnection(): void {
-    this.res.close();
+    this.touch(() => {
+      this.res.close();
+      return true;
+    });
   }
 
   shutdown(): void {
     this.closeAfter = true;
   }
 
+  protected writeContinue(): void {
+    // uWS gives no control over 100 Continue (PARITY.md).
+  }
+
   pauseReading(): void {
-    if (!this.gone) this.res.pause();
+    // After its answer a uWS response is gone: touching it would throw.
+    if (!this.gone && !this.writer.done) this.res.pause();
   }
 
   resumeReading(): void {
-    if (!this.gone) this.res.resume();
+    if (!this.gone && !this.writer.done) this.res.resume();
   }
-}
 
-function rejectNow(core: ServerCore<unknown>, res: UwsResponse, rejection: Rejection, keepAliveAsked: boolean): void {
-  new UwsExchange(core, res, '', [], keepAliveAsked).sendError(rejection.status, rejection.reason, true);
+  onDeadline(): void {}
 }
 
 function handle(core: ServerCore<unknown>, res: UwsResponse, uwsReq: UwsRequest): void {
@@ -214,46 +281,63 @@ function handle(core: ServerCore<unknown>, res: UwsResponse, uwsReq: UwsRequest)
   const query = uwsReq.getQuery();
   const target = query ? `${uwsReq.getUrl()}?${query}` : uwsReq.getUrl();
   const headers: string[] = [];
-  let keepAliveAsked = true;
   // uWS hands names over lower-cased.
-  uwsReq.forEach((name, value) => {
-    headers.push(name, value);
-    if (name === 'connection' && CLOSE_TOKEN.test(value)) keepAliveAsked = false;
-  });
-  const options = core.options;
-
-  if (target.length > options.maxTargetBytes) return rejectNow(core, res, { status: 414, reason: 'URI too long' }, keepAliveAsked);
-  const framing = checkFraming(headers);
-  if (framing !== null) return rejectNow(core, res, framing, keepAliveAsked);
+  uwsReq.forEach((name, value) => void headers.push(name, value));
+  const ex = new UwsExchange(core, res, method, headers);
   // uWS does not tell the version; it only hands over HTTP/1.1-shaped requests.
-  const head = checkHead(method, target, 1, 1, headers, keepAliveAsked);
-  if ('status' in head) return rejectNow(core, res, head, keepAliveAsked);
-
-  const ex = new UwsExchange(core, res, method, headers, head.keepAlive);
-  const hit = core.askStatic(method, target, headers);
-  if (hit !== undefined) {
-    if (head.bodyKind !== 0) res.onData(() => {});
-    ex.sendStatic(hit);
-    return;
+  const head = admitHead(core.options, UWS_GAPS, method, target, 1, 1, headers);
+  if (isRejection(head)) {
+    ex.refuse(head);
+  } else if (head.bodyKind === BODY_CHUNKED) {
+    // uWS decodes chunk framing itself, leniently (spaces or a bare LF after a size), out of wirecore's sight.
+    ex.refuse({ status: 411, reason: 'A request body needs a Content-Length on this server' });
+  } else {
+    ex.prepare(head, ex);
+    const body = ex.body;
+    if (body !== null) {
+      res.onData((chunk, isLast) => {
+        // uWS neuters the chunk on return: copy it.
+        if (chunk.byteLength > 0) body.push(Buffer.from(new Uint8Array(chunk)));
+        if (isLast) body.end(null);
+      });
+    }
   }
-
-  let body = EMPTY_BODY;
-  if (head.bodyKind !== 0) {
-    const stream = (ex.body = new BodyStream(ex, head.contentLength, options.maxBodyBytes));
-    body = stream;
-    res.onData((chunk, isLast) => {
-      // uWS neuters the chunk on return: copy it.
-      if (chunk.byteLength > 0) stream.push(Buffer.from(new Uint8Array(chunk)));
-      if (isLast) stream.end(null);
-    });
-  }
-  ex.request = new WireRequestImpl(method, target, '1.1', headers, head.keepAlive, body, ex);
-  runDispatch(core, ex);
+  ex.start();
 }
 
-export async function listenUws(core: ServerCore<unknown>, host: string, port: number, tls: TlsOptions | undefined): Promise<Listening> {
-  const uws = loadUws(core.options.maxHeaderBytes);
-  const app: UwsApp = tls ? uws.SSLApp(await uws.tlsFiles(tls)) : uws.App();
+/** uWS has no socket events: open connections to the listening port, as the kernel counts them (Linux), or -1. */
+function countSockets(port: number): number {
+  const hexPort = `:${port.toString(16).toUpperCase().padStart(4, '0')} `;
+  let count = 0;
+  try {
+    for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+      for (const line of readFileSync(file, 'latin1').split('\n')) {
+        const fields = line.trim().split(/\s+/);
+        // ESTABLISHED (01) or CLOSE_WAIT (08): accepted and not yet closed by us.
+        if (fields.length > 3 && `${fields[1]} `.endsWith(hexPort) && (fields[3] === '01' || fields[3] === '08')) count++;
+      }
+    }
+  } catch {
+    return -1;
+  }
+  return count;
+}
+
+function checkOptions(options: ResolvedOptions<unknown>): void {
+  const limit = options.maxHeaderBytes + options.maxTargetBytes + 1024;
+  const uws = loadUws(limit);
+  if (uws.headerLimit < limit) {
+    throw new OptionError(
+      `runtime 'uws' reads its header limit once per process; it was loaded for maxHeaderBytes + maxTargetBytes of about ${uws.headerLimit - 1024} bytes, ` +
+        `so this server's ${options.maxHeaderBytes} + ${options.maxTargetBytes} cannot hold on it: start uws servers with the largest limits first, or use runtime 'net'`,
+    );
+  }
+}
+
+async function listenUws(core: ServerCore<unknown>, host: string, port: number): Promise<Listening> {
+  const uws = loadUws(core.options.maxHeaderBytes + core.options.maxTargetBytes + 1024);
+  const tls = core.options.tls;
+  const app: UwsApp = tls ? uws.sslApp(tls) : uws.App();
   app.any('/*', (res, req) => {
     inHandler = true;
     try {
@@ -268,11 +352,19 @@ export async function listenUws(core: ServerCore<unknown>, host: string, port: n
         reject(new Error(`wirecore: uWebSockets.js could not listen on ${host}:${port}`));
         return;
       }
+      const bound = uws.us_socket_local_port(listenSocket);
       resolve({
         address: host,
-        port: uws.us_socket_local_port(listenSocket),
+        port: bound,
         stopAccepting: async () => uws.us_listen_socket_close(listenSocket),
+        countConnections: () => countSockets(bound),
       });
     });
   });
 }
+
+export const uwsRuntime: RuntimeBinding = {
+  name: 'uws',
+  checkOptions,
+  listen: listenUws,
+};

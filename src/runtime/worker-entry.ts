@@ -18,6 +18,8 @@ const app = (await import(setup.module)) as AppModule;
 if (typeof app.dispatch !== 'function') throw new Error(`wirecore worker: ${setup.module} does not export a dispatch function`);
 const server = await serveGeneric(app.ctx, app.dispatch, { ...app.options, ...setup.options, workers: undefined, workerModule: undefined });
 send({ type: 'ready', port: server.port, id: cluster.worker?.id ?? 0 });
+const reportStats = setInterval(() => send({ type: 'stats', ...server.stats }), 1000);
+reportStats.unref();
 
 const onMessage = async (message: { type?: string; graceMs?: number }) => {
   if (message?.type !== 'close') return;

@@ -8,14 +8,16 @@ import cluster, { type Worker as ClusterWorker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import net from 'node:net';
-import type { Logger, ServeOptions, Server } from '../types.js';
+import { OptionError } from '../errors.js';
+import type { ResolvedOptions } from '../options.js';
+import type { ServeOptions, Server } from '../types.js';
 
 export interface WorkerSetup {
   module: string;
   options: ServeOptions<unknown>;
 }
 
-export type WorkerMessage = { type: 'ready'; port: number; id: number } | { type: 'closed' };
+export type WorkerMessage = { type: 'ready'; port: number; id: number } | { type: 'closed' } | { type: 'stats'; connections: number; inFlight: number };
 
 /** The serializable part of the options: functions stay in the app module. */
 function plainOptions(options: ServeOptions<unknown>, port: number): ServeOptions<unknown> {
@@ -60,21 +62,25 @@ function spawnProcess(entry: string, setup: WorkerSetup): Child {
 }
 
 /** Starts copies, restarts any that crash, and closes them all on close(). */
-export async function serveWorkers(options: ServeOptions<unknown>, logger: Logger): Promise<Server> {
-  const count = options.workers === 'auto' ? availableParallelism() : options.workers!;
-  if (!Number.isInteger(count) || count < 1) throw new RangeError(`wirecore: options.workers must be a positive integer or 'auto', got ${String(options.workers)}`);
-  if (options.workerModule === undefined) {
-    throw new TypeError('wirecore: options.workers needs options.workerModule, a module that exports ctx and dispatch (functions cannot cross into workers)');
+export async function serveWorkers(options: ServeOptions<unknown>, resolved: ResolvedOptions<unknown>): Promise<Server> {
+  const logger = resolved.logger;
+  const count = resolved.workers === 'auto' ? availableParallelism() : resolved.workers!;
+  const module = moduleUrl(resolved.workerModule!);
+  let app: { dispatch?: unknown };
+  try {
+    app = (await import(module)) as { dispatch?: unknown };
+  } catch (error) {
+    throw new OptionError(`options.workerModule ${module} could not be imported: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const module = moduleUrl(options.workerModule);
-  const app = (await import(module)) as { dispatch?: unknown };
-  if (typeof app.dispatch !== 'function') throw new TypeError(`wirecore: ${module} must export a dispatch function`);
-  const runtime = options.runtime ?? 'net';
+  if (typeof app.dispatch !== 'function') throw new OptionError(`options.workerModule ${module} must export a dispatch function`);
+  const runtime = resolved.runtime;
   const entry = fileURLToPath(new URL('./worker-entry.js', import.meta.url));
   const live = new Set<Child>();
+  /** What each copy last reported (every second). */
+  const copyStats = new Map<Child, { connections: number; inFlight: number }>();
   let closing = false;
   // uWS shares a port between processes only when every copy binds the same number.
-  const port = runtime === 'uws' && !options.port ? await freePort(options.host ?? '127.0.0.1') : (options.port ?? 0);
+  const port = runtime === 'uws' && resolved.port === 0 ? await freePort(resolved.host) : resolved.port;
   let boundPort = port;
 
   const startCopy = (): Promise<void> =>
@@ -82,6 +88,10 @@ export async function serveWorkers(options: ServeOptions<unknown>, logger: Logge
       const child = spawnProcess(entry, { module, options: plainOptions(options, port) });
       let ready = false;
       child.onMessage((m) => {
+        if (m.type === 'stats') {
+          copyStats.set(child, m);
+          return;
+        }
         if (m.type !== 'ready') return;
         ready = true;
         boundPort = m.port;
@@ -90,6 +100,7 @@ export async function serveWorkers(options: ServeOptions<unknown>, logger: Logge
       });
       child.onExit((description) => {
         live.delete(child);
+        copyStats.delete(child);
         if (!ready) reject(new Error(`wirecore: a worker stopped before it was ready (${description})`));
         else if (!closing) {
           logger.error(`wirecore: a worker stopped (${description}); starting another`);
@@ -99,21 +110,29 @@ export async function serveWorkers(options: ServeOptions<unknown>, logger: Logge
     });
 
   await Promise.all(Array.from({ length: count }, () => startCopy()));
-  const host = options.host ?? '127.0.0.1';
+  const host = resolved.host;
   return {
     runtime,
     address: host,
     port: boundPort,
-    url: `${options.tls ? 'https' : 'http'}://${host}:${boundPort}`,
-    // Each copy counts its own; the primary has no connections.
-    stats: { connections: -1, inFlight: -1 },
+    url: `${resolved.tls ? 'https' : 'http'}://${host}:${boundPort}`,
+    /** The sum of what the copies last reported: up to a second old. */
+    get stats() {
+      let connections = 0;
+      let inFlight = 0;
+      for (const s of copyStats.values()) {
+        connections += s.connections;
+        inFlight += s.inFlight;
+      }
+      return { connections, inFlight };
+    },
     get closing() {
       return closing;
     },
     close: async ({ graceMs = 5000 } = {}) => {
       closing = true;
       try {
-        options.onClosing?.();
+        resolved.onClosing?.();
       } catch (error) {
         logger.error('onClosing threw', error);
       }

@@ -21,12 +21,6 @@ for (let code = 100; code < 600; code++) {
   statusLines[code] = `HTTP/1.1 ${code} ${STATUS_CODES[code] ?? 'Unknown'}\r\n`;
 }
 
-export function checkStatus(status: number): void {
-  if (!Number.isInteger(status) || status < 100 || status > 599) {
-    throw new RangeError(`Invalid response status ${status}: use an integer from 100 to 599`);
-  }
-}
-
 export function statusHasNoBody(status: number): boolean {
   return status < 200 || status === 204 || status === 304;
 }

@@ -1,6 +1,7 @@
 // Response header normalization: validates names and values and keeps the
 // framing fields (Content-Length, Transfer-Encoding, Connection) for the
 // writer to decide. Shared by every runtime so their framing cannot drift.
+import { HeaderError } from '../errors.js';
 import type { ResponseHeaders } from '../types.js';
 
 const TOKEN_RE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -21,7 +22,6 @@ export interface NormalizedHeaders {
 
 export const NO_HEADERS: NormalizedHeaders = { lines: '', pairs: [], close: false, hasDate: false, nonAscii: false };
 
-export class HeaderError extends TypeError {}
 
 const NAME_PLAIN = 0;
 const NAME_DATE = 1;

@@ -53,6 +53,7 @@ export class ResponseWriterImpl extends WriterLifecycle implements ResponseWrite
   }
 
   send(init: SendInit): Written {
+    this.checkInit(init);
     const status = init.status ?? 200;
     this.begin(status);
     const headers = normalizeHeaders(init.headers);
@@ -111,7 +112,7 @@ export class ResponseWriterImpl extends WriterLifecycle implements ResponseWrite
   }
 
   writeChunk(data: string | Uint8Array): true | Promise<void> {
-    this.assertStreaming('writeChunk');
+    this.assertStreaming('writeChunk', data);
     const target = this.target;
     if (target.gone || this.frame === FRAME_NONE) return true;
     const body = toWireBody(data);

@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import type { SendInit, StaticOptions, StaticResponse } from '../types.js';
 import { onDateTick, currentDate } from './clock.js';
 import { normalizeHeaders, type NormalizedHeaders } from './headers.js';
-import { CONN_CLOSE, CONN_DEFAULT, CONN_KEEP_ALIVE, FRAME_LENGTH, FRAME_NONE, checkStatus, serializeHead, statusHasNoBody } from './head.js';
+import { CONN_CLOSE, CONN_DEFAULT, CONN_KEEP_ALIVE, FRAME_LENGTH, FRAME_NONE, serializeHead, statusHasNoBody } from './head.js';
+import { checkBody, checkStatus } from './lifecycle.js';
 
 interface Variant {
   bytes: Buffer;
@@ -64,6 +65,7 @@ export class StaticResponseImpl implements StaticResponse {
   constructor(init: SendInit, options: StaticOptions = {}) {
     const status = init.status ?? 200;
     checkStatus(status);
+    checkBody(init.body, 'createStatic');
     const given = normalizeHeaders(init.headers);
     if (given.hasDate) throw new TypeError('createStatic: Date is set by wirecore and patched once a second');
     const body = statusHasNoBody(status) || init.body == null ? Buffer.alloc(0) : Buffer.from(init.body);
