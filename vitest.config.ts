@@ -10,6 +10,7 @@ export default defineConfig({
       { find: /^wirecore\/testing$/, replacement: here('./src/testing.ts') },
       { find: /^wirecore\/fetch$/, replacement: here('./adapters/fetch/index.ts') },
       { find: /^wirecore\/ssr$/, replacement: here('./adapters/ssr/index.ts') },
+      { find: /^wirecore\/app$/, replacement: here('./adapters/app/index.ts') },
     ],
   },
   test: {

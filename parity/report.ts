@@ -15,6 +15,8 @@ export interface Result {
 }
 
 const cell: Record<Outcome, string> = { pass: '✓', fail: '✗', 'waived-pass': '✓', waived: 'w' };
+/** A case restricted to other targets (Case.targets). */
+const NOT_RUN = 'n/a';
 
 function escapeBytes(text: string, max = 240): string {
   const shown = text.length > max ? text.slice(0, max) + `… (${text.length} bytes)` : text;
@@ -27,7 +29,8 @@ export function renderReport(cases: Case[], targets: TargetSpec[], results: Resu
   const lines: string[] = [];
   lines.push('# PARITY', '');
   lines.push('Written by `npm run parity` (parity/run.ts): every target is a child process on 127.0.0.1 that gets the same raw bytes; answers are parsed strictly with llhttp and compared with what RFC 9110/9112 require. Targets in **bold** gate CI; `ref:` columns are informational.', '');
-  lines.push(`${cases.length} cases × ${targets.length} targets, ${(wallMs / 1000).toFixed(1)} s wall time, Node ${process.version}.`, '');
+  const restricted = cases.filter((c) => c.consumer !== undefined).length;
+  lines.push(`${cases.length} cases${restricted ? ` (${restricted} of them a consumer's own, run on its targets only)` : ''} × ${targets.length} targets, ${(wallMs / 1000).toFixed(1)} s wall time, Node ${process.version}.`, '');
   lines.push('## Summary', '', '| target | pass | fail | waived |', '|---|---|---|---|');
   for (const t of targets) {
     const mine = results.filter((r) => r.target === t);

@@ -3,6 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { Case, Part } from './case.js';
+import { appCases } from './cases/app.js';
 import { appendedRequestCases } from './cases/appended.js';
 import { connectionCases } from './cases/connection.js';
 import { framingCases } from './cases/framing.js';
@@ -24,7 +25,7 @@ function tagChunkedBodies(cases: Case[]): Case[] {
 }
 
 const BASE_CASES: Case[] = tagChunkedBodies([...framingCases, ...smugglingCases, ...messageCases, ...connectionCases]);
-const CASES: Case[] = [...BASE_CASES, ...appendedRequestCases(BASE_CASES), ...ssrCases];
+const CASES: Case[] = [...BASE_CASES, ...appendedRequestCases(BASE_CASES), ...ssrCases, ...appCases];
 const CONCURRENCY = 12;
 
 function checkCases(): void {

@@ -1,0 +1,108 @@
+// Request body parsers, chosen by media type: JSON, text, urlencoded forms
+// and raw bytes built in; anything else is a 415.
+import { parse as parseQueryString } from 'node:querystring';
+import type { WireRequest } from 'wirecore';
+import { BadRequest } from './errors.js';
+
+/** Reads and decodes a request body of one media type. */
+export type BodyParser = (req: WireRequest, mediaType: string) => Promise<unknown>;
+
+/** "Application/JSON; charset=utf-8" → "application/json". */
+export function mediaTypeOf(contentType: string): string {
+  const semicolon = contentType.indexOf(';');
+  return (semicolon === -1 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase();
+}
+
+function refuseKeys(key: string, value: unknown): unknown {
+  if (key === '__proto__') throw new BadRequest('JSON body has a forbidden "__proto__" key');
+  if (key === 'constructor' && value !== null && typeof value === 'object' && Object.hasOwn(value, 'prototype')) {
+    throw new BadRequest('JSON body has a forbidden "constructor.prototype" key');
+  }
+  return value;
+}
+
+/** JSON.parse that answers 400 on malformed text and on prototype-poisoning keys. */
+export function parseJsonText(text: string): unknown {
+  if (text === '') return undefined;
+  // The reviver costs; it runs only when a poisoning key could be there.
+  const suspicious = text.includes('__proto__') || text.includes('constructor');
+  try {
+    return suspicious ? JSON.parse(text, refuseKeys) : JSON.parse(text);
+  } catch (error) {
+    if (error instanceof BadRequest) throw error;
+    throw new BadRequest(`Malformed JSON body: ${(error as Error).message}`);
+  }
+}
+
+export const parseJson: BodyParser = (req) => req.body.text().then(parseJsonText);
+export const parseText: BodyParser = (req) => req.body.text();
+export const parseForm: BodyParser = async (req) => ({ ...parseQueryString(await req.body.text()) });
+export const parseBytes: BodyParser = (req) => req.body.bytes();
+
+interface Resolved {
+  readonly mediaType: string;
+  readonly parser: BodyParser | undefined;
+}
+
+// Clients send the same few Content-Type values: what was resolved is remembered (bounded).
+const RESOLVED_LIMIT = 64;
+
+/** Parsers by media type; "type/*" and "+json" suffixes are matched after exact names. */
+export class BodyParsers {
+  private readonly exact = new Map<string, BodyParser>();
+  private readonly wildcard = new Map<string, BodyParser>();
+  private readonly resolved = new Map<string, Resolved>();
+
+  /** The media type of a Content-Type value and the parser for it (undefined: 415). */
+  resolve(contentType: string): Resolved {
+    let hit = this.resolved.get(contentType);
+    if (hit === undefined) {
+      const mediaType = mediaTypeOf(contentType);
+      hit = { mediaType, parser: this.find(mediaType) };
+      if (this.resolved.size < RESOLVED_LIMIT) this.resolved.set(contentType, hit);
+    }
+    return hit;
+  }
+
+  static defaults(): BodyParsers {
+    return new BodyParsers()
+      .add('application/json', parseJson)
+      .add('text/plain', parseText)
+      .add('application/x-www-form-urlencoded', parseForm)
+      .add('application/octet-stream', parseBytes);
+  }
+
+  add(mediaType: string, parser: BodyParser): this {
+    const type = mediaType.toLowerCase();
+    if (!/^[a-z0-9!#$&^_.+-]+\/(?:\*|[a-z0-9!#$&^_.+-]+)$/.test(type)) throw new TypeError(`wirecore/app: "${mediaType}" is not a media type (type/subtype or type/*)`);
+    if (type.endsWith('/*')) this.wildcard.set(type.slice(0, -1), parser);
+    else this.exact.set(type, parser);
+    this.resolved.clear();
+    return this;
+  }
+
+  find(mediaType: string): BodyParser | undefined {
+    const exact = this.exact.get(mediaType);
+    if (exact !== undefined) return exact;
+    if (mediaType.endsWith('+json') && this.exact.has('application/json')) return this.exact.get('application/json');
+    const slash = mediaType.indexOf('/');
+    return slash === -1 ? undefined : this.wildcard.get(mediaType.slice(0, slash + 1));
+  }
+
+  /** The names this set accepts, for a 415's detail and for OpenAPI. */
+  get mediaTypes(): string[] {
+    return [...this.exact.keys(), ...[...this.wildcard.keys()].map((prefix) => prefix + '*')];
+  }
+
+  /** A copy restricted to `mediaTypes` (a route's `consumes`). */
+  only(mediaTypes: readonly string[]): BodyParsers {
+    const out = new BodyParsers();
+    for (const type of mediaTypes) {
+      const lower = type.toLowerCase();
+      const parser = lower.endsWith('/*') ? this.wildcard.get(lower.slice(0, -1)) : this.find(lower);
+      if (parser === undefined) throw new TypeError(`wirecore/app: no body parser for "${type}" (add one with app.addBodyParser)`);
+      out.add(lower, parser);
+    }
+    return out;
+  }
+}

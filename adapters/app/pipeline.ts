@@ -1,0 +1,353 @@
+// One request through a compiled route: onRequest hooks → middleware onion
+// → body → validation → preHandler hooks → handler, then one write:
+// a single send() for a value, chunks with backpressure for a stream.
+// Routes without middleware or onRequest/preHandler hooks skip the staged
+// path (and are synchronous for a synchronous handler without a body).
+import type { ResponseHeaders, Written } from 'wirecore';
+import { REPLIED } from './context.js';
+import { HttpError, UnsupportedMediaType, ValidationError, toHttpError, type ValidationIssue } from './errors.js';
+import { LOGGED } from './logger.js';
+import type { AnyContext, CompiledRoute, Payload } from './route.js';
+
+export const JSON_TYPE = 'application/json; charset=utf-8';
+export const TEXT_TYPE = 'text/plain; charset=utf-8';
+export const BYTES_TYPE = 'application/octet-stream';
+export const PROBLEM_TYPE = 'application/problem+json';
+const JSON_HEADERS = { 'content-type': JSON_TYPE };
+const TEXT_HEADERS = { 'content-type': TEXT_TYPE };
+const BYTES_HEADERS = { 'content-type': BYTES_TYPE };
+const PROBLEM_HEADERS = { 'content-type': PROBLEM_TYPE };
+const BARE_500 = JSON.stringify(new HttpError(500).toProblem());
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as PromiseLike<unknown>).then === 'function';
+}
+
+function isAsyncIterable(value: object): value is AsyncIterable<unknown> {
+  return typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
+}
+
+export function runRoute(route: CompiledRoute, c: AnyContext): Written | Promise<Written> {
+  if (route.direct) return runHandler(route, c);
+  if (route.bodyOnly) {
+    let reading: Promise<unknown> | null;
+    try {
+      reading = readBody(route, c);
+    } catch (error) {
+      return fail(route, c, error);
+    }
+    if (reading === null) return runHandler(route, c);
+    return reading.then(
+      (body) => {
+        c.body = body;
+        return runHandler(route, c);
+      },
+      (error: unknown) => fail(route, c, error),
+    );
+  }
+  return runStaged(route, c);
+}
+
+/** Validation, the handler and the write, synchronous when the handler is. */
+function runHandler(route: CompiledRoute, c: AnyContext): Written | Promise<Written> {
+  let value: unknown;
+  try {
+    validateRequest(route, c);
+    c.handled = true;
+    value = route.handler(c);
+  } catch (error) {
+    return fail(route, c, error);
+  }
+  if (isThenable(value)) {
+    return Promise.resolve(value).then(
+      (v) => finish(route, c, v, true),
+      (error: unknown) => fail(route, c, error),
+    );
+  }
+  return finish(route, c, value, true);
+}
+
+async function runStaged(route: CompiledRoute, c: AnyContext): Promise<Written> {
+  try {
+    const onRequest = route.hooks.onRequest;
+    for (let i = 0; i < onRequest.length && !c.replied; i++) await onRequest[i]!(c);
+    if (!c.replied) {
+      await (route.middleware.length === 0 ? runInner(route, c) : runMiddleware(route, c, 0));
+      if (!c.handled && !c.replied) throw new Error(`a middleware of ${route.method} ${route.path} returned without calling next() or replying`);
+    }
+  } catch (error) {
+    return fail(route, c, error);
+  }
+  return finish(route, c, c.payload, true);
+}
+
+async function runMiddleware(route: CompiledRoute, c: AnyContext, index: number): Promise<void> {
+  if (index === route.middleware.length) return runInner(route, c);
+  let called = false;
+  const next = (): Promise<void> => {
+    if (called) return Promise.reject(new Error('next() called more than once'));
+    called = true;
+    return runMiddleware(route, c, index + 1);
+  };
+  await (route.middleware[index] as (c: AnyContext, next: () => Promise<void>) => unknown)(c, next);
+}
+
+/** Body, validation, preHandler hooks and the handler; what it returns becomes c.payload. */
+async function runInner(route: CompiledRoute, c: AnyContext): Promise<void> {
+  if (route.parsers !== null) {
+    const reading = readBody(route, c);
+    if (reading !== null) c.body = await reading;
+  }
+  validateRequest(route, c);
+  const preHandler = route.hooks.preHandler;
+  for (let i = 0; i < preHandler.length && !c.replied; i++) await preHandler[i]!(c);
+  if (c.replied) return;
+  c.handled = true;
+  const value = await route.handler(c);
+  if (value !== REPLIED) c.payload = value;
+}
+
+/** The parsed body, or null when the request has none; throws 415 for a type no parser reads. */
+function readBody(route: CompiledRoute, c: AnyContext): Promise<unknown> | null {
+  const req = c.req;
+  if (req.body.length === 0) return null;
+  const parsers = route.parsers!;
+  const contentType = req.headers.get('content-type');
+  if (contentType === undefined) {
+    throw new UnsupportedMediaType(`A request body needs a Content-Type; this route accepts ${parsers.mediaTypes.join(', ')}`, { extensions: { accepted: parsers.mediaTypes } });
+  }
+  const { mediaType, parser } = parsers.resolve(contentType);
+  if (parser === undefined) {
+    throw new UnsupportedMediaType(`Content-Type ${mediaType} is not accepted here; send one of ${parsers.mediaTypes.join(', ')}`, { extensions: { accepted: parsers.mediaTypes } });
+  }
+  return parser(req, mediaType);
+}
+
+function collect(list: ValidationIssue[] | null, more: ValidationIssue[] | null): ValidationIssue[] | null {
+  if (more === null) return list;
+  return list === null ? more : list.concat(more);
+}
+
+/** Checks every part with a schema (coercing params, query and headers in place); throws one 400 naming every failing path. */
+function validateRequest(route: CompiledRoute, c: AnyContext): void {
+  let issues: ValidationIssue[] | null = null;
+  if (route.validateParams !== null) issues = collect(issues, route.validateParams(c.params));
+  if (route.validateQuery !== null) issues = collect(issues, route.validateQuery(c.query));
+  if (route.validateHeaders !== null) issues = collect(issues, route.validateHeaders(c.headers));
+  if (route.validateBody !== null) {
+    issues = collect(issues, c.body === undefined ? [{ in: 'body', path: '', message: 'is required', keyword: 'required' }] : route.validateBody(c.body));
+  }
+  if (issues !== null) throw new ValidationError(issues);
+}
+
+/** Turns what the handler chose into one write. `schemas`: use the route's response serializers. */
+function finish(route: CompiledRoute, c: AnyContext, value: unknown, schemas: boolean): Written | Promise<Written> {
+  if (value === REPLIED) value = c.payload;
+  if (c.res.headersSent) return answeredRaw(route, c, value as Written | undefined);
+  try {
+    let status = c.statusCode;
+    let type = c.contentType;
+    let body: Payload;
+    if (value === undefined) {
+      body = null;
+      if (!c.statusSet) status = 204;
+    } else if (typeof value === 'object' && value !== null && value.constructor !== Object && !Array.isArray(value) && (value instanceof Uint8Array || isAsyncIterable(value))) {
+      body = value as Uint8Array | AsyncIterable<string | Uint8Array>;
+      type ??= BYTES_TYPE;
+    } else {
+      const serialize = schemas ? route.serializers[status] : undefined;
+      if (serialize !== undefined) {
+        body = serialize(value);
+        type ??= JSON_TYPE;
+      } else if (typeof value === 'string') {
+        body = value;
+        type ??= TEXT_TYPE;
+      } else {
+        body = JSON.stringify(value) ?? null;
+        type ??= JSON_TYPE;
+      }
+    }
+    if (route.hooks.onSend.length !== 0) return sendAfterHooks(route, c, status, type, body);
+    return write(route, c, status, type, body);
+  } catch (error) {
+    return fail(route, c, error);
+  }
+}
+
+async function sendAfterHooks(route: CompiledRoute, c: AnyContext, status: number, type: string | null, body: Payload): Promise<Written> {
+  try {
+    for (const hook of route.hooks.onSend) body = await hook(c, body);
+    // A hook may have set headers or the status.
+    return write(route, c, c.statusSet ? c.statusCode : status, c.contentType ?? type, body);
+  } catch (error) {
+    return fail(route, c, error);
+  }
+}
+
+function headersFor(route: CompiledRoute, c: AnyContext, type: string | null): ResponseHeaders | undefined {
+  const extra = c.responseHeaders;
+  const exposeId = route.settings.exposeRequestId;
+  if (extra === null && !exposeId) {
+    if (type === null) return undefined;
+    if (type === JSON_TYPE) return JSON_HEADERS;
+    if (type === TEXT_TYPE) return TEXT_HEADERS;
+    if (type === PROBLEM_TYPE) return PROBLEM_HEADERS;
+    if (type === BYTES_TYPE) return BYTES_HEADERS;
+    return { 'content-type': type };
+  }
+  const out: Array<[string, string]> = [];
+  if (type !== null) out.push(['content-type', type]);
+  if (exposeId) out.push([route.settings.requestIdHeader, c.requestId]);
+  if (extra !== null) for (const pair of extra) out.push(pair);
+  return out;
+}
+
+function write(route: CompiledRoute, c: AnyContext, status: number, type: string | null, body: Payload): Written | Promise<Written> {
+  if (body !== null && typeof body === 'object' && !(body instanceof Uint8Array)) return writeStream(route, c, status, type, body);
+  const written = c.res.send({ status, headers: headersFor(route, c, body === null && c.contentType === null ? null : type), body });
+  if (route.hooks.onResponse.length !== 0) report(route, c, written);
+  return written;
+}
+
+/**
+ * Sends an async iterable chunk by chunk, awaiting the writer's backpressure.
+ * The first chunk is pulled before the head, so a stream that fails at once
+ * still gets a proper error answer, and a text stream gets a text type.
+ */
+async function writeStream(route: CompiledRoute, c: AnyContext, status: number, type: string | null, body: AsyncIterable<string | Uint8Array>): Promise<Written> {
+  const res = c.res;
+  let iterator: AsyncIterator<string | Uint8Array>;
+  let first: IteratorResult<string | Uint8Array>;
+  try {
+    iterator = body[Symbol.asyncIterator]();
+    first = await iterator.next();
+    if (!first.done) checkChunk(first.value);
+  } catch (error) {
+    return fail(route, c, error);
+  }
+  if (c.contentType === null && !first.done && typeof first.value === 'string') type = TEXT_TYPE;
+  try {
+    res.startChunked(status, headersFor(route, c, type));
+  } catch (error) {
+    await iterator.return?.()?.catch(() => {});
+    return fail(route, c, error);
+  }
+  if (c.req.method === 'HEAD') {
+    // The head is all a HEAD answer has: the stream is not run.
+    await iterator.return?.()?.catch(() => {});
+    return endStream(route, c);
+  }
+  try {
+    for (let step = first; !step.done; step = await iterator.next()) {
+      checkChunk(step.value);
+      const wait = res.writeChunk(step.value);
+      if (wait !== true) await wait;
+      if (res.aborted) {
+        await iterator.return?.();
+        break;
+      }
+    }
+  } catch (error) {
+    if (!res.aborted) await iterator.return?.()?.catch(() => {});
+    throw afterHead(route, c, error);
+  }
+  return endStream(route, c);
+}
+
+function endStream(route: CompiledRoute, c: AnyContext): Written {
+  const written = c.res.endChunked();
+  if (route.hooks.onResponse.length !== 0) report(route, c, written);
+  return written;
+}
+
+function checkChunk(value: unknown): void {
+  if (typeof value !== 'string' && !(value instanceof Uint8Array)) throw new TypeError(`a streamed body yielded ${value === null ? 'null' : typeof value}: yield strings or bytes`);
+}
+
+/** The handler answered through `c.res` itself. */
+function answeredRaw(route: CompiledRoute, c: AnyContext, written: Written | undefined): Written {
+  if (written !== undefined && route.hooks.onResponse.length !== 0) report(route, c, written);
+  return written as Written;
+}
+
+function report(route: CompiledRoute, c: AnyContext, written: Written): void {
+  for (const hook of route.hooks.onResponse) {
+    try {
+      hook(c, written);
+    } catch (error) {
+      route.settings.logger.error({ reqId: c.requestId, err: error }, 'onResponse hook threw');
+    }
+  }
+}
+
+/** A failure after the head is on the wire: log it with the request id; the wire layer then drops the connection. */
+function afterHead(route: CompiledRoute, c: AnyContext, error: unknown): unknown {
+  if (!c.res.aborted) route.settings.logger.error({ reqId: c.requestId, method: c.req.method, url: c.req.target, err: error }, 'request failed after the response head');
+  const marked = error !== null && typeof error === 'object' ? error : new Error(String(error));
+  (marked as { [LOGGED]?: boolean })[LOGGED] = true;
+  return marked;
+}
+
+/** Every failure ends here: onError hooks, then the error handler or the problem+json answer. */
+export function fail(route: CompiledRoute, c: AnyContext, error: unknown): Written | Promise<Written> {
+  if (c.res.headersSent) throw afterHead(route, c, error);
+  if (c.failed) return bareFailure(route, c, error);
+  c.failed = true;
+  if (route.hooks.onError.length !== 0 || route.errorHandler !== null) return failThroughHandlers(route, c, error);
+  return answerProblem(route, c, error);
+}
+
+async function failThroughHandlers(route: CompiledRoute, c: AnyContext, error: unknown): Promise<Written> {
+  for (const hook of route.hooks.onError) {
+    try {
+      await hook(c, error);
+    } catch (hookError) {
+      route.settings.logger.error({ reqId: c.requestId, err: hookError }, 'onError hook threw');
+    }
+  }
+  if (c.res.headersSent) throw afterHead(route, c, error);
+  const handler = route.errorHandler;
+  if (handler === null) return answerProblem(route, c, error);
+  resetReply(c);
+  let value: unknown;
+  try {
+    value = await handler(error, c as never);
+  } catch (handlerError) {
+    if (c.res.headersSent) throw afterHead(route, c, handlerError);
+    return answerProblem(route, c, handlerError);
+  }
+  return finish(route, c, value, false);
+}
+
+function resetReply(c: AnyContext): void {
+  c.responseHeaders = null;
+  c.contentType = null;
+  c.statusCode = 500;
+  c.statusSet = false;
+  c.payload = undefined;
+}
+
+function logFailure(route: CompiledRoute, c: AnyContext, error: unknown): void {
+  if (c.res.aborted) return;
+  route.settings.logger.error({ reqId: c.requestId, method: c.req.method, url: c.req.target, err: error }, 'request failed');
+}
+
+/** RFC 9457 problem details; 5xx expose nothing internal and carry the request id. Headers set before the throw are dropped. */
+function answerProblem(route: CompiledRoute, c: AnyContext, error: unknown): Written | Promise<Written> {
+  const http = toHttpError(error);
+  if (http.status >= 500) logFailure(route, c, error);
+  resetReply(c);
+  if (http.headers !== undefined) for (const name in http.headers) c.header(name, http.headers[name]!);
+  c.status(http.status);
+  c.contentType = PROBLEM_TYPE;
+  const problem = http.toProblem(c.req.path);
+  if (http.status >= 500) problem.requestId = c.requestId;
+  return finish(route, c, JSON.stringify(problem), false);
+}
+
+/** The error path itself failed: a plain 500, no hooks. */
+function bareFailure(route: CompiledRoute, c: AnyContext, error: unknown): Written {
+  logFailure(route, c, error);
+  return c.res.send({ status: 500, headers: PROBLEM_HEADERS, body: BARE_500 });
+}
+

@@ -1,0 +1,79 @@
+// The compiled route table (the router and every compiled route) and the
+// host that serves it: serveGeneric's ctx. Swapping the host's table is
+// atomic: a request keeps the table it started with.
+import type FindMyWay from 'find-my-way';
+import type { ResponseWriter, WireRequest, Written } from 'wirecore';
+import { Context } from './context.js';
+import { runRoute } from './pipeline.js';
+import type { CompiledRoute, RouteInfo } from './route.js';
+
+type Router = FindMyWay.Instance<FindMyWay.HTTPVersion.V1>;
+type Method = FindMyWay.HTTPMethod;
+
+// Allow lists these first, in this order; other methods follow alphabetically.
+const ALLOW_ORDER = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+
+export function allowOrder(methods: Iterable<string>): string[] {
+  const rank = (m: string) => {
+    const i = ALLOW_ORDER.indexOf(m);
+    return i === -1 ? ALLOW_ORDER.length : i;
+  };
+  return [...new Set(methods)].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+}
+
+export class RouteTable {
+  constructor(
+    /** find-my-way, compiled; every store is a CompiledRoute. */
+    readonly router: Router,
+    /** Every route, in registration order (HEAD answered from GET is not listed). */
+    readonly routes: readonly CompiledRoute[],
+    /** Answers no match: 404, 405 with Allow, OPTIONS with Allow. */
+    readonly notFound: CompiledRoute,
+    /** Answers a target the router cannot decode (400), and OPTIONS *. */
+    readonly badTarget: CompiledRoute,
+    /** Methods with at least one route, in Allow order. */
+    readonly methods: readonly string[],
+    /** Whether any route has onResponse hooks (the wire layer then times every answer). */
+    readonly reportsResponses: boolean,
+  ) {}
+
+  /** The methods other than `method` that have a route for `target`. */
+  allowed(method: string, target: string): string[] {
+    const out: string[] = [];
+    for (const m of this.methods) {
+      if (m === method) continue;
+      const found = this.router.find(m as Method, target);
+      if (found !== null && found.store !== null) out.push(m);
+    }
+    return out;
+  }
+
+  /** The routes as OpenAPI generators read them. */
+  info(): RouteInfo[] {
+    return [...this.routes];
+  }
+}
+
+const NO_PARAMS = Object.freeze({}) as Record<string, string>;
+
+/** serveGeneric's ctx for an app: it holds the current table. */
+export class AppHost {
+  constructor(public table: RouteTable) {}
+
+  /** Serves `table` from the next request on; requests in flight finish on the table they started with. Returns the old one. */
+  swap(table: RouteTable): RouteTable {
+    const old = this.table;
+    this.table = table;
+    return old;
+  }
+}
+
+/** The app's DispatchFn: route, then run the route's compiled pipeline. */
+export function dispatchApp(host: AppHost, req: WireRequest, res: ResponseWriter): Written | Promise<Written> {
+  const table = host.table;
+  const found = table.router.find(req.method as Method, req.target);
+  if (found === null) return runRoute(table.notFound, new Context(table.notFound, req, res, NO_PARAMS));
+  const route = found.store as CompiledRoute | null;
+  if (route === null) return runRoute(table.badTarget, new Context(table.badTarget, req, res, NO_PARAMS));
+  return runRoute(route, new Context(route, req, res, found.params));
+}
