@@ -116,10 +116,6 @@ export const DIVERGENCES = {
     targets: ['uws'],
     reason: 'uWebSockets.js exposes no idle HTTP connections: close() stops accepting and finishes in-flight answers; idle keep-alive sockets close at its own idle timeout.',
   },
-  'partial-before-destroy': {
-    targets: ['uws'],
-    reason: 'Closing a uWebSockets.js response discards what was still corked, so bytes written just before a failure may not reach the peer.',
-  },
 } satisfies Record<string, Divergence>;
 
 export type Feature = keyof typeof DIVERGENCES;

@@ -4,6 +4,7 @@ export { createStatic } from './writer/static.js';
 export { ERROR_CODES, HeaderError, OptionError, PeerGoneError, ResponseUsageError, WireError, type WireErrorCode, type WireErrorOptions } from './errors.js';
 export { toFetchHandler, type FetchHandlerOptions, type FetchPeer } from './runtime/fetch.js';
 export type {
+  BodyLimit,
   DispatchFn,
   HeaderValue,
   Logger,

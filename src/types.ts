@@ -76,6 +76,13 @@ export interface ResponseWriter {
   writeChunk(data: string | Uint8Array): true | Promise<void>;
   endChunked(trailers?: ResponseHeaders): Written;
   sendStatic(response: StaticResponse): Written;
+  /**
+   * Ends this answer as failed. If its head went out, what was written is
+   * flushed and the connection then closes without the end of the body, so
+   * no client takes it for a whole answer; if nothing was written yet, the
+   * connection closes without an answer. onResponse sees outcome 'error'.
+   */
+  abort(): void;
   /** True once the status line has been produced. */
   readonly headersSent: boolean;
   /** True once the peer has gone: every write is then a no-op. */
@@ -91,11 +98,16 @@ export interface WireHeaders extends Iterable<[string, string]> {
   readonly raw: readonly string[];
 }
 
+/** A limit for one read of a whole body, instead of the server's maxBodyBytes (e.g. a route that takes uploads). */
+export interface BodyLimit {
+  maxBytes?: number;
+}
+
 export interface RequestBody extends AsyncIterable<Uint8Array> {
-  /** Whole body, bounded by maxBodyBytes (413 beyond). */
-  bytes(): Promise<Uint8Array>;
-  text(): Promise<string>;
-  json<T = unknown>(): Promise<T>;
+  /** Whole body, bounded by maxBodyBytes or `limit.maxBytes` (413 beyond). */
+  bytes(limit?: BodyLimit): Promise<Uint8Array>;
+  text(limit?: BodyLimit): Promise<string>;
+  json<T = unknown>(limit?: BodyLimit): Promise<T>;
   /** Trailer fields of a chunked body, once it has been read to the end. */
   readonly trailers: WireHeaders | null;
   /** Length from Content-Length, or -1 for chunked, 0 for no body. */

@@ -324,10 +324,11 @@ describe.each(RUNTIMES)('wire rules on %s', (runtime) => {
         await res.writeChunk('partial');
         throw new Error('mid-stream');
       });
-      const r = await rawRequest(server.port, GET() + GET());
+      // uWS closes at once on a request pipelined behind an unanswered one (async-pipelining): one request there.
+      const r = await rawRequest(server.port, can('async-pipelining') ? GET() + GET() : GET());
       expect(r.closed).toBe(true);
       expect(r.responses.length).toBe(0);
-      if (can('partial-before-destroy')) expect(r.raw.toString()).toContain('partial');
+      expect(r.raw.toString()).toContain('partial');
     });
 
     it('a dispatch that settles without answering gets a 500 and a log line', async () => {

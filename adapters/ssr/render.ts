@@ -166,24 +166,13 @@ async function failAfterHead(site: PageContext, req: WireRequest, res: ResponseW
   const hint = 'export waitForLoad = true from the page to have load() decide the status';
   if (isNotFound(error)) {
     await write(res, await notFoundBody(site, req).catch(() => DEFAULT_404_BODY));
-    await flushTurn();
     throw new Error(`wirecore/ssr: ${file}: load() threw notFound() after the head was sent; the 404 page was streamed and the response ends as failed (${hint})`);
   }
   if (isRedirect(error)) {
     await write(res, refreshTo(error.location));
-    await flushTurn();
     throw new Error(`wirecore/ssr: ${file}: load() threw redirect(${error.location}) after the head was sent; a refresh was streamed and the response ends as failed (${hint})`);
   }
   throw new Error(`wirecore/ssr: ${file}: load() failed after the head was sent`, { cause: error });
-}
-
-/**
- * One event-loop turn, so a runtime that batches writes (node:http corks
- * until the next tick) hands the fallback to the socket before the failure
- * drops the connection.
- */
-function flushTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 async function renderSpecial(table: SiteTable, special: SpecialPage, status: number, info: RouteInfo): Promise<{ head: Head; body: string }> {

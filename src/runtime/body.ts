@@ -1,7 +1,7 @@
 // The request body as a stream the handler pulls. Bytes are kept only while
 // unread; past a high-water mark the connection stops reading the socket.
-import { WireError } from '../errors.js';
-import type { RequestBody, WireHeaders } from '../types.js';
+import { WireError, describeValue } from '../errors.js';
+import type { BodyLimit, RequestBody, WireHeaders } from '../types.js';
 import { WireHeadersImpl } from './headers.js';
 
 export const BODY_HIGH_WATER = 64 * 1024;
@@ -124,15 +124,16 @@ export class BodyStream implements RequestBody, AsyncIterator<Uint8Array> {
     return this;
   }
 
-  async bytes(): Promise<Uint8Array> {
-    if (this.length > this.maxBodyBytes) throw tooLarge(this.maxBodyBytes);
+  async bytes(limit?: BodyLimit): Promise<Uint8Array> {
+    const max = limitOf(limit, this.maxBodyBytes);
+    if (this.length > max) throw tooLarge(max);
     const parts: Uint8Array[] = [];
     let total = 0;
     for await (const chunk of this) {
       total += chunk.length;
-      if (total > this.maxBodyBytes) {
+      if (total > max) {
         this.discard();
-        throw tooLarge(this.maxBodyBytes);
+        throw tooLarge(max);
       }
       parts.push(chunk);
     }
@@ -140,19 +141,26 @@ export class BodyStream implements RequestBody, AsyncIterator<Uint8Array> {
     return parts.length === 1 ? parts[0]! : Buffer.concat(parts, total);
   }
 
-  async text(): Promise<string> {
-    const bytes = await this.bytes();
+  async text(limit?: BodyLimit): Promise<string> {
+    const bytes = await this.bytes(limit);
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   }
 
-  async json<T = unknown>(): Promise<T> {
-    const text = await this.text();
+  async json<T = unknown>(limit?: BodyLimit): Promise<T> {
+    const text = await this.text(limit);
     try {
       return JSON.parse(text) as T;
     } catch {
       throw new WireError(400, 'Request body is not valid JSON', { code: 'WIRE_ERR_INVALID_JSON' });
     }
   }
+}
+
+function limitOf(limit: BodyLimit | undefined, fallback: number): number {
+  const max = limit?.maxBytes;
+  if (max === undefined) return fallback;
+  if (!Number.isSafeInteger(max) || max < 0) throw new TypeError(`body limit: maxBytes must be a whole number of bytes, got ${describeValue(max)}`);
+  return max;
 }
 
 function tooLarge(max: number): WireError {

@@ -10,6 +10,10 @@ import { ServerCore } from './core.js';
 import { FramedExchange } from './framed-exchange.js';
 import type { PeerInfo } from './request.js';
 
+/** Chunks a streamed body queues before writeChunk reports backpressure. */
+const STREAM_HIGH_WATER = 4;
+const FAILED = new Error('The response failed after its head was sent');
+
 export type FetchHandlerOptions<C> = Pick<ServeOptions<C>, 'maxBodyBytes' | 'responseTimeoutMs' | 'tryStatic' | 'onResponse' | 'logger'>;
 
 /** Who is asking, where the platform says (Deno's info.remoteAddr, Bun's server.requestIP). */
@@ -30,6 +34,7 @@ class FetchExchange extends FramedExchange {
   private reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
   private reading = false;
   private paused = false;
+  private failAfterRead = false;
 
   constructor(core: ServerCore<unknown>, method: string, rawHeaders: string[]) {
     super(core, method, rawHeaders);
@@ -94,14 +99,16 @@ class FetchExchange extends FramedExchange {
         start: (controller) => {
           this.controller = controller;
         },
-        pull: () => {
+        pull: (controller) => {
+          // A failed answer errors the body once what was written has been read: erroring drops what is still queued.
+          if (this.failAfterRead && controller.desiredSize === STREAM_HIGH_WATER) controller.error(FAILED);
           const room = this.room;
           this.room = null;
           room?.();
         },
         cancel: () => this.peerGone(),
       },
-      { highWaterMark: 4 },
+      { highWaterMark: STREAM_HIGH_WATER },
     );
     this.answer(new Response(stream, init));
     this.writer.record.firstByte();
@@ -122,7 +129,10 @@ class FetchExchange extends FramedExchange {
 
   protected closeConnection(): void {
     // The answer failed after its head: the client sees its body error, not a short body that looks whole.
-    this.controller?.error(new Error('The response failed after its head was sent'));
+    const controller = this.controller;
+    if (controller === null) return;
+    if (controller.desiredSize === STREAM_HIGH_WATER) controller.error(FAILED);
+    else this.failAfterRead = true;
   }
 
   override peerGone(): void {

@@ -20,7 +20,7 @@ export abstract class FramedExchange extends Exchange implements FrameSink {
   abstract writeStreamHead(status: number, headers: NormalizedHeaders, close: boolean, length: number): void;
   abstract writeStreamChunk(data: string | Uint8Array, declared: number): true | Promise<void>;
   abstract writeStreamEnd(trailers: NormalizedHeaders | null, declared: number, noBody: boolean): void;
-  /** Closes the connection at once. */
+  /** Closes the connection once what was written has gone out, without finishing the answer. */
   protected abstract closeConnection(): void;
 
   answered(): void {
@@ -43,5 +43,9 @@ export abstract class FramedExchange extends Exchange implements FrameSink {
     if (this.gone) return;
     this.closeConnection();
     this.peerGone();
+  }
+
+  drop(): void {
+    this.destroy();
   }
 }

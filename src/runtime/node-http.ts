@@ -160,7 +160,10 @@ class NodeHttpExchange extends FramedExchange {
   }
 
   protected closeConnection(): void {
-    this.res.destroy();
+    const socket = this.res.socket;
+    // An answer on the socket: end it after what was written (destroy would drop it); one still queued behind another: destroy.
+    if (socket !== null && (socket as { _httpMessage?: unknown })._httpMessage === this.res) socket.end();
+    else this.res.destroy();
   }
 
   shutdown(): void {

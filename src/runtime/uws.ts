@@ -76,7 +76,10 @@ class UwsExchange extends FramedExchange {
   ) {
     super(core, method, requestHeaders);
     core.connections.add(this);
-    res.onAborted(() => this.peerGone());
+    res.onAborted(() => {
+      this.uwsGone = true;
+      this.peerGone();
+    });
   }
 
   /** Read while the response is alive (uWS invalidates it after the answer), then remembered. */
@@ -117,6 +120,9 @@ class UwsExchange extends FramedExchange {
     this.heldDrained = null;
     drained?.forEach((resolve) => resolve());
   }
+
+  /** onAborted ran: uWS has let go of the response. */
+  private uwsGone = false;
 
   override peerGone(): void {
     super.peerGone();
@@ -250,9 +256,9 @@ class UwsExchange extends FramedExchange {
   }
 
   protected closeConnection(): void {
-    this.touch(() => {
-      this.res.close();
-      return true;
+    // uWS drops what is still corked when it closes: close once the current cork has been flushed.
+    setImmediate(() => {
+      if (!this.uwsGone) this.res.close();
     });
   }
 

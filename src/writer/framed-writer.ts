@@ -25,6 +25,8 @@ export interface FrameSink {
   writeStreamEnd(trailers: NormalizedHeaders | null, declared: number, noBody: boolean): void;
   /** The answer is over (complete, aborted or failed): its figures are final. */
   answered(): void;
+  /** Flushes what was written, then closes the connection. */
+  drop(): void;
 }
 
 export class FramedWriter extends WriterLifecycle implements ResponseWriter {
@@ -118,6 +120,12 @@ export class FramedWriter extends WriterLifecycle implements ResponseWriter {
     if (this.state === DONE) return;
     this.state = DONE;
     this.end('error');
+  }
+
+  abort(): void {
+    if (this.state === DONE) return;
+    this.fail();
+    this.sink.drop();
   }
 
   private end(outcome: 'complete' | 'aborted' | 'error'): Written {

@@ -24,6 +24,8 @@ export interface WriteTarget {
   /** Decides keep-alive for this response and returns the CONN_* to announce. */
   connectionFor(mustClose: boolean): number;
   finished(record: WrittenRecord): void;
+  /** Flushes what was written, then closes the connection. */
+  drop(): void;
 }
 
 export function isAsciiString(s: string): boolean {
@@ -142,6 +144,12 @@ export class ResponseWriterImpl extends WriterLifecycle implements ResponseWrite
       this.target.write('0\r\n' + lines + '\r\n');
     }
     return this.complete(this.record.headerBytes, this.record.bodyBytes);
+  }
+
+  abort(): void {
+    if (this.state === DONE) return;
+    this.fail();
+    this.target.drop();
   }
 
   /** Marks the response failed (the connection is going down with it). */
