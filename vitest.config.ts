@@ -9,6 +9,7 @@ export default defineConfig({
       { find: /^wirecore$/, replacement: here('./src/index.ts') },
       { find: /^wirecore\/testing$/, replacement: here('./src/testing.ts') },
       { find: /^wirecore\/fetch$/, replacement: here('./adapters/fetch/index.ts') },
+      { find: /^wirecore\/ffi$/, replacement: here('./adapters/ffi/index.ts') },
     ],
   },
   test: {
