@@ -23,7 +23,7 @@ const MAX_BODY_BYTES = 1024 * 1024 * 1024;
 
 export class Arena {
   readonly bytes: Latin1Buffer;
-  private readonly u32: Uint32Array;
+  readonly u32: Uint32Array;
   private readonly baseLow: number;
   private readonly baseHigh: number;
   readonly reqAddr: bigint;
@@ -46,74 +46,66 @@ export class Arena {
     this.chunkAddr = base + BigInt(CHUNK_OFFSET);
   }
 
-  /** Stores the address of byte `offset` of this arena at byte `at`. */
-  private writeInner(at: number, offset: number): void {
-    let low = this.baseLow + offset;
-    let high = this.baseHigh;
-    if (low >= TWO_32) {
-      low -= TWO_32;
-      high += 1;
+  /** A wc_str at byte `at`: the address of this arena's byte `offset`, and a length below 2^32. */
+  private span(at: number, offset: number, length: number): void {
+    const word = at >>> 2;
+    const low = this.baseLow + offset;
+    if (low < TWO_32) {
+      this.u32[word] = low;
+      this.u32[word + 1] = this.baseHigh;
+    } else {
+      this.u32[word] = low - TWO_32;
+      this.u32[word + 1] = this.baseHigh + 1;
     }
-    this.u32[at >>> 2] = low;
-    this.u32[(at >>> 2) + 1] = high;
+    this.u32[word + 2] = length;
+    this.u32[word + 3] = 0;
   }
 
-  private writeSize(at: number, value: number): void {
-    this.u32[at >>> 2] = value >>> 0;
-    this.u32[(at >>> 2) + 1] = Math.floor(value / TWO_32);
-  }
-
-  private writeSpan(at: number, offset: number, length: number): void {
-    this.writeInner(at, offset);
-    this.writeSize(at + 8, length);
-  }
-
-  /** Fills in wc_request (and clears wc_response) from the wire request. */
-  encode(koffi: Koffi, req: WireRequest, id: number, text: string, headerCount: number, trailers: readonly string[], body: Uint8Array | null, flags: number): void {
-    const method = req.method;
+  /** Fills in wc_request (and clears wc_response) from the wire request; `text` is requestText(). */
+  encode(koffi: Koffi, req: WireRequest, id: number, text: string, raw: readonly string[], trailers: readonly string[], body: Uint8Array | null, flags: number): void {
+    const u32 = this.u32;
     const target = req.target;
-    const raw = req.headers.raw;
+    const methodLength = req.method.length;
+    const headerCount = raw.length >>> 1;
     const trailerCount = trailers.length >>> 1;
     const textStart = TABLE_OFFSET + (headerCount + trailerCount) * HEADER_SIZE;
     this.bytes.latin1Write(text, textStart);
 
-    this.writeSize(REQ.id, id);
-    let at = textStart;
-    this.writeSpan(REQ.method, at, method.length);
-    at += method.length;
-    const targetAt = at;
-    this.writeSpan(REQ.target, targetAt, target.length);
-    at += target.length;
-    const path = req.path;
+    u32[REQ.id >>> 2] = id % TWO_32;
+    u32[(REQ.id >>> 2) + 1] = Math.floor(id / TWO_32);
+    this.span(REQ.method, textStart, methodLength);
+    const targetAt = textStart + methodLength;
+    this.span(REQ.target, targetAt, target.length);
+    let at = targetAt + target.length;
     if (target.charCodeAt(0) === 0x2f) {
-      this.writeSpan(REQ.path, targetAt, path.length);
+      const q = target.indexOf('?');
+      this.span(REQ.path, targetAt, q === -1 ? target.length : q);
+      this.span(REQ.query, q === -1 ? at : targetAt + q + 1, q === -1 ? 0 : target.length - q - 1);
     } else {
-      // Absolute or asterisk form: the path was appended after the target.
-      this.writeSpan(REQ.path, at, path.length);
-      at += path.length;
+      // Absolute or asterisk form: the path follows the target.
+      const pathLength = req.path.length;
+      this.span(REQ.path, at, pathLength);
+      const q = target.indexOf('?');
+      this.span(REQ.query, q === -1 ? at : targetAt + q + 1, q === -1 ? 0 : target.length - q - 1);
+      at += pathLength;
     }
-    const q = target.indexOf('?');
-    if (q === -1) this.writeSpan(REQ.query, targetAt + target.length, 0);
-    else this.writeSpan(REQ.query, targetAt + q + 1, target.length - q - 1);
 
-    this.writeInner(REQ.headers, TABLE_OFFSET);
-    this.writeSize(REQ.headerCount, headerCount);
     let entry = TABLE_OFFSET;
+    this.span(REQ.headers, entry, headerCount);
     for (let i = 0; i < raw.length; i += 2) {
       const nameLength = raw[i]!.length;
       const valueLength = raw[i + 1]!.length;
-      this.writeSpan(entry, at, nameLength);
-      this.writeSpan(entry + 16, at + nameLength, valueLength);
+      this.span(entry, at, nameLength);
+      this.span(entry + 16, at + nameLength, valueLength);
       at += nameLength + valueLength;
       entry += HEADER_SIZE;
     }
-    this.writeInner(REQ.trailers, entry);
-    this.writeSize(REQ.trailerCount, trailerCount);
+    this.span(REQ.trailers, entry, trailerCount);
     for (let i = 0; i < trailers.length; i += 2) {
       const nameLength = trailers[i]!.length;
       const valueLength = trailers[i + 1]!.length;
-      this.writeSpan(entry, at, nameLength);
-      this.writeSpan(entry + 16, at + nameLength, valueLength);
+      this.span(entry, at, nameLength);
+      this.span(entry + 16, at + nameLength, valueLength);
       at += nameLength + valueLength;
       entry += HEADER_SIZE;
     }
@@ -121,31 +113,35 @@ export class Arena {
     if (body !== null && body.length > 0) {
       this.body = body;
       this.bytes.writeBigUInt64LE(koffi.address(body), REQ.body);
-      this.writeSize(REQ.body + 8, body.length);
+      u32[(REQ.body + 8) >>> 2] = body.length % TWO_32;
+      u32[(REQ.body + 12) >>> 2] = Math.floor(body.length / TWO_32);
     } else {
-      this.writeSpan(REQ.body, textStart, 0);
+      this.span(REQ.body, textStart, 0);
     }
-    this.bytes[REQ.httpMajor] = 1;
-    this.bytes[REQ.httpMinor] = req.httpVersion === '1.0' ? 0 : 1;
-    this.bytes[REQ.httpMinor + 1] = 0;
-    this.bytes[REQ.httpMinor + 2] = 0;
-    this.u32[REQ.flags >>> 2] = flags;
+    // http_major, http_minor, reserved (little-endian), then flags.
+    u32[REQ.httpMajor >>> 2] = req.httpVersion === '1.0' ? 1 : 0x101;
+    u32[REQ.flags >>> 2] = flags;
 
-    this.u32.fill(0, RES_OFFSET >>> 2, (RES_OFFSET + RES.size) >>> 2);
-    this.u32[(RES_OFFSET + RES.status) >>> 2] = 200;
+    u32.fill(0, RES_OFFSET >>> 2, (RES_OFFSET + RES.size) >>> 2);
+    u32[(RES_OFFSET + RES.status) >>> 2] = 200;
   }
 
   clearChunk(): void {
     this.u32.fill(0, CHUNK_OFFSET >>> 2, (CHUNK_OFFSET + 16) >>> 2);
   }
 
-  /** A pointer field of the response or chunk, or null for NULL. */
+  /** A pointer field of the arena, or null for NULL. */
   pointerAt(at: number): Pointer | null {
-    return pointerIn(this.bytes, at);
+    const low = this.u32[at >>> 2]!;
+    const high = this.u32[(at >>> 2) + 1]!;
+    if (high < SAFE_HIGH) return high === 0 && low === 0 ? null : high * TWO_32 + low;
+    return this.bytes.readBigUInt64LE(at);
   }
 
+  /** A size_t field of the arena; Infinity when it cannot be a real length. */
   lengthAt(at: number): number {
-    return lengthIn(this.bytes, at);
+    const high = this.u32[(at >>> 2) + 1]!;
+    return high < SAFE_HIGH ? high * TWO_32 + this.u32[at >>> 2]! : Infinity;
   }
 }
 
@@ -183,11 +179,10 @@ export class ArenaPool {
 }
 
 /** Every string of the request, in the order Arena.encode lays them out. */
-export function requestText(req: WireRequest, trailers: readonly string[]): string {
+export function requestText(req: WireRequest, raw: readonly string[], trailers: readonly string[]): string {
   const target = req.target;
   let text = req.method + target;
   if (target.charCodeAt(0) !== 0x2f) text += req.path;
-  const raw = req.headers.raw;
   for (let i = 0; i < raw.length; i++) text += raw[i]!;
   for (let i = 0; i < trailers.length; i++) text += trailers[i]!;
   return text;
@@ -196,10 +191,10 @@ export function requestText(req: WireRequest, trailers: readonly string[]): stri
 /** Fills an arena for one call. */
 export function encodeRequest(pool: ArenaPool, koffi: Koffi, req: WireRequest, id: number, body: Uint8Array | null, bodyUnread: boolean): Arena {
   const trailers = body !== null ? (req.body.trailers?.raw ?? NO_FIELDS) : NO_FIELDS;
-  const text = requestText(req, trailers);
-  const headerCount = req.headers.raw.length >>> 1;
-  const arena = pool.take(TABLE_OFFSET + (headerCount + (trailers.length >>> 1)) * HEADER_SIZE + text.length);
-  arena.encode(koffi, req, id, text, headerCount, trailers, body, bodyUnread ? FLAG_BODY_UNREAD : 0);
+  const raw = req.headers.raw;
+  const text = requestText(req, raw, trailers);
+  const arena = pool.take(TABLE_OFFSET + ((raw.length + trailers.length) >>> 1) * HEADER_SIZE + text.length);
+  arena.encode(koffi, req, id, text, raw, trailers, body, bodyUnread ? FLAG_BODY_UNREAD : 0);
   return arena;
 }
 
@@ -233,21 +228,26 @@ export class NativeMemory {
 }
 
 /** What a handler answered, copied out of native memory. */
-export interface NativeAnswer {
-  status: number;
-  headers: Array<[string, string]>;
-  body: Buffer | null;
-  next: Pointer | null;
-  state: Pointer | null;
-  stateFree: Pointer | null;
-  release: Pointer | null;
-  releaseData: Pointer | null;
+export class NativeAnswer {
+  status = 0;
+  headers: Array<[string, string]> = [];
+  body: Buffer | null = null;
   /** Why the answer cannot be sent, or null. */
-  problem: string | null;
+  problem: string | null = null;
+
+  constructor(
+    readonly next: Pointer | null,
+    readonly state: Pointer | null,
+    readonly stateFree: Pointer | null,
+    readonly release: Pointer | null,
+    readonly releaseData: Pointer | null,
+  ) {}
 }
 
-/** The functions the bridge must call whatever else the response says. */
-export function readFrees(arena: Arena): Pick<NativeAnswer, 'state' | 'stateFree' | 'release' | 'releaseData'> {
+/** The functions to call whatever else the response says. */
+export type Frees = Pick<NativeAnswer, 'state' | 'stateFree' | 'release' | 'releaseData'>;
+
+export function readFrees(arena: Arena): Frees {
   return {
     state: arena.pointerAt(RES_OFFSET + RES.state),
     stateFree: arena.pointerAt(RES_OFFSET + RES.stateFree),
@@ -256,56 +256,62 @@ export function readFrees(arena: Arena): Pick<NativeAnswer, 'state' | 'stateFree
   };
 }
 
-/** A wc_str at byte `at` of `bytes`, as latin1 text; a string problem when it is not readable. */
-function readText(memory: NativeMemory, bytes: Buffer, at: number, what: string): string | { problem: string } {
-  const length = lengthIn(bytes, at + 8);
+/** The text of a wc_str whose pointer and length were read; a problem string when it is not readable. */
+function textOf(memory: NativeMemory, ptr: Pointer | null, length: number, what: string): string | { problem: string } {
   if (length === 0) return '';
   if (length > LIMITS.stringBytes) return { problem: `${what} is ${length} bytes long (at most ${LIMITS.stringBytes})` };
-  const ptr = pointerIn(bytes, at);
   if (ptr === null) return { problem: `${what} is NULL with length ${length}` };
   return memory.text(ptr, length);
 }
 
 /** Reads wc_response; on a problem the answer says why instead of throwing, so its frees still happen. */
 export function readAnswer(memory: NativeMemory, arena: Arena): NativeAnswer {
-  const answer: NativeAnswer = { status: 0, headers: [], body: null, next: arena.pointerAt(RES_OFFSET + RES.next), ...readFrees(arena), problem: null };
-  const fail = (problem: string) => ((answer.problem = problem), answer);
-
+  const answer = new NativeAnswer(
+    arena.pointerAt(RES_OFFSET + RES.next),
+    arena.pointerAt(RES_OFFSET + RES.state),
+    arena.pointerAt(RES_OFFSET + RES.stateFree),
+    arena.pointerAt(RES_OFFSET + RES.release),
+    arena.pointerAt(RES_OFFSET + RES.releaseData),
+  );
   const status = arena.bytes.readInt32LE(RES_OFFSET + RES.status);
-  if (status < 200 || status > 599) return fail(`status ${status} is not in 200..599`);
+  if (status < 200 || status > 599) return failed(answer, `status ${status} is not in 200..599`);
   answer.status = status;
 
-  const contentType = readText(memory, arena.bytes, RES_OFFSET + RES.contentType, 'content_type');
-  if (typeof contentType !== 'string') return fail(contentType.problem);
+  const contentType = textOf(memory, arena.pointerAt(RES_OFFSET + RES.contentType), arena.lengthAt(RES_OFFSET + RES.contentType + 8), 'content_type');
+  if (typeof contentType !== 'string') return failed(answer, contentType.problem);
   if (contentType !== '') answer.headers.push(['content-type', contentType]);
 
   const count = arena.lengthAt(RES_OFFSET + RES.headerCount);
   if (count > 0) {
-    if (count > LIMITS.headerCount) return fail(`header_count is ${count} (at most ${LIMITS.headerCount})`);
+    if (count > LIMITS.headerCount) return failed(answer, `header_count is ${count} (at most ${LIMITS.headerCount})`);
     const tableAt = arena.pointerAt(RES_OFFSET + RES.headers);
-    if (tableAt === null) return fail(`headers is NULL with header_count ${count}`);
+    if (tableAt === null) return failed(answer, `headers is NULL with header_count ${count}`);
+    // The table is native memory: copy it once, then read its spans.
     const table = memory.bytes(tableAt, count * HEADER_SIZE);
-    for (let i = 0; i < count; i++) {
-      const name = readText(memory, table, i * HEADER_SIZE, `headers[${i}].name`);
-      if (typeof name !== 'string') return fail(name.problem);
-      const value = readText(memory, table, i * HEADER_SIZE + 16, `headers[${i}].value`);
-      if (typeof value !== 'string') return fail(value.problem);
+    for (let i = 0, at = 0; i < count; i++, at += HEADER_SIZE) {
+      const name = textOf(memory, pointerIn(table, at), lengthIn(table, at + 8), `headers[${i}].name`);
+      if (typeof name !== 'string') return failed(answer, name.problem);
+      const value = textOf(memory, pointerIn(table, at + 16), lengthIn(table, at + 24), `headers[${i}].value`);
+      if (typeof value !== 'string') return failed(answer, value.problem);
       answer.headers.push([name, value]);
     }
   }
 
-  const body = readBytes(memory, arena.bytes, RES_OFFSET + RES.body, 'body');
-  if (body !== null && !Buffer.isBuffer(body)) return fail(body.problem);
+  const body = bytesOf(memory, arena.pointerAt(RES_OFFSET + RES.body), arena.lengthAt(RES_OFFSET + RES.body + 8), 'body');
+  if (body !== null && !Buffer.isBuffer(body)) return failed(answer, body.problem);
   answer.body = body;
   return answer;
 }
 
-/** A wc_bytes at byte `at` of `bytes`, copied; null when empty. */
-export function readBytes(memory: NativeMemory, bytes: Buffer, at: number, what: string): Buffer | null | { problem: string } {
-  const length = lengthIn(bytes, at + 8);
+function failed(answer: NativeAnswer, problem: string): NativeAnswer {
+  answer.problem = problem;
+  return answer;
+}
+
+/** The bytes of a wc_bytes whose pointer and length were read, copied; null when empty. */
+export function bytesOf(memory: NativeMemory, ptr: Pointer | null, length: number, what: string): Buffer | null | { problem: string } {
   if (length === 0) return null;
   if (length > MAX_BODY_BYTES) return { problem: `${what}.len is ${length} (at most ${MAX_BODY_BYTES})` };
-  const ptr = pointerIn(bytes, at);
   if (ptr === null) return { problem: `${what} is NULL with length ${length}` };
   return memory.bytes(ptr, length);
 }

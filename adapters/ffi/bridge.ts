@@ -4,7 +4,7 @@
 // state_free exactly once each.
 import type { DispatchFn, Logger, ResponseWriter, WireRequest, Written } from 'wirecore';
 import { CHUNK_OFFSET, NEXT_CHUNK, NEXT_END } from './abi.js';
-import { encodeRequest, readAnswer, readBytes, readFrees, type Arena, type ArenaPool, type NativeAnswer, type NativeMemory } from './arena.js';
+import { bytesOf, encodeRequest, readAnswer, readFrees, type Arena, type ArenaPool, type Frees, type NativeAnswer, type NativeMemory } from './arena.js';
 import type { Koffi } from './koffi-loader.js';
 import type { HandlerCall, NativeLibrary } from './library.js';
 import type { RouteConfig } from './options.js';
@@ -18,8 +18,6 @@ export interface BoundRoute extends RouteConfig {
   /** Its index among the pool's symbols (pooled routes). */
   poolIndex: number;
 }
-
-type Frees = Pick<NativeAnswer, 'state' | 'stateFree' | 'release' | 'releaseData'>;
 
 const NOT_FOUND = { status: 404, headers: [['content-type', 'text/plain']] as Array<[string, string]>, body: 'Not Found\n' };
 const UNAVAILABLE = { status: 503, headers: [['content-type', 'text/plain']] as Array<[string, string]>, body: 'Service Unavailable\n' };
@@ -165,7 +163,7 @@ export class NativeBridge {
         if (rc !== NEXT_CHUNK) {
           throw new Error(`wirecore/ffi: the stream of ${describe(route, req)} ${rc === CALL_FAILED ? 'could not be continued on its pool thread' : `reported ${rc}`}; the connection closes`);
         }
-        const chunk = readBytes(this.memory, arena.bytes, CHUNK_OFFSET, 'chunk');
+        const chunk = bytesOf(this.memory, arena.pointerAt(CHUNK_OFFSET), arena.lengthAt(CHUNK_OFFSET + 8), 'chunk');
         if (chunk === null) continue;
         if (!Buffer.isBuffer(chunk)) throw new Error(`wirecore/ffi: the stream of ${describe(route, req)} sent an invalid chunk: ${chunk.problem}; the connection closes`);
         const wait = res.writeChunk(chunk);

@@ -81,6 +81,11 @@ function main() {
     if (Atomics.compareExchange(control, ${CONTROL.SUB_TAIL}, tail, (tail + 1) | 0) !== tail) continue;
     const slot = ring[tail & mask];
     owner[slot] = id;
+    // More jobs wait: another thread takes the next one while this one calls.
+    if (((tail + 1) | 0) !== Atomics.load(control, ${CONTROL.SUB_HEAD})) {
+      Atomics.add(control, ${CONTROL.WAKE}, 1);
+      Atomics.notify(control, ${CONTROL.WAKE}, 1);
+    }
     let rc;
     try {
       rc = ops[2 * slot] === ${OP_HANDLER}

@@ -51,6 +51,13 @@ export class NativePool {
   private readonly threads: Array<Worker | undefined>;
   private readonly drainResults = () => this.drain();
   private inFlight = 0;
+  private wakeQueued = false;
+  /** One wake-up per burst of jobs: the thread that takes a job wakes the next while more wait. */
+  private readonly wakeThread = () => {
+    this.wakeQueued = false;
+    Atomics.add(this.control, CONTROL.WAKE, 1);
+    Atomics.notify(this.control, CONTROL.WAKE, 1);
+  };
   private armed = false;
   private closing = false;
   private readonly data: Omit<PoolThreadData, 'id'>;
@@ -156,9 +163,11 @@ export class NativePool {
     const head = control[CONTROL.SUB_HEAD]!;
     this.ring[head & (SLOTS - 1)] = slot;
     Atomics.store(control, CONTROL.SUB_HEAD, (head + 1) | 0);
-    Atomics.add(control, CONTROL.WAKE, 1);
-    Atomics.notify(control, CONTROL.WAKE, 1);
     this.inFlight++;
+    if (!this.wakeQueued) {
+      this.wakeQueued = true;
+      queueMicrotask(this.wakeThread);
+    }
     this.arm();
   }
 

@@ -21,10 +21,13 @@ WIRECORE_FFI_DECLARE_ABI()
 static atomic_ullong live_blocks;
 static atomic_ullong state_frees;
 static atomic_ullong releases;
+static atomic_ullong counter_calls;
 
 EXPORT uint64_t example_live(void) { return atomic_load(&live_blocks); }
 EXPORT uint64_t example_state_frees(void) { return atomic_load(&state_frees); }
 EXPORT uint64_t example_releases(void) { return atomic_load(&releases); }
+/* How many times the counter's `next` ran: the backpressure test watches it stop. */
+EXPORT uint64_t example_counter_calls(void) { return atomic_load(&counter_calls); }
 
 void *example_alloc(size_t size) {
   void *block = malloc(size);
@@ -117,29 +120,42 @@ EXPORT int32_t json(const wc_request *req, wc_response *res) {
   return 0;
 }
 
-/* Streams "1\n" … "n\n" (?n=, default 5), sleeping ?ms= before each line. */
+/* Streams "1\n" … "n\n" (?n=, default 5), sleeping ?ms= before each line; ?size= pads every
+ * line with spaces to that many bytes (big chunks for the backpressure test). */
 typedef struct counter_state {
   uint64_t next;
   uint64_t last;
   uint64_t sleep_ms;
-  char line[24];
+  size_t size;
+  char line[];
 } counter_state;
+
+#define COUNTER_MAX_SIZE (1024 * 1024)
 
 static int32_t counter_next(void *data, wc_bytes *chunk) {
   counter_state *state = data;
+  atomic_fetch_add(&counter_calls, 1);
   if (state->next > state->last) return WC_NEXT_END;
   if (state->sleep_ms > 0) example_sleep_ms(state->sleep_ms);
-  int len = snprintf(state->line, sizeof state->line, "%llu\n", (unsigned long long)state->next++);
+  int len = snprintf(state->line, 24, "%llu\n", (unsigned long long)state->next++);
+  if (state->size > (size_t)len) {
+    memset(state->line + len - 1, ' ', state->size - (size_t)len);
+    state->line[state->size - 1] = '\n';
+    len = (int)state->size;
+  }
   *chunk = WC_BYTES(state->line, (size_t)len);
   return WC_NEXT_CHUNK;
 }
 
 EXPORT int32_t counter(const wc_request *req, wc_response *res) {
-  counter_state *state = example_alloc(sizeof *state);
+  uint64_t size = example_query_number(req, "size", 0);
+  if (size > COUNTER_MAX_SIZE) size = COUNTER_MAX_SIZE;
+  counter_state *state = example_alloc(sizeof *state + (size > 24 ? size : 24));
   if (state == NULL) return -1;
   state->next = 1;
   state->last = example_query_number(req, "n", 5);
   state->sleep_ms = example_query_number(req, "ms", 0);
+  state->size = size;
   res->state = state;
   res->state_free = example_state_free;
   res->next = counter_next;
