@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toDispatch, type NativeDispatch, type NativeMode } from 'wirecore/ffi';
+import { RouteTable } from '../adapters/ffi/routes.js';
 import { buildExample, until, type ExampleLibrary } from './helpers/ffi.js';
 import { header, rawRequest } from './helpers/raw.js';
 import { RUNTIMES, start } from './helpers/servers.js';
@@ -164,5 +165,26 @@ describe.each(RUNTIMES)('wirecore/ffi on %s', (runtime) => {
       const { responses } = await rawRequest(server.port, get('/nowhere'), { responses: 1 });
       expect(responses[0]!.status).toBe(404);
     });
+  });
+});
+
+describe('route keys', () => {
+  it('match exact paths first, then patterns in the order given, then "*"', () => {
+    const table = new RouteTable([{ key: '/files/*' }, { key: '/c/*/slow' }, { key: '/c/x/slow' }, { key: '/a.b' }, { key: '*' }]);
+    const keyOf = (path: string) => table.match(path)?.key;
+    expect(keyOf('/c/x/slow')).toBe('/c/x/slow');
+    expect(keyOf('/c/y/slow')).toBe('/c/*/slow');
+    expect(keyOf('/c/y/z/slow')).toBe('*');
+    expect(keyOf('/files/')).toBe('/files/*');
+    expect(keyOf('/files/a/b.txt')).toBe('/files/*');
+    expect(keyOf('/files')).toBe('*');
+    expect(keyOf('/a.b')).toBe('/a.b');
+    expect(keyOf('/aXb')).toBe('*');
+  });
+
+  it('leave a path without a route when there is no "*"', () => {
+    const table = new RouteTable([{ key: '/x' }, { key: '/y/*' }]);
+    expect(table.match('/z')).toBeUndefined();
+    expect(table.single).toBeUndefined();
   });
 });

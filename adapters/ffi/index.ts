@@ -57,8 +57,9 @@ export async function serveNative(options: ServeNativeOptions): Promise<Server> 
   }
   const serveOptions = serve as ServeOptions<unknown>;
   if (options.workers !== undefined) {
-    const config = checkOptions(native);
-    const { logger: _logger, ...plain } = { ...native, library: config.library };
+    // Start-up errors surface here, in the primary; each copy loads the library itself.
+    await checkNative(native);
+    const { logger: _logger, ...plain } = { ...native, library: checkOptions(native).library };
     const workerModule = new URL('./worker-module.js', import.meta.url);
     workerModule.searchParams.set('options', JSON.stringify(plain));
     return serveGeneric(null, () => {

@@ -1,21 +1,21 @@
 // The module every `workers` copy imports (see serveNative): the native
 // options travel in this module's URL, since functions cannot cross into the
-// copies. The primary only checks the library; each copy loads it and serves.
+// copies. serveNative has checked them in the primary, which never dispatches.
 import cluster from 'node:cluster';
 import type { DispatchFn } from 'wirecore';
-import { checkNative, toDispatch, type NativeOptions } from './index.js';
-
-const options = JSON.parse(new URL(import.meta.url).searchParams.get('options') ?? 'null') as NativeOptions | null;
-if (options === null) throw new Error('wirecore/ffi: worker-module.js is imported by serveNative with its options in the URL');
+import { toDispatch, type NativeOptions } from './index.js';
 
 export const ctx = null;
 
-async function prepare(native: NativeOptions): Promise<DispatchFn<unknown>> {
-  if (!cluster.isPrimary) return toDispatch(native);
-  await checkNative(native);
-  return () => {
-    throw new Error('wirecore/ffi: the primary process never dispatches');
-  };
+async function prepare(): Promise<DispatchFn<unknown>> {
+  if (cluster.isPrimary) {
+    return () => {
+      throw new Error('wirecore/ffi: the primary process never dispatches');
+    };
+  }
+  const options = new URL(import.meta.url).searchParams.get('options');
+  if (options === null) throw new Error('wirecore/ffi: worker-module.js is imported by serveNative with its options in the URL');
+  return toDispatch(JSON.parse(options) as NativeOptions);
 }
 
-export const dispatch: DispatchFn<unknown> = await prepare(options);
+export const dispatch: DispatchFn<unknown> = await prepare();

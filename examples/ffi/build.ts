@@ -74,10 +74,14 @@ export function hasCargo(): boolean {
   }
 }
 
-/** The Rust example (hello and the streamed counter): cargo build --offline --release. */
+/**
+ * The Rust example (hello and the streamed counter): cargo build --offline --release.
+ * Cargo's own folder is shared (it locks it), so later builds are incremental.
+ */
 export function buildRust(outDir = DEFAULT_OUT_DIR): string {
   prepare(outDir);
-  const targetDir = join(outDir, 'rust-target');
+  prepare(DEFAULT_OUT_DIR);
+  const targetDir = join(DEFAULT_OUT_DIR, 'rust-target');
   run('cargo', ['build', '--offline', '--release', '--quiet', '--manifest-path', join(examples, 'rust', 'Cargo.toml'), '--target-dir', targetDir]);
   const built = join(targetDir, 'release', sharedLibraryName('wirecore_example_rs'));
   const outFile = join(outDir, sharedLibraryName('wirecore_example_rs'));
