@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { Case, Part } from './case.js';
 import { connectionCases } from './cases/connection.js';
+import { ffiCases } from './cases/ffi.js';
 import { framingCases } from './cases/framing.js';
 import { messageCases } from './cases/message.js';
 import { smugglingCases } from './cases/smuggling.js';
@@ -13,7 +14,7 @@ import { answersToWaitFor, judge, withPrefix } from './judge.js';
 import { renderReport, type Result } from './report.js';
 import { TARGETS, startTarget, type RunningTarget } from './targets.js';
 
-const CASES: Case[] = [...framingCases, ...smugglingCases, ...messageCases, ...connectionCases];
+const CASES: Case[] = [...framingCases, ...smugglingCases, ...messageCases, ...connectionCases, ...ffiCases];
 const CONCURRENCY = 12;
 
 function checkCases(): void {
