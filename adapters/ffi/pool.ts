@@ -125,6 +125,8 @@ export class NativePool {
   /** A thread ended while the pool is open: its jobs fail, and another thread takes its place. */
   private threadLost(id: number): void {
     this.options.logger.error(`wirecore/ffi: pool thread ${id} stopped; its calls fail and a new thread starts`);
+    // What it finished is in its ring (final now): collect that first, so a slot is never finished twice.
+    this.drain();
     for (let slot = 0; slot < SLOTS; slot++) {
       if (this.callbacks[slot] !== undefined && this.owner[slot] === id) this.finish(slot, CALL_FAILED);
     }
