@@ -9,6 +9,8 @@
 //   control[WAKE]       bumped on every publish and on close; threads sleep on it
 //   control[SIGNAL]     bumped after every finished job; the main thread waits on it
 //   control[CLOSING]    1 once the pool closes: threads leave when the queue is empty
+//   control[AWAKE]      threads not asleep; control[BUSY]: threads inside a native call
+//                       (an awake thread that is not busy will see a new job: nobody needs waking)
 //   control[DONE + 2t]  thread t's finished-job ring head (the main thread keeps the tail)
 // Each job is a slot: ops[2s] (OP_HANDLER or OP_NEXT), ops[2s+1] (handler index),
 // args[3s..3s+2] (function pointer, first and second argument), results[s], owner[s].
@@ -18,7 +20,7 @@ export const OP_NEXT = 2;
 /** What a job reports when the call itself could not be made. */
 export const CALL_FAILED = -0x80000000;
 
-export const CONTROL = { SUB_HEAD: 0, SUB_TAIL: 1, WAKE: 2, SIGNAL: 3, CLOSING: 4, DONE: 8 } as const;
+export const CONTROL = { SUB_HEAD: 0, SUB_TAIL: 1, WAKE: 2, SIGNAL: 3, CLOSING: 4, AWAKE: 5, BUSY: 6, DONE: 8 } as const;
 
 export interface PoolThreadData {
   koffiPath: string;
@@ -69,20 +71,27 @@ function main() {
   const mask = slots - 1;
   const doneHead = ${CONTROL.DONE} + 2 * id;
 
+  Atomics.add(control, ${CONTROL.AWAKE}, 1);
   parentPort.postMessage({ type: 'ready' });
   for (;;) {
     const wake = Atomics.load(control, ${CONTROL.WAKE});
     const tail = Atomics.load(control, ${CONTROL.SUB_TAIL});
     if (tail === Atomics.load(control, ${CONTROL.SUB_HEAD})) {
-      if (Atomics.load(control, ${CONTROL.CLOSING}) === 1) return;
+      if (Atomics.load(control, ${CONTROL.CLOSING}) === 1) {
+        Atomics.sub(control, ${CONTROL.AWAKE}, 1);
+        return;
+      }
+      Atomics.sub(control, ${CONTROL.AWAKE}, 1);
       Atomics.wait(control, ${CONTROL.WAKE}, wake);
+      Atomics.add(control, ${CONTROL.AWAKE}, 1);
       continue;
     }
     if (Atomics.compareExchange(control, ${CONTROL.SUB_TAIL}, tail, (tail + 1) | 0) !== tail) continue;
     const slot = ring[tail & mask];
     owner[slot] = id;
-    // More jobs wait: another thread takes the next one while this one calls.
-    if (((tail + 1) | 0) !== Atomics.load(control, ${CONTROL.SUB_HEAD})) {
+    Atomics.add(control, ${CONTROL.BUSY}, 1);
+    // More jobs wait and no awake thread is free: another thread takes the next one while this one calls.
+    if (((tail + 1) | 0) !== Atomics.load(control, ${CONTROL.SUB_HEAD}) && Atomics.load(control, ${CONTROL.AWAKE}) <= Atomics.load(control, ${CONTROL.BUSY})) {
       Atomics.add(control, ${CONTROL.WAKE}, 1);
       Atomics.notify(control, ${CONTROL.WAKE}, 1);
     }
@@ -94,6 +103,7 @@ function main() {
     } catch {
       rc = ${CALL_FAILED};
     }
+    Atomics.sub(control, ${CONTROL.BUSY}, 1);
     results[slot] = rc;
     const head = Atomics.load(control, doneHead);
     done[head & mask] = slot;

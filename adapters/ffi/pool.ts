@@ -1,9 +1,10 @@
 // Pooled mode: N threads that call native functions off the event loop.
 // Jobs and results cross through shared memory (see pool-worker.ts), not
-// messages: the main thread publishes a job with two atomic stores and one
-// notify, a free thread claims it, and finished jobs are collected in batches
-// when the main thread's Atomics.waitAsync fires. Under load one wake-up
-// carries many results, which is what keeps pooled calls cheap.
+// messages: the main thread publishes a job with atomic stores (and wakes a
+// thread only when no awake one is free), a thread claims it, and finished
+// jobs are collected in batches when the main thread's Atomics.waitAsync
+// fires. Under load one wake-up carries many results, which is what keeps
+// pooled calls cheap.
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'wirecore';
 import type { Pointer } from './library.js';
@@ -52,11 +53,16 @@ export class NativePool {
   private readonly drainResults = () => this.drain();
   private inFlight = 0;
   private wakeQueued = false;
-  /** One wake-up per burst of jobs: the thread that takes a job wakes the next while more wait. */
+  /**
+   * One wake-up per burst of jobs, and none when an awake thread is free (it
+   * sees the bumped WAKE word before it sleeps). A thread that takes a job
+   * wakes the next while more wait.
+   */
   private readonly wakeThread = () => {
     this.wakeQueued = false;
-    Atomics.add(this.control, CONTROL.WAKE, 1);
-    Atomics.notify(this.control, CONTROL.WAKE, 1);
+    const control = this.control;
+    Atomics.add(control, CONTROL.WAKE, 1);
+    if (Atomics.load(control, CONTROL.AWAKE) <= Atomics.load(control, CONTROL.BUSY)) Atomics.notify(control, CONTROL.WAKE, 1);
   };
   private armed = false;
   private closing = false;
