@@ -11,7 +11,9 @@ const dispatches = new Map<NativeMode, NativeDispatch>();
 
 beforeAll(async () => {
   lib = buildExample();
-  for (const mode of ['inline', 'pooled'] as const) dispatches.set(mode, await toDispatch({ library: lib.path, mode, threads: 2, routes: { '/count': 'counter' } }));
+  for (const mode of ['inline', 'pooled'] as const) {
+    dispatches.set(mode, await toDispatch({ library: lib.path, mode, threads: 2, routes: { '/count': 'counter', '/empty-chunks': 'empty_chunks', '/hello': 'hello' } }));
+  }
 });
 
 afterAll(async () => {
@@ -82,6 +84,19 @@ describe.each(RUNTIMES)('native streams on %s', (runtime) => {
       const calls = lib.counterCalls();
       await settled(() => lib.counterCalls(), 50);
       expect(lib.counterCalls()).toBe(calls);
+    });
+
+    it('lets the event loop run while an iterator yields only empty chunks, and frees it when the client leaves', async () => {
+      const server = await start(runtime, null, dispatches.get(mode)!);
+      const frees = lib.stateFrees();
+      const client = connect(server.port, '/empty-chunks');
+      await until(() => client.received() > 0, 'the head and the first bytes');
+      // Another client is answered meanwhile: the iteration does not hold the loop.
+      const other = connect(server.port, '/hello');
+      await until(() => other.received() > 0, 'an answer to another client');
+      other.socket.destroy();
+      client.socket.destroy();
+      await until(() => lib.stateFrees() === frees + 1, 'state_free after the client left');
     });
   });
 });

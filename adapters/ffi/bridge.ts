@@ -164,13 +164,13 @@ export class NativeBridge {
           throw new Error(`wirecore/ffi: the stream of ${describe(route, req)} ${rc === CALL_FAILED ? 'could not be continued on its pool thread' : `reported ${rc}`}; the connection closes`);
         }
         const chunk = bytesOf(this.memory, arena.pointerAt(CHUNK_OFFSET), arena.lengthAt(CHUNK_OFFSET + 8), 'chunk');
-        if (chunk === null) continue;
-        if (!Buffer.isBuffer(chunk)) throw new Error(`wirecore/ffi: the stream of ${describe(route, req)} sent an invalid chunk: ${chunk.problem}; the connection closes`);
-        const wait = res.writeChunk(chunk);
+        if (chunk !== null && !Buffer.isBuffer(chunk)) throw new Error(`wirecore/ffi: the stream of ${describe(route, req)} sent an invalid chunk: ${chunk.problem}; the connection closes`);
+        const wait = chunk === null ? true : res.writeChunk(chunk);
         if (wait !== true) {
           await wait;
           burst = 0;
         } else if (route.mode === 'inline' && ++burst === CHUNKS_PER_TURN) {
+          // Empty chunks count too: an iterator that never yields bytes must not hold the loop.
           burst = 0;
           await nextTurn();
         }

@@ -283,6 +283,19 @@ EXPORT int32_t stream_fails(const wc_request *req, wc_response *res) {
   return stream_with(res, failing_next);
 }
 
+/* Never sends a byte: the bridge must still let the event loop run, and free it when the client leaves. */
+static int32_t empty_chunk_next(void *data, wc_bytes *chunk) {
+  (void)data;
+  *chunk = (wc_bytes){ NULL, 0 };
+  return WC_NEXT_CHUNK;
+}
+
+EXPORT int32_t empty_chunks(const wc_request *req, wc_response *res) {
+  (void)req;
+  res->body = WC_BYTES("start\n", 6);
+  return stream_with(res, empty_chunk_next);
+}
+
 EXPORT int32_t null_chunk(const wc_request *req, wc_response *res) {
   (void)req;
   return stream_with(res, null_chunk_next);
