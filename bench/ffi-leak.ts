@@ -70,19 +70,19 @@ function leaveMidStream(port: number): Promise<void> {
   });
 }
 
-async function stats(port: number): Promise<{ live: number; stateFrees: number; releases: number }> {
-  const json = await new Promise<string>((resolve) => {
+/** A JSON answer on a connection of its own. */
+function getJson<T>(port: number, path: string): Promise<T> {
+  return new Promise((resolve) => {
     const socket = net.connect(port, '127.0.0.1');
     let text = '';
     socket.on('data', (chunk) => (text += chunk.toString('latin1')));
-    socket.on('end', () => resolve(text.slice(text.indexOf('\r\n\r\n') + 4)));
-    socket.write('GET /stats HTTP/1.1\r\nHost: leak\r\nConnection: close\r\n\r\n');
+    socket.on('end', () => resolve(JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)) as T));
+    socket.write(`GET ${path} HTTP/1.1\r\nHost: leak\r\nConnection: close\r\n\r\n`);
   });
-  return JSON.parse(json) as { live: number; stateFrees: number; releases: number };
 }
 
 const server = await startServer(benchFile('./servers/ffi-routes.js'), [RUNTIME], GC_PRELOAD);
-const readings: Array<{ requests: number; rss: number; afterGc: number }> = [];
+const readings: Array<{ requests: number; rss: number; afterGc: number; heap: number; buffers: number }> = [];
 let sent = 0;
 let failures = 0;
 let nextReading = SETTLE_AT;
@@ -104,19 +104,22 @@ try {
           nextReading += SETTLE_AT;
           const asFound = rss(server.pid);
           await server.collect();
-          readings.push({ requests, rss: asFound, afterGc: rss(server.pid) });
-          console.log(`${String(requests).padStart(7)} requests: RSS ${mib(asFound)} as found, ${mib(readings.at(-1)!.afterGc)} after GC`);
+          const memory = await getJson<{ heapUsed: number; heapTotal: number; arrayBuffers: number }>(server.port, '/memory');
+          const reading = { requests, rss: asFound, afterGc: rss(server.pid), heap: memory.heapUsed, buffers: memory.arrayBuffers };
+          readings.push(reading);
+          console.log(`${String(requests).padStart(7)} requests: RSS ${mib(asFound)} as found, ${mib(reading.afterGc)} after GC (JS heap ${mib(reading.heap)} of ${mib(memory.heapTotal)}, array buffers ${mib(reading.buffers)})`);
         }
       }
     }),
   );
-  const native = await stats(server.port);
+  const native = await getJson<{ live: number; stateFrees: number; releases: number }>(server.port, '/stats');
   const settled = readings[0]!;
   const last = readings.at(-1)!;
   const growth = last.afterGc - settled.afterGc;
   const seconds = (Date.now() - started) / 1000;
   console.log(`\n${sent.toLocaleString('en-US')} requests on ${RUNTIME} in ${seconds.toFixed(0)} s (${Math.round(sent / seconds)} req/s), ${failures} failed`);
   console.log(`RSS after GC: ${mib(settled.afterGc)} at ${settled.requests.toLocaleString('en-US')}, ${mib(last.afterGc)} at ${last.requests.toLocaleString('en-US')}: ${growth >= 0 ? '+' : ''}${mib(growth)} (limit +${mib(LIMIT)})`);
+  console.log(`JS heap after GC: ${mib(settled.heap)} → ${mib(last.heap)}; array buffers ${mib(settled.buffers)} → ${mib(last.buffers)}`);
   console.log(`C library: ${native.live} blocks still allocated, ${native.stateFrees} iterator states freed, ${native.releases} answers released`);
   const ok = growth <= LIMIT && native.live === 0 && failures === 0;
   console.log(ok ? 'ffi:leak: no leak across the boundary' : 'ffi:leak: FAILED');

@@ -103,7 +103,13 @@ export class NativePool {
 
   private startThread(id: number): Promise<void> {
     return new Promise((resolve, reject) => {
-      const thread = new Worker(POOL_THREAD_SOURCE, { eval: true, workerData: { ...this.data, id } satisfies PoolThreadData, name: `wirecore-ffi-${id}` });
+      const thread = new Worker(POOL_THREAD_SOURCE, {
+        eval: true,
+        workerData: { ...this.data, id } satisfies PoolThreadData,
+        name: `wirecore-ffi-${id}`,
+        // The loop makes only short-lived garbage: a small young generation keeps each thread's memory flat.
+        resourceLimits: { maxYoungGenerationSizeMb: 2 },
+      });
       let ready = false;
       thread.unref();
       thread.on('message', (message: { type: string; message?: string }) => {

@@ -1,10 +1,11 @@
 // The C example library's routes, inline and pooled, for the leak run
-// (bench/ffi-leak.ts): runtime argv[2]. Prints "READY <port>".
-import type { RuntimeName } from 'wirecore';
-import { serveNative } from 'wirecore/ffi';
+// (bench/ffi-leak.ts): runtime argv[2]. Prints "READY <port>". GET /memory
+// answers the process's own figures (JavaScript, beside the native dispatch).
+import { serveGeneric, type RuntimeName } from 'wirecore';
+import { toDispatch } from 'wirecore/ffi';
 import { buildC } from '../../examples/ffi/build.js';
 
-const server = await serveNative({
+const native = await toDispatch({
   library: process.env.WIRECORE_FFI_LIBRARY ?? buildC(),
   routes: {
     '/json': 'json',
@@ -13,7 +14,11 @@ const server = await serveNative({
     '/pcount': { symbol: 'counter', mode: 'pooled' },
     '/stats': 'stats',
   },
-  runtime: (process.argv[2] ?? 'net') as RuntimeName,
-  port: 0,
 });
+
+const server = await serveGeneric(
+  null,
+  (ctx, req, res) => (req.path === '/memory' ? res.send({ headers: { 'content-type': 'application/json' }, body: JSON.stringify(process.memoryUsage()) }) : native(ctx, req, res)),
+  { runtime: (process.argv[2] ?? 'net') as RuntimeName, port: 0 },
+);
 console.log(`READY ${server.port}`);
