@@ -10,7 +10,9 @@
 //   control[SIGNAL]     bumped after every finished job; the main thread waits on it
 //   control[CLOSING]    1 once the pool closes: threads leave when the queue is empty
 //   control[AWAKE]      threads not asleep; control[BUSY]: threads inside a native call
-//                       (an awake thread that is not busy will see a new job: nobody needs waking)
+//                       (an awake thread that is not busy will see a new job: nobody needs waking);
+//                       states[t] says which thread t is in (0 asleep, 1 awake, 2 busy), so the
+//                       counts can be corrected when a thread is lost
 //   control[DONE + 2t]  thread t's finished-job ring head (the main thread keeps the tail)
 // Each job is a slot: ops[2s] (OP_HANDLER or OP_NEXT), ops[2s+1] (handler index),
 // args[3s..3s+2] (function pointer, first and second argument), results[s], owner[s].
@@ -32,7 +34,7 @@ export interface PoolThreadData {
   ints: SharedArrayBuffer;
   args: SharedArrayBuffer;
   /** Offsets (in Int32 elements) of each region inside `ints`. */
-  layout: { ring: number; done: number; ops: number; results: number; owner: number };
+  layout: { ring: number; done: number; ops: number; results: number; owner: number; states: number };
 }
 
 export const POOL_THREAD_SOURCE = `'use strict';
@@ -67,29 +69,31 @@ function main() {
   const ops = all.subarray(layout.ops, layout.ops + 2 * slots);
   const results = all.subarray(layout.results, layout.results + slots);
   const owner = all.subarray(layout.owner, layout.owner + slots);
+  const states = all.subarray(layout.states);
   const args = new BigUint64Array(argBuffer);
   const mask = slots - 1;
   const doneHead = ${CONTROL.DONE} + 2 * id;
 
   Atomics.add(control, ${CONTROL.AWAKE}, 1);
+  Atomics.store(states, id, 1);
   parentPort.postMessage({ type: 'ready' });
   for (;;) {
     const wake = Atomics.load(control, ${CONTROL.WAKE});
     const tail = Atomics.load(control, ${CONTROL.SUB_TAIL});
     if (tail === Atomics.load(control, ${CONTROL.SUB_HEAD})) {
-      if (Atomics.load(control, ${CONTROL.CLOSING}) === 1) {
-        Atomics.sub(control, ${CONTROL.AWAKE}, 1);
-        return;
-      }
+      Atomics.store(states, id, 0);
       Atomics.sub(control, ${CONTROL.AWAKE}, 1);
+      if (Atomics.load(control, ${CONTROL.CLOSING}) === 1) return;
       Atomics.wait(control, ${CONTROL.WAKE}, wake);
       Atomics.add(control, ${CONTROL.AWAKE}, 1);
+      Atomics.store(states, id, 1);
       continue;
     }
     if (Atomics.compareExchange(control, ${CONTROL.SUB_TAIL}, tail, (tail + 1) | 0) !== tail) continue;
     const slot = ring[tail & mask];
     owner[slot] = id;
     Atomics.add(control, ${CONTROL.BUSY}, 1);
+    Atomics.store(states, id, 2);
     // More jobs wait and no awake thread is free: another thread takes the next one while this one calls.
     if (((tail + 1) | 0) !== Atomics.load(control, ${CONTROL.SUB_HEAD}) && Atomics.load(control, ${CONTROL.AWAKE}) <= Atomics.load(control, ${CONTROL.BUSY})) {
       Atomics.add(control, ${CONTROL.WAKE}, 1);
@@ -103,6 +107,7 @@ function main() {
     } catch {
       rc = ${CALL_FAILED};
     }
+    Atomics.store(states, id, 1);
     Atomics.sub(control, ${CONTROL.BUSY}, 1);
     results[slot] = rc;
     const head = Atomics.load(control, doneHead);

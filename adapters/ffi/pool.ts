@@ -45,6 +45,7 @@ export class NativePool {
   private readonly ops: Int32Array;
   private readonly results: Int32Array;
   private readonly owner: Int32Array;
+  private readonly states: Int32Array;
   private readonly args: BigUint64Array;
   private readonly callbacks: Array<PoolCallback | undefined> = new Array(SLOTS);
   private readonly freeSlots: number[] = [];
@@ -69,12 +70,13 @@ export class NativePool {
   private readonly data: Omit<PoolThreadData, 'id'>;
 
   private constructor(private readonly options: PoolOptions) {
-    const layout = { ring: 16 + 2 * options.threads, done: 0, ops: 0, results: 0, owner: 0 };
+    const layout = { ring: 16 + 2 * options.threads, done: 0, ops: 0, results: 0, owner: 0, states: 0 };
     layout.done = layout.ring + SLOTS;
     layout.ops = layout.done + options.threads * SLOTS;
     layout.results = layout.ops + 2 * SLOTS;
     layout.owner = layout.results + SLOTS;
-    const ints = new SharedArrayBuffer(4 * (layout.owner + SLOTS));
+    layout.states = layout.owner + SLOTS;
+    const ints = new SharedArrayBuffer(4 * (layout.states + options.threads));
     const argBuffer = new SharedArrayBuffer(8 * 3 * SLOTS);
     const all = new Int32Array(ints);
     this.control = all.subarray(0, layout.ring);
@@ -83,6 +85,7 @@ export class NativePool {
     this.ops = all.subarray(layout.ops, layout.ops + 2 * SLOTS);
     this.results = all.subarray(layout.results, layout.results + SLOTS);
     this.owner = all.subarray(layout.owner, layout.owner + SLOTS);
+    this.states = all.subarray(layout.states, layout.states + options.threads);
     this.args = new BigUint64Array(argBuffer);
     for (let slot = SLOTS - 1; slot >= 0; slot--) this.freeSlots.push(slot);
     this.threads = new Array(options.threads);
@@ -137,6 +140,10 @@ export class NativePool {
   /** A thread ended while the pool is open: its jobs fail, and another thread takes its place. */
   private threadLost(id: number): void {
     this.options.logger.error(`wirecore/ffi: pool thread ${id} stopped; its calls fail and a new thread starts`);
+    // It no longer counts as awake or busy, or no sleeping thread would be woken for new jobs.
+    const state = Atomics.exchange(this.states, id, 0);
+    if (state >= 1) Atomics.sub(this.control, CONTROL.AWAKE, 1);
+    if (state === 2) Atomics.sub(this.control, CONTROL.BUSY, 1);
     // What it finished is in its ring (final now): collect that first, so a slot is never finished twice.
     this.drain();
     for (let slot = 0; slot < SLOTS; slot++) {
