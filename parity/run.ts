@@ -6,6 +6,7 @@ import type { Case, Part } from './case.js';
 import { appCases } from './cases/app.js';
 import { appendedRequestCases } from './cases/appended.js';
 import { connectionCases } from './cases/connection.js';
+import { ffiCases } from './cases/ffi.js';
 import { framingCases } from './cases/framing.js';
 import { messageCases } from './cases/message.js';
 import { smugglingCases } from './cases/smuggling.js';
@@ -25,7 +26,7 @@ function tagChunkedBodies(cases: Case[]): Case[] {
 }
 
 const BASE_CASES: Case[] = tagChunkedBodies([...framingCases, ...smugglingCases, ...messageCases, ...connectionCases]);
-const CASES: Case[] = [...BASE_CASES, ...appendedRequestCases(BASE_CASES), ...ssrCases, ...appCases];
+const CASES: Case[] = [...BASE_CASES, ...appendedRequestCases(BASE_CASES), ...ssrCases, ...appCases, ...ffiCases];
 const CONCURRENCY = 12;
 
 function checkCases(): void {
