@@ -20,10 +20,14 @@ app.all('*', async (c) => {
     case 'throw-before':
       throw new Error('parity: thrown before the head');
     case 'throw-after':
+      // The failure comes a turn after the first chunk: a stream that fails at once is answered 500 before any head.
       return c.body(
         new ReadableStream({
-          pull(controller) {
+          start(controller) {
             controller.enqueue(new TextEncoder().encode('partial'));
+          },
+          async pull(controller) {
+            await new Promise((resolve) => setTimeout(resolve, 10));
             controller.error(new Error('parity: thrown after the head'));
           },
         }),
