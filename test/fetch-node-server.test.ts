@@ -66,6 +66,7 @@ const REQUESTS: Sent[] = [
   ['POST', '/empty-body', 'Content-Length: 3\r\n', 'abc'],
   ['PURGE', '/cache'],
   ['GET', '/missing'],
+  ['HEAD', '/missing'],
 ];
 
 type PerRuntime = string | null | Partial<Record<RuntimeName, string | null>>;
@@ -105,6 +106,7 @@ const KEPT: Record<string, Kept> = {
   'POST /empty-body': TEXT_TYPE,
   'POST /empty-body Content-Length: 3': TEXT_TYPE,
   'PURGE /cache': TEXT_TYPE,
+  'HEAD /missing': HEAD_LENGTH(13),
 };
 
 interface Answer {

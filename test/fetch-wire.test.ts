@@ -62,6 +62,11 @@ function makeApp() {
   app.get('/json', (c) => c.json({ ok: true }));
   app.get('/response-json', () => Response.json({ ok: true }));
   app.get('/form', () => new Response(new URLSearchParams({ a: '1', b: 'two' })));
+  app.get('/formdata', () => {
+    const form = new FormData();
+    form.set('field', 'value');
+    return new Response(form);
+  });
   app.get('/blob', (c) => c.body(new Blob(['<svg/>'], { type: 'image/svg+xml' })));
   app.get('/blob-untyped', (c) => c.body(new Blob(['raw blob'])));
   app.get('/bytes', (c) => c.body(new Uint8Array([104, 105])));
@@ -160,6 +165,17 @@ describe.each(CASES)('wirecore/fetch with the %s (%s)', (mode, runtime) => {
       expect(r.status).toBe(200);
       expect(all(r, 'content-type')).toEqual([type]);
       expect(r.body.toString()).toBe(body);
+    });
+
+    it('GET /formdata: multipart/form-data with its boundary, and Content-Length', async () => {
+      const { port } = await serve();
+      const r = await one(port, 'GET', '/formdata');
+      const type = all(r, 'content-type');
+      expect(type).toHaveLength(1);
+      const boundary = /^multipart\/form-data; boundary=(\S+)$/.exec(type[0]!)?.[1];
+      expect(boundary).toBeDefined();
+      expect([r.chunked, header(r, 'content-length')]).toEqual([false, String(r.body.length)]);
+      expect(r.body.toString()).toContain(`--${boundary}\r\nContent-Disposition: form-data; name="field"\r\n\r\nvalue\r\n--${boundary}--`);
     });
 
     it.each(['/bytes', '/arraybuffer', '/blob-untyped'])('GET %s: no Content-Type, as the Response has none', async (path) => {

@@ -59,7 +59,8 @@ export class LightResponse {
     this[derivedKey] = undefined;
     if (body === undefined || body === null) {
       this[sourceKey] = null;
-      if (from !== undefined && from[sourceKey] !== undefined) this[derivedKey] = from[sourceKey] === null ? from[derivedKey] : from;
+      // A null-body answer made from another one states that one's length (0 for its own null body).
+      if (from !== undefined && from[sourceKey] !== undefined) this[derivedKey] = from[derivedKey] ?? from;
     } else if (typeof body === 'string') {
       this[sourceKey] = body;
       this[typeKey] = TEXT_TYPE;

@@ -30,8 +30,21 @@ function hasNoBody(status: number): boolean {
   return status < 200 || status === 204 || status === 304;
 }
 
+const NO_HEADERS: HeaderPairs = [];
+/** The headers of a body given no headers, per implied Content-Type (few: text, form, JSON, Blob types); the writer only reads them. */
+const typeOnly = new Map<string, HeaderPairs>();
+
 /** The headers as pairs, with the implied Content-Type when none is named, and the stated Content-Length. */
 function collect(given: HeadersInit | undefined, impliedType: string | undefined): { headers: HeaderPairs; stated: string | undefined } {
+  if (given === undefined) {
+    if (impliedType === undefined) return { headers: NO_HEADERS, stated: undefined };
+    let headers = typeOnly.get(impliedType);
+    if (headers === undefined) {
+      headers = [['content-type', impliedType]];
+      if (typeOnly.size < 64) typeOnly.set(impliedType, headers);
+    }
+    return { headers, stated: undefined };
+  }
   const headers: HeaderPairs = [];
   let stated: string | undefined;
   let typed = false;
