@@ -27,6 +27,8 @@ const GZIPPED = gzipSync(FILE);
 writeFileSync(join(root, 'static', 'file.txt.gz'), GZIPPED);
 
 const encoder = new TextEncoder();
+/** Past the size LightResponse reads whole: streamed with its length. */
+const BIG = new Uint8Array(2 * 1024 * 1024 + 3).map((_, i) => i % 251);
 
 /** A stream of `parts`, each after a timer tick, so the head has left before the body ends. */
 function trickle(parts: string[]): ReadableStream<Uint8Array> {
@@ -70,6 +72,7 @@ function makeApp() {
   app.get('/blob', (c) => c.body(new Blob(['<svg/>'], { type: 'image/svg+xml' })));
   app.get('/blob-untyped', (c) => c.body(new Blob(['raw blob'])));
   app.get('/bytes', (c) => c.body(new Uint8Array([104, 105])));
+  app.get('/big-blob', (c) => c.body(new Blob([BIG])));
   app.get('/arraybuffer', (c) => c.body(new Uint8Array([1, 2, 3]).buffer));
   app.use('/etag/*', etag());
   app.get('/etag/text', (c) => c.text('tagged body'));
@@ -203,6 +206,13 @@ describe.each(CASES)('wirecore/fetch with the %s (%s)', (mode, runtime) => {
       expect(all(r, 'content-length')).toEqual([String(length)]);
       expect(r.body.length).toBe(length);
       if (path === '/late/json') expect(header(r, 'x-late')).toBe('yes');
+    });
+
+    it('a Blob of 2 MiB goes out with its length, whole', async () => {
+      const { port } = await serve();
+      const r = await one(port, 'GET', '/big-blob');
+      expect([r.chunked, header(r, 'content-length')]).toEqual([false, String(BIG.length)]);
+      expect(r.body.equals(BIG)).toBe(true);
     });
 
     it('a Response the ETag middleware cloned keeps its length; a matching If-None-Match gets 304', async () => {

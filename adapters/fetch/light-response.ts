@@ -182,8 +182,9 @@ Object.setPrototypeOf(LightResponse.prototype, GlobalResponse.prototype);
 /** A LightResponse's parts, for the adapter's fast path. */
 export interface LightParts {
   status: number;
-  /** The headers as given (Headers, pairs or a record) and the Content-Type the body implies, or the live Headers. */
+  /** The live Headers once made, else the headers as given (Headers, pairs or a record). */
   given: HeadersInit | undefined;
+  /** Added when `given` names no Content-Type (the live Headers already carry it). */
   impliedType: string | undefined;
   body: KnownBody;
   /** For a null body made from another response: that response's body, whose length HEAD states. */

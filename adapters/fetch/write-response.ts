@@ -5,7 +5,8 @@
 //   is whole within this turn of the event loop): one send() with
 //   Content-Length;
 // - a stream whose Content-Length the app states: streamed with that length
-//   (a mismatch is logged and drops the connection, never a corrupt frame);
+//   (a mismatch is the app's error: a 500 before the head, else a log line
+//   and a dropped connection, never a corrupt frame);
 // - any other stream: chunked, its head written at once, each chunk waiting
 //   for the writer's backpressure, cancelled when the client leaves.
 // HEAD gets the head only: the length the app states, else the length of the
@@ -55,7 +56,7 @@ function collect(given: HeadersInit | undefined, impliedType: string | undefined
   };
   if (given instanceof Headers) for (const [name, value] of given) add(name, value);
   else if (Array.isArray(given)) for (const pair of given as ReadonlyArray<readonly string[]>) add(pair[0]!, String(pair[1]));
-  else if (given !== undefined) {
+  else {
     const record = given as Record<string, string>;
     for (const name in record) add(name, String(record[name]));
   }
@@ -161,10 +162,6 @@ function concat(chunks: Array<Uint8Array | string>): string | Uint8Array {
   return Buffer.concat(chunks.map((chunk) => (typeof chunk === 'string' ? Buffer.from(chunk) : chunk)));
 }
 
-function chunkLength(chunk: Uint8Array | string): number {
-  return typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
-}
-
 /**
  * Writes the rest of a started stream, waiting for the writer's backpressure.
  * With a stated length, the chunk that completes it is written only once the
@@ -195,7 +192,7 @@ async function pump(
       const chunk = await next();
       if (chunk === undefined) break;
       if (stated !== undefined) {
-        written += chunkLength(chunk);
+        written += byteLength(chunk);
         if (written > stated || (written === stated && (await next()) !== undefined)) {
           throw new Error(`wirecore/fetch: the Response states Content-Length: ${stated} but its body has more bytes`);
         }
@@ -237,7 +234,7 @@ async function writeStream(res: ResponseWriter, wire: WireRequest, status: numbe
   }
   if (peeked.whole) {
     const whole = concat(peeked.chunks);
-    if (stated !== undefined && stated !== chunkLength(whole)) throw mismatch(stated, chunkLength(whole));
+    if (stated !== undefined && stated !== byteLength(whole)) throw mismatch(stated, byteLength(whole));
     return res.send({ status, headers, body: whole });
   }
   if (head) {
@@ -247,6 +244,7 @@ async function writeStream(res: ResponseWriter, wire: WireRequest, status: numbe
   res.startChunked(status, headers, stated === undefined ? undefined : { length: stated });
   return pump(res, wire, reader, peeked.chunks, peeked.pending, stated);
 }
+
 export function writeResponse(res: ResponseWriter, wire: WireRequest, response: Response): Written | Promise<Written> {
   const light = lightParts(response);
   if (light !== undefined) {

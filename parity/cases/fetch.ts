@@ -33,6 +33,6 @@ export const fetchCases: Case[] = [
     body: 'abbccc',
     chunked: false,
     headers: { 'content-length': '6' },
-  }),
+  }, { features: ['async-pipelining'] }),
   fetchCase('fetch-empty-body', 'a POST with Content-Length: 0 gives the app an empty body stream', post('', '', '/body-kind'), { status: 200, body: 'stream of 0 bytes' }),
 ];
