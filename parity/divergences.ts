@@ -48,6 +48,11 @@ export const DIVERGENCES = {
     targets: ['node-http'],
     reason: "Node's parser accepts more than one space between the method and the target, and node:http exposes no raw request line to check.",
   },
+  'request-line-hidden': {
+    targets: ['node-http'],
+    reason:
+      "Node's parser takes RTSP/1.0 and ICE/1.0 request lines as HTTP/1.0, and waits for more after an HTTP/0.9 request line; node:http exposes no raw request line for wirecore to check. net refuses them at once.",
+  },
   'te-trailing-ows': {
     targets: ['net', 'node-http', 'uws'],
     reason:
