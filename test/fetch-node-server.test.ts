@@ -6,7 +6,7 @@
 // "uWebSockets" field) and the differences kept on purpose listed in KEPT,
 // each with its reason in adapters/fetch/README.md. Needs the build (npm test).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -153,6 +153,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   nodeServer?.kill('SIGKILL');
+  rmSync(root, { recursive: true, force: true });
 });
 
 describe.each(RUNTIMES)('the same Hono app on @hono/node-server and on wirecore/fetch (%s)', (runtime) => {

@@ -2,7 +2,7 @@
 // serveFetch installs and with the platform Response: what real Hono apps'
 // answers carry (Content-Type, Content-Length, framing), HEAD, when a
 // stream's head leaves, extension methods and empty request bodies (issue 17).
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +25,7 @@ mkdirSync(join(root, 'static'));
 writeFileSync(join(root, 'static', 'file.txt'), FILE);
 const GZIPPED = gzipSync(FILE);
 writeFileSync(join(root, 'static', 'file.txt.gz'), GZIPPED);
+afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const encoder = new TextEncoder();
 /** Past the size LightResponse reads whole: streamed with its length. */
