@@ -11,6 +11,7 @@ import { framingCases } from './cases/framing.js';
 import { messageCases } from './cases/message.js';
 import { smugglingCases } from './cases/smuggling.js';
 import { exchange } from './client.js';
+import { fetchCases } from './cases/fetch.js';
 import { supports, type Feature } from './divergences.js';
 import { answersToWaitFor, judge, withPrefix } from './judge.js';
 import { renderReport, type Result } from './report.js';
@@ -26,7 +27,7 @@ function tagChunkedBodies(cases: Case[]): Case[] {
 }
 
 const BASE_CASES: Case[] = tagChunkedBodies([...framingCases, ...smugglingCases, ...messageCases, ...connectionCases]);
-const CASES: Case[] = [...BASE_CASES, ...appendedRequestCases(BASE_CASES), ...ssrCases, ...appCases, ...ffiCases];
+const CASES: Case[] = [...BASE_CASES, ...appendedRequestCases(BASE_CASES), ...ssrCases, ...appCases, ...ffiCases, ...fetchCases];
 const CONCURRENCY = 12;
 
 function checkCases(): void {
