@@ -54,6 +54,25 @@ describe.each(RUNTIMES)('streams with a declared length on %s', (runtime) => {
     expect(errors.some((m) => m.includes('GET /'))).toBe(true);
   });
 
+  it('survives a write past the declared length after the whole body has gone out, and serves the next request', async () => {
+    const errors: string[] = [];
+    const server = await start(runtime, null, async (_c, req, res) => {
+      if (req.path === '/next') return res.send({ body: 'next' });
+      res.startChunked(200, {}, { length: 3 });
+      await res.writeChunk('abc');
+      // The whole declared body is out (uWS has ended the response); this write is one too many.
+      await new Promise((resolve) => setImmediate(resolve));
+      await res.writeChunk('d');
+      return res.endChunked();
+    }, { logger: { error: (m) => errors.push(m), warn: () => {} } });
+    // The client has the whole declared answer either way; the connection then drops (uws: it cannot, the answer was over).
+    const first = await rawRequest(server.port, GET('/over'), { responses: 1 });
+    expect(first.responses[0]!.body.toString()).toBe('abc');
+    const next = await rawRequest(server.port, GET('/next'), { responses: 1 });
+    expect(next.responses[0]!.body.toString()).toBe('next');
+    expect(errors.some((m) => m.includes('GET /over'))).toBe(true);
+  });
+
   it('drops the connection when the handler ends short of what it declared', async () => {
     const errors: string[] = [];
     const server = await start(runtime, null, streaming(['hello'], 11), { logger: { error: (m) => errors.push(m), warn: () => {} } });

@@ -77,19 +77,20 @@ class UwsExchange extends FramedExchange {
     super(core, method, requestHeaders);
     core.connections.add(this);
     res.onAborted(() => {
-      this.uwsGone = true;
+      this.uwsDone = true;
       this.peerGone();
     });
   }
 
   /** Read while the response is alive (uWS invalidates it after the answer), then remembered. */
   get remoteAddress(): string {
-    if (this.address === null) this.address = this.gone || this.writer.done ? '' : Buffer.from(this.res.getRemoteAddressAsText()).toString('latin1');
+    if (this.address === null) this.address = this.uwsDone ? '' : Buffer.from(this.res.getRemoteAddressAsText()).toString('latin1');
     return this.address;
   }
 
   /** Runs uWS calls now (corked), or after the current read when the answer ends the connection. */
   private touch(write: UwsWrite, bytes = 0): true | Promise<void> {
+    if (this.uwsDone) return true;
     const held = this.held;
     if (held !== null) {
       held.push(write);
@@ -107,7 +108,7 @@ class UwsExchange extends FramedExchange {
 
   private async writeHeld(): Promise<void> {
     const held = this.held!;
-    while (held.length > 0 && !this.gone) {
+    while (held.length > 0 && !this.gone && !this.uwsDone) {
       const write = held.shift()!;
       let result: true | Promise<void> = true;
       this.res.cork(() => {
@@ -121,8 +122,8 @@ class UwsExchange extends FramedExchange {
     drained?.forEach((resolve) => resolve());
   }
 
-  /** onAborted ran: uWS has let go of the response. */
-  private uwsGone = false;
+  /** uWS has let go of the response (aborted, or its answer ended): touching it again would throw. */
+  private uwsDone = false;
 
   override peerGone(): void {
     super.peerGone();
@@ -168,6 +169,7 @@ class UwsExchange extends FramedExchange {
       if (noBody) endEmpty(this.res, close);
       else if (this.isHead) this.res.endWithoutBody(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength, close);
       else this.res.end(body, close);
+      this.uwsDone = true;
       return true;
     });
   }
@@ -199,16 +201,23 @@ class UwsExchange extends FramedExchange {
   private writeKnownLength(chunk: Uint8Array, declared: number): true | Promise<void> {
     let rest = chunk;
     let startOffset = this.res.getWriteOffset();
-    if (this.res.tryEnd(rest, declared)[0] || this.gone) return true;
+    if (this.tryEnd(rest, declared) || this.gone) return true;
     return this.whenWritable((offset) => {
       rest = rest.subarray(offset - startOffset);
       let ok = false;
       this.res.cork(() => {
         startOffset = this.res.getWriteOffset();
-        ok = this.res.tryEnd(rest, declared)[0];
+        ok = this.tryEnd(rest, declared);
       });
       return ok;
     });
+  }
+
+  /** tryEnd, noting when it has ended the response with the last declared byte. */
+  private tryEnd(chunk: Uint8Array, declared: number): boolean {
+    const [ok, done] = this.res.tryEnd(chunk, declared);
+    if (done) this.uwsDone = true;
+    return ok;
   }
 
   /** Resolves once uWS reports room again and `retry` (given the write offset) succeeds. */
@@ -235,12 +244,12 @@ class UwsExchange extends FramedExchange {
   writeStreamEnd(_trailers: NormalizedHeaders | null, declared: number, noBody: boolean): void {
     // uWS cannot send trailer fields: they are dropped (PARITY.md).
     const close = this.closeAfter;
-    // A declared length ended the response with its last byte (tryEnd): uWS must not be touched again.
-    if (declared > 0 && !noBody) return;
+    // A declared length has already ended the response with its last byte (tryEnd): touch() then does nothing.
     this.touch(() => {
       if (declared >= 0) this.res.endWithoutBody(noBody ? declared : 0, close);
       else if (noBody || statusHasNoBody(this.writer.record.status)) endEmpty(this.res, close);
       else this.res.end(undefined, close);
+      this.uwsDone = true;
       return true;
     });
   }
@@ -258,7 +267,7 @@ class UwsExchange extends FramedExchange {
   protected closeConnection(): void {
     // uWS drops what is still corked when it closes: close once the current cork has been flushed.
     setImmediate(() => {
-      if (!this.uwsGone) this.res.close();
+      if (!this.uwsDone) this.res.close();
     });
   }
 
@@ -272,11 +281,11 @@ class UwsExchange extends FramedExchange {
 
   pauseReading(): void {
     // After its answer a uWS response is gone: touching it would throw.
-    if (!this.gone && !this.writer.done) this.res.pause();
+    if (!this.uwsDone && !this.writer.done) this.res.pause();
   }
 
   resumeReading(): void {
-    if (!this.gone && !this.writer.done) this.res.resume();
+    if (!this.uwsDone && !this.writer.done) this.res.resume();
   }
 
   onDeadline(): void {}
