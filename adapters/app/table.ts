@@ -4,8 +4,10 @@
 import type FindMyWay from 'find-my-way';
 import type { ResponseWriter, WireRequest, Written } from 'wirecore';
 import { Context } from './context.js';
+import { isPreflight, type CorsPolicy } from './cors.js';
+import { REFUSED, UNMATCHED } from './metrics.js';
 import { runRoute } from './pipeline.js';
-import type { CompiledRoute, RouteInfo } from './route.js';
+import type { AnyContext, CompiledRoute, RouteInfo } from './route.js';
 
 type Router = FindMyWay.Instance<FindMyWay.HTTPVersion.V1>;
 type Method = FindMyWay.HTTPMethod;
@@ -35,6 +37,8 @@ export class RouteTable {
     readonly methods: readonly string[],
     /** Whether any route has onResponse hooks (the wire layer then times every answer). */
     readonly reportsResponses: boolean,
+    /** The app's CORS policy: preflights are answered before any middleware. */
+    readonly cors: CorsPolicy | null,
   ) {}
 
   /** The methods other than `method` that have a route for `target`. */
@@ -58,7 +62,18 @@ const NO_PARAMS = Object.freeze({}) as Record<string, string>;
 
 /** serveGeneric's ctx for an app: it holds the current table. */
 export class AppHost {
+  /** The route template of each request being answered, kept only while metrics are on (see routeTemplate). */
+  templates: WeakMap<WireRequest, string> | null = null;
+  /** True once the server began closing: readiness turns false so a balancer drains this instance. */
+  draining = false;
+
   constructor(public table: RouteTable) {}
+
+  /** The metrics label of a request: its route template, "(unmatched)", or "(refused)" for messages refused before a request existed. */
+  routeTemplate(req: WireRequest | undefined): string {
+    if (req === undefined) return REFUSED;
+    return this.templates?.get(req) ?? UNMATCHED;
+  }
 
   /** Serves `table` from the next request on; requests in flight finish on the table they started with. Returns the old one. */
   swap(table: RouteTable): RouteTable {
@@ -72,8 +87,26 @@ export class AppHost {
 export function dispatchApp(host: AppHost, req: WireRequest, res: ResponseWriter): Written | Promise<Written> {
   const table = host.table;
   const found = table.router.find(req.method as Method, req.target);
-  if (found === null) return runRoute(table.notFound, new Context(table.notFound, req, res, NO_PARAMS));
+  if (found === null) {
+    const c = new Context(table.notFound, req, res, NO_PARAMS);
+    if (table.cors !== null && isPreflight(c)) {
+      const written = preflight(table, table.cors, c);
+      if (written !== null) return written;
+    }
+    return runRoute(table.notFound, c);
+  }
   const route = found.store as CompiledRoute | null;
   if (route === null) return runRoute(table.badTarget, new Context(table.badTarget, req, res, NO_PARAMS));
+  if (host.templates !== null) host.templates.set(req, route.path);
   return runRoute(route, new Context(route, req, res, found.params));
+}
+
+/** A CORS preflight for a path that has routes: 204 with the Access-Control-Allow-* headers (none when the origin is not allowed). */
+function preflight(table: RouteTable, cors: CorsPolicy, c: AnyContext): Written | null {
+  const allowed = table.allowed('OPTIONS', c.req.target);
+  if (allowed.length === 0) return null;
+  const headers = cors.preflight(c, allowed) ?? [];
+  // The answer depends on all three (the allowed headers may echo the request's).
+  headers.push(['vary', 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers']);
+  return c.res.send({ status: 204, headers });
 }
