@@ -521,8 +521,8 @@ export class App<State = undefined> extends Registrar<State, ''> {
         hidden: true,
         compress: false,
         handler: async () => {
-          if (this.ctx.draining) throw new ServiceUnavailable('Draining: the server is closing');
-          if (check !== undefined && !(await check())) throw new ServiceUnavailable('Not ready');
+          if (this.ctx.draining) throw new ServiceUnavailable('Draining: the server is closing', { expose: true });
+          if (check !== undefined && !(await check())) throw new ServiceUnavailable('Not ready', { expose: true });
           return { status: 'ready' };
         },
       },

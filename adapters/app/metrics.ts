@@ -21,6 +21,8 @@ const KNOWN_METHODS = new Set(METHODS);
 /** The route label of answers no route matched, and of messages refused before a request was built. */
 export const UNMATCHED = '(unmatched)';
 export const REFUSED = '(refused)';
+/** The route label of CORS preflights (answered before routing to a handler). */
+export const PREFLIGHT = '(preflight)';
 
 function escapeLabel(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');

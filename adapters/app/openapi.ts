@@ -51,20 +51,6 @@ type JsonObject = Record<string, unknown>;
 /** The methods an OpenAPI path item can hold. */
 const OPERATION_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
 const NO_CONTENT = new Set([204, 205, 304]);
-// What TypeBox can build that JSON has no type for.
-const NON_JSON_TYPES: Record<string, JsonObject | null> = {
-  Uint8Array: { type: 'string', format: 'binary' },
-  Date: { type: 'string', format: 'date-time' },
-  undefined: null,
-  void: null,
-  function: null,
-  bigint: null,
-  symbol: null,
-  Constructor: null,
-  Promise: null,
-  Iterator: null,
-  AsyncIterator: null,
-};
 const SUBSCHEMA_MAPS = ['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas'];
 const SUBSCHEMA_LISTS = ['allOf', 'anyOf', 'oneOf', 'prefixItems'];
 const SUBSCHEMAS = ['additionalProperties', 'items', 'not', 'if', 'then', 'else', 'contains', 'propertyNames', 'unevaluatedProperties', 'unevaluatedItems', 'additionalItems'];
@@ -76,8 +62,6 @@ function isObject(value: unknown): value is JsonObject {
 /** Rewrites draft-07 (TypeBox) schemas as OpenAPI 3.1 (JSON Schema 2020-12) schemas, collecting `$id`'d ones as components. */
 class SchemaConverter {
   readonly components: Record<string, unknown> = {};
-
-  constructor(private readonly where: () => string) {}
 
   convert(schema: unknown): unknown {
     if (!isObject(schema)) return schema;
@@ -94,12 +78,6 @@ class SchemaConverter {
   }
 
   private convertBody(schema: JsonObject): JsonObject {
-    const type = schema.type;
-    if (typeof type === 'string' && type in NON_JSON_TYPES) {
-      const replacement = NON_JSON_TYPES[type];
-      if (replacement === null) throw new Error(`wirecore/app: ${this.where()}: a TypeBox ${type} schema has no JSON form, so OpenAPI cannot describe it`);
-      return { ...replacement };
-    }
     const out: JsonObject = {};
     for (const key of Object.keys(schema)) {
       const value = schema[key];
@@ -210,13 +188,11 @@ export interface GenerateOptions {
 /** The OpenAPI document of `routes`. */
 export function generateDocument(routes: readonly RouteInfo[], options: GenerateOptions): OpenApiDocument {
   const { pathItems, ...baseFields }: Partial<DocumentBase> = options.base ?? {};
-  let where = 'the document';
-  const converter = new SchemaConverter(() => where);
+  const converter = new SchemaConverter();
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const method = route.method.toLowerCase();
     if (route.hidden === true || !OPERATION_METHODS.has(method)) continue;
-    where = `${route.method} ${route.path}`;
     const native = route.openapiPath !== undefined;
     const shape = native ? { templates: [route.openapiPath!], patterns: {} } : toTemplates(route.path);
     if (shape === null) continue;

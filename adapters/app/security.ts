@@ -259,7 +259,7 @@ function jwtVerifier(name: string, options: JwtOptions): (token: string) => Outc
       const reason = JOSE_REASONS[code];
       if (reason !== undefined) return { ok: false, present: true, reason };
       if (code.startsWith('ERR_JWKS') || (error as Error).name === 'TypeError' || (error as Error).name === 'AbortError') {
-        throw new ServiceUnavailable('The keys that verify tokens cannot be fetched now', { cause: error });
+        throw new ServiceUnavailable('The keys that verify tokens cannot be fetched now', { cause: error, expose: true });
       }
       throw error;
     }

@@ -5,7 +5,9 @@ import type FindMyWay from 'find-my-way';
 import type { ResponseWriter, WireRequest, Written } from 'wirecore';
 import { Context } from './context.js';
 import { isPreflight, type CorsPolicy } from './cors.js';
-import { REFUSED, UNMATCHED } from './metrics.js';
+import { PROBLEM_HEADERS } from './answer.js';
+import { NotFound } from './errors.js';
+import { PREFLIGHT, REFUSED, UNMATCHED } from './metrics.js';
 import { runRoute } from './pipeline.js';
 import type { AnyContext, CompiledRoute, RouteInfo } from './route.js';
 
@@ -90,8 +92,8 @@ export function dispatchApp(host: AppHost, req: WireRequest, res: ResponseWriter
   if (found === null) {
     const c = new Context(table.notFound, req, res, NO_PARAMS);
     if (table.cors !== null && isPreflight(c)) {
-      const written = preflight(table, table.cors, c);
-      if (written !== null) return written;
+      if (host.templates !== null) host.templates.set(req, PREFLIGHT);
+      return preflight(table, table.cors, c);
     }
     return runRoute(table.notFound, c);
   }
@@ -101,10 +103,13 @@ export function dispatchApp(host: AppHost, req: WireRequest, res: ResponseWriter
   return runRoute(route, new Context(route, req, res, found.params));
 }
 
-/** A CORS preflight for a path that has routes: 204 with the Access-Control-Allow-* headers (none when the origin is not allowed). */
-function preflight(table: RouteTable, cors: CorsPolicy, c: AnyContext): Written | null {
+/**
+ * A CORS preflight, answered without middleware or hooks (it carries no credentials): 204 with the
+ * Access-Control-Allow-* headers (none when the origin is not allowed), 404 for a path with no routes.
+ */
+function preflight(table: RouteTable, cors: CorsPolicy, c: AnyContext): Written {
   const allowed = table.allowed('OPTIONS', c.req.target);
-  if (allowed.length === 0) return null;
+  if (allowed.length === 0) return c.res.send({ status: 404, headers: PROBLEM_HEADERS, body: JSON.stringify(new NotFound(`No route for ${c.req.path}`).toProblem(c.req.path)) });
   const headers = cors.preflight(c, allowed) ?? [];
   // The answer depends on all three (the allowed headers may echo the request's).
   headers.push(['vary', 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers']);
