@@ -157,7 +157,7 @@ export function compileTable(root: AppDefinition): RouteTable {
     'the bad-target handler',
   );
   const reports = [...routes, notFound].some((r) => r.hooks.onResponse.length !== 0);
-  table = new RouteTable(router, routes, notFound, badTarget, methods, reports, root.settings.cors);
+  table = new RouteTable(router, routes, notFound, badTarget, methods, reports, routes.some((r) => r.settings.cors !== null));
   return table;
 }
 

@@ -39,8 +39,8 @@ export class RouteTable {
     readonly methods: readonly string[],
     /** Whether any route has onResponse hooks (the wire layer then times every answer). */
     readonly reportsResponses: boolean,
-    /** The app's CORS policy: preflights are answered before any middleware. */
-    readonly cors: CorsPolicy | null,
+    /** Whether any route has a CORS policy (its app's, mounted apps included): preflights are then answered before any middleware. */
+    readonly cors: boolean,
   ) {}
 
   /** The methods other than `method` that have a route for `target`. */
@@ -91,9 +91,12 @@ export function dispatchApp(host: AppHost, req: WireRequest, res: ResponseWriter
   const found = table.router.find(req.method as Method, req.target);
   if (found === null) {
     const c = new Context(table.notFound, req, res, NO_PARAMS);
-    if (table.cors !== null && isPreflight(c)) {
-      if (host.templates !== null) host.templates.set(req, PREFLIGHT);
-      return preflight(table, table.cors, c);
+    if (table.cors && isPreflight(c)) {
+      // The label is set first: the wire layer may report the answer while it is sent.
+      host.templates?.set(req, PREFLIGHT);
+      const written = preflight(table, c);
+      if (written !== null) return written;
+      host.templates?.delete(req);
     }
     return runRoute(table.notFound, c);
   }
@@ -105,11 +108,16 @@ export function dispatchApp(host: AppHost, req: WireRequest, res: ResponseWriter
 
 /**
  * A CORS preflight, answered without middleware or hooks (it carries no credentials): 204 with the
- * Access-Control-Allow-* headers (none when the origin is not allowed), 404 for a path with no routes.
+ * Access-Control-Allow-* headers (none when the origin is not allowed), 404 for a path with no routes;
+ * null when the app serving the path has no CORS policy (the usual OPTIONS answer then).
  */
-function preflight(table: RouteTable, cors: CorsPolicy, c: AnyContext): Written {
+function preflight(table: RouteTable, c: AnyContext): Written | null {
   const allowed = table.allowed('OPTIONS', c.req.target);
   if (allowed.length === 0) return c.res.send({ status: 404, headers: PROBLEM_HEADERS, body: JSON.stringify(new NotFound(`No route for ${c.req.path}`).toProblem(c.req.path)) });
+  // The policy of the app that serves the path (a mounted app has its own).
+  const route = table.router.find(allowed[0] as Method, c.req.target)!.store as CompiledRoute;
+  const cors: CorsPolicy | null = route.settings.cors;
+  if (cors === null) return null;
   const headers = cors.preflight(c, allowed) ?? [];
   // The answer depends on all three (the allowed headers may echo the request's).
   headers.push(['vary', 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers']);
