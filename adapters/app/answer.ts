@@ -58,10 +58,14 @@ export function featureHeaders(route: CompiledRoute, c: AnyContext, type: string
   return out;
 }
 
-/** A server-sent event stream's head. */
+/** A server-sent event stream's head (never compressed: each event must reach the client as it is written). */
 export function sseHeaders(route: CompiledRoute, c: AnyContext): ResponseHeaders {
-  const base: Array<[string, string]> = route.features === null ? (headersFor(route, c, EVENT_STREAM_TYPE) as Array<[string, string]> | undefined) ?? [] : featureHeaders(route, c, EVENT_STREAM_TYPE, null, false);
-  const out = Array.isArray(base) ? [...base] : Object.entries(base as Record<string, string>);
+  const out: Array<[string, string]> = [];
+  if (route.features === null) {
+    const plain = headersFor(route, c, EVENT_STREAM_TYPE);
+    if (Array.isArray(plain)) out.push(...(plain as Array<[string, string]>));
+    else out.push(['content-type', EVENT_STREAM_TYPE]);
+  } else out.push(...featureHeaders(route, c, EVENT_STREAM_TYPE, null, false));
   // Caches and buffering proxies (nginx) must pass events through as they come.
   out.push(['cache-control', 'no-cache'], ['x-accel-buffering', 'no']);
   return out;

@@ -4,16 +4,17 @@
 // become one authenticate step: 401 with WWW-Authenticate when credentials
 // are missing or wrong, 403 when valid ones lack a scope. Secrets are
 // compared in constant time (HMAC digests and timingSafeEqual).
-import { createHmac, createPublicKey, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { createHmac, createPublicKey, randomBytes, timingSafeEqual, type KeyObject, type webcrypto } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { Forbidden, HttpError, ServiceUnavailable, Unauthorized } from './errors.js';
 import type { AnyContext } from './route.js';
 
 /**
- * The verified identity of a request (a JWT's claims, or what a verify
- * function returned). Name its fields by declaration merging:
- * `declare module 'wirecore/app' { interface Principal { sub: string; role: 'admin' | 'user' } }`.
+ * The verified identity of a request: a JWT's claims, what a verify function
+ * returned, `{ username }` from a basic `users` list, `{ key: index }` from an
+ * API key list. Name its fields by declaration merging, for what your schemes
+ * produce: `declare module 'wirecore/app' { interface Principal { sub: string; role: 'admin' | 'user' } }`.
  */
 export interface Principal {
   [claim: string]: unknown;
@@ -194,13 +195,21 @@ function jwtVerifier(name: string, options: JwtOptions): (token: string) => Outc
   if (sources !== 1) throw new TypeError(`wirecore/app: ${where}: jwt needs exactly one of secret, publicKey or jwks`);
   let algorithms = options.algorithms ? [...options.algorithms] : undefined;
   if (algorithms?.some((a) => a.toLowerCase() === 'none')) throw new TypeError(`wirecore/app: ${where}: the "none" algorithm is never accepted`);
-  let key: Uint8Array | KeyObject | JWTVerifyGetKey;
+  let key: Uint8Array | KeyObject | webcrypto.CryptoKey | JWTVerifyGetKey;
+  let importing: Promise<webcrypto.CryptoKey> | null = null;
   if (options.secret !== undefined) {
     const bytes = typeof options.secret === 'string' ? new TextEncoder().encode(options.secret) : options.secret;
     if (bytes.length < 32) throw new TypeError(`wirecore/app: ${where}: a JWT secret must have at least 32 bytes (RFC 7518 §3.2 for HS256)`);
     key = bytes;
     algorithms ??= ['HS256'];
-    if (algorithms.some((a) => !a.startsWith('HS'))) throw new TypeError(`wirecore/app: ${where}: a secret verifies only HS256/HS384/HS512`);
+    const hashes: Record<string, string> = { HS256: 'SHA-256', HS384: 'SHA-384', HS512: 'SHA-512' };
+    if (algorithms.some((a) => hashes[a] === undefined)) throw new TypeError(`wirecore/app: ${where}: a secret verifies only HS256/HS384/HS512`);
+    // One algorithm: the key is imported once (jose would import raw bytes on every verification).
+    if (algorithms.length === 1) {
+      importing = crypto.subtle.importKey('raw', bytes, { name: 'HMAC', hash: hashes[algorithms[0]!]! }, false, ['verify']);
+      // Awaited by the first verification, which reports a failure.
+      importing.catch(() => {});
+    }
   } else if (options.publicKey !== undefined) {
     let keyObject: KeyObject;
     try {
@@ -250,6 +259,10 @@ function jwtVerifier(name: string, options: JwtOptions): (token: string) => Outc
   const tolerance = verifyOptions.clockTolerance * 1000;
 
   const verify = async (token: string): Promise<Outcome> => {
+    if (importing !== null) {
+      key = await importing;
+      importing = null;
+    }
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, key as Uint8Array, verifyOptions));
@@ -360,7 +373,8 @@ function compileBasic(name: string, config: BasicSchemeConfig): CompiledScheme {
         if (match && found === -1) found = i;
       }
       if (found === -1) return { ok: false, present: true, reason: 'Wrong username or password' };
-      const principal: Principal = { username: names[found]! };
+      // Principal says what the app's schemes produce; a users list produces { username } (see Principal).
+      const principal = { username: names[found]! } as unknown as Principal;
       return { ok: true, principal, scopes: scopesOf(principal) };
     };
   } else {
@@ -395,7 +409,8 @@ function compileApiKey(name: string, config: ApiKeySchemeConfig): CompiledScheme
   if ((config.keys === undefined) === (config.verify === undefined)) throw new TypeError(`wirecore/app: security scheme "${name}" (apiKey) needs keys or verify(key); one of them`);
   let verify: (key: string, c: AnyContext) => Outcome | Promise<Outcome>;
   if (config.keys !== undefined) {
-    const entries: Array<[string, Principal]> = Array.isArray(config.keys) ? (config.keys as string[]).map((k, i) => [k, { key: i }]) : Object.entries(config.keys as Record<string, Principal>);
+    // A list of keys produces { key: index } (see Principal).
+    const entries: Array<[string, Principal]> = Array.isArray(config.keys) ? (config.keys as string[]).map((k, i) => [k, { key: i } as unknown as Principal]) : Object.entries(config.keys as Record<string, Principal>);
     const digests = entries.map(([k]) => digest(k));
     verify = (key) => {
       const found = findDigest(key, digests);

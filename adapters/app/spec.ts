@@ -350,6 +350,7 @@ function buildRoutes<State>(app: App<State>, raw: RawSpec, options: SpecOptions<
       const body = follow(doc, op.requestBody, `${opWhere}/requestBody`);
       const content = isObject(body.content) ? body.content : {};
       const types = Object.keys(content);
+      if (types.length === 0) overlay.requestBody = body;
       const readable = types.filter((t) => t === '*/*' || app.settings.parsers.find(t.toLowerCase()) !== undefined);
       const mediaOf = (t: string) => (isObject(content[t]) ? (content[t] as JsonObject) : {});
       const jsonType = readable.find((t) => /^application\/(?:[\w.+-]+\+)?json$/i.test(t)) ?? readable.find((t) => mediaOf(t).schema !== undefined);
@@ -360,7 +361,9 @@ function buildRoutes<State>(app: App<State>, raw: RawSpec, options: SpecOptions<
       const refused = readable.filter((t) => !accepted.includes(t));
       for (const t of refused) note(notices.otherSchema, t, opWhere);
       if (accepted.length !== 0) for (const t of types) if (!readable.includes(t)) note(notices.unread, t, opWhere);
-      if (accepted.length === 0) {
+      if (types.length === 0) {
+        parseBody = false;
+      } else if (accepted.length === 0) {
         note(notices.raw, types.join(', '), opWhere);
         // Nothing a parser reads (multipart…): the handler reads c.req.body itself.
         parseBody = false;
