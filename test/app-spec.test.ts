@@ -250,6 +250,36 @@ describe('spec-first start-up errors', () => {
 });
 
 describe('spec hot reload', () => {
+  it('lets a request in flight finish on the table it started with', async () => {
+    const spec = minimal({ '/ping': { get: { operationId: 'ping', responses: { '200': { description: 'ok', content: { 'application/json': { schema: { type: 'object', properties: { a: { type: 'integer' } } } } } } } } } });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    let first = true;
+    const app = await fromSpec(spec, {
+      handlers: {
+        ping: async () => {
+          if (first) {
+            first = false;
+            entered();
+            await held;
+          }
+          return { a: 1, b: 2 };
+        },
+      },
+      logger: recordingLogger(),
+    });
+    const inFlight = app.inject({ url: '/ping' });
+    await inside;
+    // The object is read again by reload(): the new table serializes b too.
+    (spec.paths['/ping'].get.responses['200'].content['application/json'].schema.properties as Record<string, unknown>).b = { type: 'integer' };
+    await app.reload();
+    expect((await app.inject({ url: '/ping' })).text()).toBe('{"a":1,"b":2}');
+    release();
+    expect((await inFlight).text()).toBe('{"a":1}');
+  });
+
   it('swaps the route table while requests flow: none fails, a broken edit keeps the old table', async () => {
     const dir = await tempDir();
     const file = join(dir, 'live.yaml');

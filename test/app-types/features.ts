@@ -3,7 +3,7 @@
 // cookies typed by their schema, scheme settings checked, SSE answers and
 // spec-first handlers accepted.
 import { SignJWT } from 'jose';
-import { createApp, fromSpec, Type, type SpecHandler, type Written } from 'wirecore/app';
+import { createApp, fromSpec, Type, type Principal, type SpecHandler, type Written } from 'wirecore/app';
 
 declare module 'wirecore/app' {
   interface Principal {
@@ -60,3 +60,15 @@ app.get('/events', { schema: { response: { 200: Type.Object({ ok: Type.Boolean()
 const getPet: SpecHandler = (c) => ({ id: c.params.petId });
 export const specApp = fromSpec('openapi.yaml', { handlers: { getPet }, security: { bearer: { jwt: { jwks: 'https://issuer.test/jwks.json' } } }, watch: true });
 export const token = new SignJWT({ role: 'admin' });
+
+// The spec-first example of the root README.md, kept compiling.
+const notes = { list: (query: unknown) => [query], add: (body: unknown, author: Principal) => ({ body, author: author.sub }) };
+export async function readmeSpecFirst(): Promise<void> {
+  const app = await fromSpec('./notes.yaml', {
+    handlers: { listNotes: (c) => notes.list(c.query), createNote: (c) => c.reply(201, notes.add(c.body, c.principal)) },
+    security: { bearer: { jwt: { jwks: 'https://issuer.example/.well-known/jwks.json' } } },
+    watch: true,
+  });
+  app.health().metrics();
+  await app.listen({ port: 3000 });
+}
