@@ -11,6 +11,7 @@ export default defineConfig({
       { find: /^wirecore\/fetch$/, replacement: here('./adapters/fetch/index.ts') },
       { find: /^wirecore\/ssr$/, replacement: here('./adapters/ssr/index.ts') },
       { find: /^wirecore\/app$/, replacement: here('./adapters/app/index.ts') },
+      { find: /^wirecore\/ffi$/, replacement: here('./adapters/ffi/index.ts') },
     ],
   },
   test: {

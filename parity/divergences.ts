@@ -33,15 +33,12 @@ export const DIVERGENCES = {
   },
   'extension-methods': {
     targets: ['uws'],
-    reason: 'uWebSockets.js 20.30 closes the connection on registered methods it does not know (QUERY, PROPFIND, …) instead of handing them to the application.',
+    reason:
+      'uWebSockets.js 20.30 hands the application only the methods it knows (GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS, TRACE, CONNECT); on any other registered method (QUERY, PROPFIND, PURGE, MKCOL, REPORT, LOCK, …) it closes the connection without an answer, before wirecore sees the request, so wirecore cannot answer 501 either. This holds for every consumer on uws (wirecore/fetch, wirecore/app, …). A lower-case method is refused on every runtime: 501 on net and node-http, a closed connection on uws.',
   },
   'header-count': {
     targets: ['uws'],
     reason: 'uWebSockets.js accepts a fixed number of field lines (about 50) and drops the connection beyond it, well under maxHeaderBytes.',
-  },
-  'head-length': {
-    targets: ['hono/net', 'hono/uws', 'hono/node-http'],
-    reason: 'Hono answers HEAD by running GET and returning new Response(null), so the GET answer\'s length is lost before it reaches the wire (Content-Length: 0).',
   },
   'upgrade-as-plain': {
     targets: ['node-http'],
@@ -50,6 +47,11 @@ export const DIVERGENCES = {
   'request-line-spaces': {
     targets: ['node-http'],
     reason: "Node's parser accepts more than one space between the method and the target, and node:http exposes no raw request line to check.",
+  },
+  'request-line-hidden': {
+    targets: ['node-http'],
+    reason:
+      "Node's parser takes RTSP/1.0 and ICE/1.0 request lines as HTTP/1.0, and waits for more after an HTTP/0.9 request line; node:http exposes no raw request line for wirecore to check. net refuses them at once.",
   },
   'te-trailing-ows': {
     targets: ['net', 'node-http', 'uws'],
@@ -63,6 +65,11 @@ export const DIVERGENCES = {
   'chunk-extensions': {
     targets: ['uws'],
     reason: 'uWebSockets.js 20.30 closes the connection on a chunk extension (";name=value" after the chunk size), which RFC 9112 allows.',
+  },
+  'stream-head-delay': {
+    targets: ['uws'],
+    reason:
+      'uWebSockets.js 20.30 writes the status line and the application\'s fields of a streamed answer at once but holds the end of the head (its Date, Transfer-Encoding and the blank line) until the first non-empty chunk (an empty write sends nothing), so a client of an SSE or long-poll stream sees no complete head, and no 200, until data comes. Writing body bytes to force it out would change the body, so it is not done.',
   },
   'response-trailers': {
     targets: ['uws'],

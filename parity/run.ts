@@ -6,10 +6,12 @@ import type { Case, Part } from './case.js';
 import { appCases } from './cases/app.js';
 import { appendedRequestCases } from './cases/appended.js';
 import { connectionCases } from './cases/connection.js';
+import { ffiCases } from './cases/ffi.js';
 import { framingCases } from './cases/framing.js';
 import { messageCases } from './cases/message.js';
 import { smugglingCases } from './cases/smuggling.js';
 import { exchange } from './client.js';
+import { fetchCases } from './cases/fetch.js';
 import { supports, type Feature } from './divergences.js';
 import { answersToWaitFor, judge, withPrefix } from './judge.js';
 import { renderReport, type Result } from './report.js';
@@ -25,7 +27,7 @@ function tagChunkedBodies(cases: Case[]): Case[] {
 }
 
 const BASE_CASES: Case[] = tagChunkedBodies([...framingCases, ...smugglingCases, ...messageCases, ...connectionCases]);
-const CASES: Case[] = [...BASE_CASES, ...appendedRequestCases(BASE_CASES), ...ssrCases, ...appCases];
+const CASES: Case[] = [...BASE_CASES, ...appendedRequestCases(BASE_CASES), ...ssrCases, ...appCases, ...ffiCases, ...fetchCases];
 const CONCURRENCY = 12;
 
 function checkCases(): void {

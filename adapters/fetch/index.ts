@@ -2,7 +2,8 @@
 // itty-router, …) on the wire layer, through its public door only.
 import { serveGeneric, type DispatchFn, type ServeOptions, type Server } from 'wirecore';
 import { lazyRequest } from './request.js';
-import { installLightResponse, writeResponse } from './response.js';
+import { installLightResponse } from './light-response.js';
+import { writeResponse } from './write-response.js';
 
 export type FetchHandler = (request: Request) => Response | Promise<Response>;
 
@@ -51,4 +52,4 @@ export async function serveFetch(fetchFn: FetchHandler, options: ServeFetchOptio
   }) as Server;
 }
 
-export { LightResponse, installLightResponse } from './response.js';
+export { LightResponse, installLightResponse } from './light-response.js';

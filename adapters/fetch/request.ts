@@ -20,8 +20,16 @@ interface LazyFields {
 
 type Lazy = Request & LazyFields;
 
-function hasBody(wire: WireRequest): boolean {
-  return wire.body.length !== 0 && wire.method !== 'GET' && wire.method !== 'HEAD';
+/** Methods the fetch standard refuses in new Request(); the real Request is made as GET and reports the wire's method. */
+const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
+
+/**
+ * Every method but GET and HEAD has a body stream, empty when the message
+ * has no content (Content-Length: 0 or none): what @hono/node-server gives,
+ * so `request.body.cancel()` and `for await (… of request.body)` work.
+ */
+function hasBody(method: string): boolean {
+  return method !== 'GET' && method !== 'HEAD' && !FORBIDDEN_METHODS.has(method);
 }
 
 /** The wire body as a web ReadableStream, pulled (so backpressure reaches the socket). */
@@ -53,12 +61,19 @@ function real(self: Lazy): Request {
   let request = self[realKey];
   if (request === undefined) {
     const wire = self[wireKey];
-    const init: RequestInit & { duplex?: 'half' } = { method: wire.method, headers: self.headers, signal: wire.signal };
-    if (hasBody(wire) && !self[bodyUsedKey]) {
-      init.body = bodyStream(wire);
+    const method = wire.method;
+    const forbidden = FORBIDDEN_METHODS.has(method);
+    const init: RequestInit & { duplex?: 'half' } = { method: forbidden ? 'GET' : method, headers: self.headers, signal: wire.signal };
+    const used = self[bodyUsedKey];
+    if (hasBody(method)) {
+      init.body = used ? new ReadableStream({ start: (controller) => controller.close() }) : bodyStream(wire);
       init.duplex = 'half';
     }
-    request = self[realKey] = new Request(self[urlKey], init);
+    request = new Request(self[urlKey], init);
+    // Read already through text()/json()/arrayBuffer(): the body stays unusable (locked), as @hono/node-server does.
+    if (used) request.body?.getReader();
+    if (forbidden) Object.defineProperty(request, 'method', { value: method });
+    self[realKey] = request;
   }
   return request;
 }
@@ -85,7 +100,7 @@ const prototype = {
   },
   get bodyUsed(): boolean {
     const self = this as unknown as Lazy;
-    return self[realKey]?.bodyUsed ?? self[bodyUsedKey];
+    return self[bodyUsedKey] || (self[realKey]?.bodyUsed ?? false);
   },
   // Read straight from the wire, bounded by maxBodyBytes.
   async arrayBuffer(): Promise<ArrayBuffer> {

@@ -185,7 +185,7 @@ export const connectionCases: Case[] = [
     send: ['HEAD {P}/static-hit HTTP/1.1\r\nHost: parity\r\n\r\n' + get()],
     headRequests: [0],
     expect: { kind: 'accept', responses: [{ status: 200, body: '', headers: { 'content-length': '13' } }, ok()] },
-    features: ['head-pipelining', 'head-length'],
+    features: ['head-pipelining'],
   },
   {
     id: 'static-writer',

@@ -6,6 +6,18 @@ import type { RuntimeName } from 'wirecore';
 import { PARITY_LIMITS, PARITY_TIMEOUTS, SeenLog, actionOf, slowAction, describeBody, type Seen } from '../echo-shape.js';
 
 const seen = new SeenLog();
+
+/** A stream of `parts`, each a timer tick after the last. */
+function trickle(parts: string[]): ReadableStream<Uint8Array> {
+  let i = 0;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (i > 0) await new Promise((resolve) => setTimeout(resolve, 2));
+      if (i < parts.length) controller.enqueue(new TextEncoder().encode(parts[i++]!));
+      else controller.close();
+    },
+  });
+}
 const app = new Hono();
 
 app.all('*', async (c) => {
@@ -20,10 +32,14 @@ app.all('*', async (c) => {
     case 'throw-before':
       throw new Error('parity: thrown before the head');
     case 'throw-after':
+      // The failure comes a turn after the first chunk: a stream that fails at once is answered 500 before any head.
       return c.body(
         new ReadableStream({
-          pull(controller) {
+          start(controller) {
             controller.enqueue(new TextEncoder().encode('partial'));
+          },
+          async pull(controller) {
+            await new Promise((resolve) => setTimeout(resolve, 10));
             controller.error(new Error('parity: thrown after the head'));
           },
         }),
@@ -50,6 +66,20 @@ app.all('*', async (c) => {
     case 'static':
     case 'static-hit':
       return c.text('static hello\n');
+    // wirecore/fetch's own cases (cases/fetch.ts).
+    case 'text':
+      return c.text('hello');
+    case 'sized':
+      return c.req.method === 'HEAD' ? c.body(null, 200, { 'Content-Length': '17' }) : c.text('seventeen bytes!!');
+    case 'stated-stream':
+      return c.body(trickle(['a', 'bb', 'ccc']), 200, { 'Content-Length': '6' });
+    case 'body-kind': {
+      const body = c.req.raw.body;
+      if (body === null) return c.text('null');
+      let size = 0;
+      for await (const chunk of body) size += chunk.byteLength;
+      return c.text(`stream of ${size} bytes`);
+    }
   }
   let body: Uint8Array;
   try {

@@ -3,6 +3,7 @@
 // chunks are zero-copy views of it.
 import { ErrorCode, ParserType, SPAN_FIELD, SPAN_URL, SPAN_VALUE, errorOffset, errorReason, execute, llhttp, methodNames, spans, type LlhttpHandler } from './llhttp.js';
 import { BODY_NONE, type ParsedHead, type Rejection } from './head.js';
+import { FastHeadReader } from './fast-path.js';
 import { checkHead, rejectFromLlhttp } from './validate.js';
 
 declare global {
@@ -23,6 +24,11 @@ export interface RequestParserSink {
 export interface ParserLimits {
   maxHeaderBytes: number;
   maxTargetBytes: number;
+}
+
+export interface ParserOptions {
+  /** Read canonical heads without llhttp (default true); false leaves every byte to llhttp (the differential test's reference). */
+  fastPath?: boolean;
 }
 
 /** What execute() reports back to the connection. */
@@ -69,11 +75,32 @@ export class RequestParser implements LlhttpHandler {
   /** Set when a callback or check refused the message. */
   rejection: Rejection | null = null;
 
+  /** Null when the fast path is off. */
+  private readonly fast: FastHeadReader | null;
+  /** Body bytes still to come for a message the fast path read. */
+  private fastBodyLeft = 0;
+  /** The message the fast path is reading ends the connection, as llhttp would judge it. */
+  private fastCloses = false;
+  /** The fast path paused after a message (llhttp itself is not paused). */
+  private fastPaused = false;
+  /** A message said the connection closes after it: like llhttp, no byte after it is read. */
+  private closedAfter = false;
+  /** Where the last body bytes in this chunk end: a message after them starts there at the earliest. */
+  private bodyEnd = 0;
+  /** The message being read keeps the connection, as wirecore reads its Connection field. */
+  private messageKeepAlive = true;
+  /** The sink asked to pause after the last message. */
+  private sinkPaused = false;
+  /** Heads the fast path read (the rest went to llhttp). */
+  fastHeads = 0;
+
   constructor(
     private readonly sink: RequestParserSink,
     private readonly limits: ParserLimits,
+    options: ParserOptions = {},
   ) {
     this.ptr = llhttp.llhttp_alloc(ParserType.REQUEST);
+    this.fast = options.fastPath === false ? null : new FastHeadReader(limits);
   }
 
   /** True while a message has started and its last byte has not arrived. */
@@ -87,8 +114,68 @@ export class RequestParser implements LlhttpHandler {
   }
 
   execute(data: Buffer): number {
-    if (this.ptr === 0) return PARSE_CLOSED;
+    if (this.ptr === 0 || this.closedAfter) return PARSE_CLOSED;
+    let at = 0;
+    if (this.fastBodyLeft > 0) {
+      const take = Math.min(this.fastBodyLeft, data.length);
+      this.fastBodyLeft -= take;
+      this.sink.onRequestBody(take === data.length ? data : data.subarray(0, take));
+      at = take;
+      if (this.fastBodyLeft > 0) return PARSE_OK;
+      const code = this.endFastMessage(data, at);
+      if (code !== PARSE_OK) return code;
+    }
+    const fast = this.fast;
+    if (fast !== null && !this.inMessage && this.protocolPending === PROTOCOL_CHECKED) {
+      let code = PARSE_OK;
+      while (at < data.length) {
+        const head = fast.read(data, at);
+        if (head === null) break;
+        this.inMessage = true;
+        this.headersDone = true;
+        const checked = checkHead(head.method, head.target, 1, head.versionMinor, head.headers);
+        if ('status' in checked) {
+          this.rejection = checked;
+          code = PARSE_REJECTED;
+          break;
+        }
+        this.fastCloses = head.closes || !checked.keepAlive;
+        this.fastHeads++;
+        this.sink.onRequestHead(checked);
+        at = head.end;
+        if (head.contentLength > 0) {
+          const take = Math.min(head.contentLength, data.length - at);
+          if (take > 0) this.sink.onRequestBody(data.subarray(at, at + take));
+          at += take;
+          this.fastBodyLeft = head.contentLength - take;
+          if (this.fastBodyLeft > 0) break;
+        }
+        code = this.endFastMessage(data, at);
+        if (code !== PARSE_OK) break;
+      }
+      // The chunk's string is for this chunk only: nothing of it outlives the call.
+      fast.release();
+      if (code !== PARSE_OK || at >= data.length || this.fastBodyLeft > 0) return code;
+    }
+    return this.executeLlhttp(at === 0 ? data : data.subarray(at));
+  }
+
+  /** A message the fast path read is complete: end it as llhttp would (pause, or refuse what follows a closing one). */
+  private endFastMessage(data: Buffer, at: number): number {
+    this.inMessage = false;
+    const pause = this.sink.onRequestEnd(null);
+    if (this.fastCloses) this.closedAfter = true;
+    if (pause) {
+      this.fastPaused = true;
+      this.pending = at < data.length ? data.subarray(at) : null;
+      return PARSE_PAUSED;
+    }
+    return this.closedAfter && at < data.length ? PARSE_CLOSED : PARSE_OK;
+  }
+
+  private executeLlhttp(data: Buffer): number {
     this.data = data;
+    this.bodyEnd = 0;
     this.headStartedInChunk = false;
     if (this.protocolPending !== PROTOCOL_CHECKED && data.length > 0 && !this.checkPendingProtocol(data)) return PARSE_REJECTED;
     const wasInHead = this.inHead;
@@ -105,6 +192,8 @@ export class RequestParser implements LlhttpHandler {
     }
     const stopAt = errorOffset(this.ptr);
     if (code === ErrorCode.PAUSED) {
+      if (!this.sinkPaused) return stopAt < data.length ? PARSE_CLOSED : PARSE_OK;
+      this.sinkPaused = false;
       this.pending = stopAt < data.length ? data.subarray(stopAt) : null;
       return PARSE_PAUSED;
     }
@@ -112,17 +201,18 @@ export class RequestParser implements LlhttpHandler {
       // Upgrade is not offered: the request was answered as a plain one and
       // what follows is parsed as the next request.
       llhttp.llhttp_resume_after_upgrade(this.ptr);
-      return stopAt < data.length ? this.execute(data.subarray(stopAt)) : PARSE_OK;
+      return stopAt < data.length ? this.executeLlhttp(data.subarray(stopAt)) : PARSE_OK;
     }
     if (code === ErrorCode.CLOSED_CONNECTION) return PARSE_CLOSED;
-    if (this.rejection === null) this.rejection = rejectFromLlhttp(code, errorReason(this.ptr), data, stopAt);
+    if (this.rejection === null) this.rejection = rejectFromLlhttp(code, errorReason(this.ptr), data, stopAt, this.bodyEnd);
     return PARSE_REJECTED;
   }
 
   /** Continues after a pause; returns like execute(). */
   resume(): number {
     if (this.ptr === 0) return PARSE_CLOSED;
-    llhttp.llhttp_resume(this.ptr);
+    if (this.fastPaused) this.fastPaused = false;
+    else llhttp.llhttp_resume(this.ptr);
     const rest = this.pending;
     this.pending = null;
     return rest === null ? PARSE_OK : this.execute(rest);
@@ -288,11 +378,13 @@ export class RequestParser implements LlhttpHandler {
       this.rejection = head;
       return ErrorCode.USER;
     }
+    this.messageKeepAlive = head.keepAlive;
     this.sink.onRequestHead(head);
     return 0;
   }
 
   onBody(start: number, end: number): number {
+    this.bodyEnd = end;
     this.sink.onRequestBody(this.data.subarray(start, end));
     return 0;
   }
@@ -301,12 +393,15 @@ export class RequestParser implements LlhttpHandler {
     if (!this.takeSpans()) return ErrorCode.USER;
     if (this.field !== '' || this.valueStarted) this.pushHeader();
     this.inMessage = false;
+    // No byte after a message that closes the connection is read, by llhttp's reading or by wirecore's (which takes OWS around "close").
+    if (!this.messageKeepAlive || llhttp.llhttp_should_keep_alive(this.ptr) === 0) this.closedAfter = true;
     const trailers = this.trailers;
     this.headers = EMPTY;
     this.trailers = null;
     this.url = '';
-    const pause = this.sink.onRequestEnd(trailers);
-    return pause ? ErrorCode.PAUSED : 0;
+    this.sinkPaused = this.sink.onRequestEnd(trailers);
+    // Pausing stops llhttp right after this message, also when what follows must not be read.
+    return this.sinkPaused || this.closedAfter ? ErrorCode.PAUSED : 0;
   }
 }
 

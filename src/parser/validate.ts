@@ -165,13 +165,13 @@ export function rejectMethod(data: Buffer, lineStart: number): Rejection {
   return TOKEN_RE.test(token) ? reject(501, `Method ${token} is not implemented`) : reject(400, 'Invalid method');
 }
 
-/** Maps an llhttp error to the answer; `data`/`at` locate where it stopped. */
-export function rejectFromLlhttp(code: number, reason: string, data: Buffer, at: number): Rejection {
+/** Maps an llhttp error to the answer; `data`/`at` locate where it stopped, `messageStart` where its message began at the earliest. */
+export function rejectFromLlhttp(code: number, reason: string, data: Buffer, at: number, messageStart = 0): Rejection {
   // llhttp says "Invalid HTTP version" only for a well-formed version it does not speak.
   if (code === ErrorCode.INVALID_VERSION && reason === 'Invalid HTTP version') {
     return reject(505, 'HTTP version not supported');
   }
   if (code === ErrorCode.PAUSED_H2_UPGRADE) return reject(505, 'HTTP/2 is not supported on this connection');
-  if (code === ErrorCode.INVALID_METHOD) return rejectMethod(data, data.lastIndexOf(0x0a, at) + 1);
+  if (code === ErrorCode.INVALID_METHOD) return rejectMethod(data, Math.max(data.lastIndexOf(0x0a, at) + 1, messageStart));
   return reject(400, reason === '' ? 'Bad request' : reason);
 }
