@@ -5,7 +5,7 @@
 // compression, health and metrics, and listen / inject / fetch entry points.
 export { createApp, App, Group, type AppOptions, type GroupOptions, type HealthOptions, type MethodRegistrar, type OpenApiServeOptions } from './app.js';
 export { fromSpec, SpecApp, type SpecHandler, type SpecOptions } from './spec.js';
-export { generateDocument, toTemplates, type DocumentExtras, type OpenApiDocument, type OpenApiInfo } from './openapi.js';
+export { generateDocument, type DocumentExtras, type OpenApiDocument, type OpenApiInfo } from './openapi.js';
 export {
   SecurityRegistry,
   type ApiKeySchemeConfig,

@@ -537,10 +537,12 @@ export class SpecApp<State = undefined> extends App<State> {
  */
 export async function fromSpec<State = undefined>(source: string | URL | Record<string, unknown>, options: SpecOptions<State>): Promise<SpecApp<State>> {
   if (options === null || typeof options !== 'object' || !isObject(options.handlers)) throw new TypeError('wirecore/app: fromSpec(spec, { handlers: { [operationId]: handler } })');
-  const { handlers: _h, security: _s, watch, bodyParsers, onReload: _r, ...appOptions } = options;
-  const app = new SpecApp<State>(source as string | URL | JsonObject, options, appOptions);
-  for (const [type, parser] of Object.entries(bodyParsers ?? {})) app.addBodyParser(type, parser);
+  // What is left once the spec's own options are taken out is the app's.
+  const appOptions: Record<string, unknown> = { ...options };
+  for (const key of ['handlers', 'security', 'watch', 'bodyParsers', 'onReload']) delete appOptions[key];
+  const app = new SpecApp<State>(source as string | URL | JsonObject, options, appOptions as AppOptions<State>);
+  for (const [type, parser] of Object.entries(options.bodyParsers ?? {})) app.addBodyParser(type, parser);
   await app.reload();
-  if (watch === true) app.watch();
+  if (options.watch === true) app.watch();
   return app;
 }
