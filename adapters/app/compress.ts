@@ -23,7 +23,7 @@ export interface CompressionOptions {
   brotliQuality?: number;
   /** gzip and deflate level 1-9. Default 6 (zlib's). */
   level?: number;
-  /** Media types to compress (given the Content-Type's type/subtype). Default: text, JSON, XML, JavaScript, SVG, problem+json. */
+  /** Media types to compress (given the Content-Type's type/subtype). Default: text (but event streams), JSON, XML, JavaScript, SVG, problem+json. */
   filter?: (mediaType: string) => boolean;
 }
 
@@ -80,7 +80,8 @@ export function compileCompression(options: CompressionOptions | true): Compress
   if (!Number.isInteger(quality) || quality < 0 || quality > 11) throw new TypeError('wirecore/app: compression.brotliQuality is 0-11');
   const level = o.level ?? 6;
   if (!Number.isInteger(level) || level < 1 || level > 9) throw new TypeError('wirecore/app: compression.level is 1-9');
-  const filter = o.filter ?? ((type: string) => COMPRESSIBLE.test(type));
+  // Event streams are left alone: each event must reach the client as it is written, and proxies expect them plain.
+  const filter = o.filter ?? ((type: string) => type !== 'text/event-stream' && COMPRESSIBLE.test(type));
   const negotiated = new Map<string, Encoding | null>();
 
   const brotliParams = (size: number) => ({
