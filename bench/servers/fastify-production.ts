@@ -1,14 +1,15 @@
 // Fastify 5 doing what bench/servers/app-production.ts does: @fastify/jwt
-// (fast-jwt, HS256, its verified-token cache on, as wirecore/app caches) in an
-// onRequest hook with the same scope check, and @fastify/compress (global,
-// same threshold; brotli quality 4 is its default too) on the same JSON.
+// (fast-jwt, HS256) in an onRequest hook with the same scope check, its
+// verified-token cache on and keyed by the token text as wirecore/app's is
+// (fast-jwt hashes the token by default), and @fastify/compress (global, same
+// threshold; brotli quality 4 is its default too) on the same JSON.
 import fastifyCompress from '@fastify/compress';
 import fastifyJwt from '@fastify/jwt';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { CATALOG, Catalog, JWT_SECRET, Whoami } from './app-production-routes.js';
 
 const app = Fastify({ logger: false });
-await app.register(fastifyJwt, { secret: JWT_SECRET, verify: { algorithms: ['HS256'], cache: true } });
+await app.register(fastifyJwt, { secret: JWT_SECRET, verify: { algorithms: ['HS256'], cache: true, cacheKeyBuilder: (token: string) => token } });
 await app.register(fastifyCompress, { global: true, threshold: 1024, encodings: ['br', 'gzip'] });
 
 async function authenticate(req: FastifyRequest, reply: FastifyReply): Promise<void> {
