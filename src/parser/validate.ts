@@ -142,20 +142,37 @@ export function checkFraming(headers: readonly string[]): Rejection | null {
   let transferEncoding = false;
   for (let i = 0; i < headers.length; i += 2) {
     const name = headers[i]!;
-    if (!TOKEN_RE.test(name)) return reject(400, 'Invalid header token');
-    if (!FIELD_VALUE_RE.test(headers[i + 1]!)) return reject(400, 'Invalid header value char');
-    const lower = name.toLowerCase();
-    if (lower === 'content-length') {
-      const value = headers[i + 1]!;
+    const value = headers[i + 1]!;
+    if (!knownFieldNames.has(name)) {
+      if (!TOKEN_RE.test(name)) return reject(400, 'Invalid header token');
+      remember(knownFieldNames, name);
+    }
+    if (!knownFieldValues.has(value)) {
+      if (!FIELD_VALUE_RE.test(value)) return reject(400, 'Invalid header value char');
+      if (value.length <= 256) remember(knownFieldValues, value);
+    }
+    if (name.length === 14 && sameName(name, 'content-length')) {
       if (!/^[0-9]+$/.test(value)) return reject(400, 'Invalid character in Content-Length');
       if (contentLength !== null) return reject(400, 'Duplicate Content-Length');
       contentLength = value;
-    } else if (lower === 'transfer-encoding') {
+    } else if (name.length === 17 && sameName(name, 'transfer-encoding')) {
       transferEncoding = true;
     }
   }
   if (contentLength !== null && transferEncoding) return reject(400, "Transfer-Encoding can't be present with Content-Length");
   return null;
+}
+
+/**
+ * Clients send the same few names and values on every request: what was
+ * checked once is remembered (bounded, so hostile input cannot grow it).
+ */
+const KNOWN_LIMIT = 512;
+const knownFieldNames = new Set<string>();
+const knownFieldValues = new Set<string>();
+
+function remember(known: Set<string>, text: string): void {
+  if (known.size < KNOWN_LIMIT) known.add(text);
 }
 
 /** An unknown method: 501 if it is a well-formed token (a method we do not implement), else 400. */

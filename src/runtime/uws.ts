@@ -155,7 +155,9 @@ class UwsExchange extends FramedExchange {
   /** Status and headers; uWS adds Date, Content-Length or Transfer-Encoding itself. */
   private writeHead(status: number, headers: NormalizedHeaders): void {
     const res = this.res;
-    this.writer.record.headerBytes = estimateHeadBytes(status, headers.pairs);
+    const record = this.writer.record;
+    // Only onResponse reads the figure: estimate it only when someone listens.
+    if (record.timed) record.headerBytes = estimateHeadBytes(status, headers.pairs);
     // 200 OK is what uWS writes when no status is given.
     if (status !== 200) res.writeStatus(statusText(status));
     // uWS closes after a request's "Connection: close" without saying so in the answer.
@@ -259,7 +261,7 @@ class UwsExchange extends FramedExchange {
 
   override answered(): void {
     const record = this.writer.record;
-    if (record.headerBytes === 0) record.headerBytes = estimateHeadBytes(record.status, []);
+    if (record.timed && record.headerBytes === 0) record.headerBytes = estimateHeadBytes(record.status, []);
     super.answered();
   }
 

@@ -3,7 +3,7 @@
 // written once over a FrameSink that says how a head, a whole answer, a
 // chunk and an end reach that runtime.
 import type { ResponseHeaders, ResponseWriter, SendInit, StaticResponse, StreamOptions, Written } from '../types.js';
-import { NO_HEADERS, normalizeHeaders, type NormalizedHeaders } from './headers.js';
+import { AS_PAIRS, NO_HEADERS, normalizeHeaders, type NormalizedHeaders } from './headers.js';
 import { statusHasNoBody } from './head.js';
 import { DONE, IDLE, STREAMING, WriterLifecycle } from './lifecycle.js';
 import { StaticResponseImpl } from './static.js';
@@ -49,7 +49,7 @@ export class FramedWriter extends WriterLifecycle implements ResponseWriter {
     this.checkInit(init);
     const status = init.status ?? 200;
     this.begin(status);
-    const headers = normalizeHeaders(init.headers);
+    const headers = normalizeHeaders(init.headers, AS_PAIRS);
     const noBody = statusHasNoBody(status);
     return this.whole(status, headers, noBody || init.body == null ? '' : init.body, noBody);
   }
@@ -75,7 +75,7 @@ export class FramedWriter extends WriterLifecycle implements ResponseWriter {
 
   startChunked(status: number, headers?: ResponseHeaders, options?: StreamOptions): void {
     this.begin(status);
-    const normalized = headers === undefined ? NO_HEADERS : normalizeHeaders(headers);
+    const normalized = headers === undefined ? NO_HEADERS : normalizeHeaders(headers, AS_PAIRS);
     const declared = statusHasNoBody(status) ? -1 : this.declaredLength(options);
     const sink = this.sink;
     this.noBody = statusHasNoBody(status) || sink.isHead;
@@ -104,7 +104,7 @@ export class FramedWriter extends WriterLifecycle implements ResponseWriter {
     this.assertStreaming('endChunked');
     if (!this.noBody) this.checkShort(this.declared, this.record.bodyBytes);
     this.state = DONE;
-    this.sink.writeStreamEnd(trailers === undefined ? null : normalizeHeaders(trailers), this.declared, this.noBody);
+    this.sink.writeStreamEnd(trailers === undefined ? null : normalizeHeaders(trailers, AS_PAIRS), this.declared, this.noBody);
     this.record.lastByte();
     return this.end('complete');
   }

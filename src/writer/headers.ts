@@ -63,7 +63,12 @@ function checkValue(name: string, value: string): boolean {
   return nonAscii;
 }
 
-function add(out: NormalizedHeaders, name: string, value: string): void {
+/** What a writer needs: header lines (the byte writer), name/value pairs (self-framing runtimes), or both (static responses). */
+export const AS_LINES = 1;
+export const AS_PAIRS = 2;
+export const AS_BOTH = AS_LINES | AS_PAIRS;
+
+function add(out: NormalizedHeaders, name: string, value: string, form: number): void {
   const kind = nameKind(name);
   if (checkValue(name, value)) out.nonAscii = true;
   if (kind === NAME_DROPPED) return;
@@ -73,22 +78,22 @@ function add(out: NormalizedHeaders, name: string, value: string): void {
     return;
   }
   if (kind === NAME_DATE) out.hasDate = true;
-  out.lines += name + ': ' + value + '\r\n';
-  out.pairs.push([name, value]);
+  if ((form & AS_LINES) !== 0) out.lines += name + ': ' + value + '\r\n';
+  if ((form & AS_PAIRS) !== 0) out.pairs.push([name, value]);
 }
 
-export function normalizeHeaders(headers: ResponseHeaders | undefined): NormalizedHeaders {
+export function normalizeHeaders(headers: ResponseHeaders | undefined, form = AS_BOTH): NormalizedHeaders {
   if (headers === undefined) return NO_HEADERS;
   const out: NormalizedHeaders = { lines: '', pairs: [], close: false, hasDate: false, nonAscii: false };
   if (Array.isArray(headers)) {
-    for (const pair of headers as ReadonlyArray<readonly [string, string]>) add(out, pair[0], String(pair[1]));
+    for (const pair of headers as ReadonlyArray<readonly [string, string]>) add(out, pair[0], String(pair[1]), form);
   } else {
     const record = headers as Readonly<Record<string, unknown>>;
     for (const name in record) {
       const value = record[name];
       if (value === undefined) continue;
-      if (Array.isArray(value)) for (const v of value) add(out, name, String(v));
-      else add(out, name, String(value));
+      if (Array.isArray(value)) for (const v of value) add(out, name, String(v), form);
+      else add(out, name, typeof value === 'string' ? value : String(value), form);
     }
   }
   return out;

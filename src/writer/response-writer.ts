@@ -1,7 +1,7 @@
 // The ResponseWriter of the byte-stream runtimes (net, memory): it owns
 // framing and hands bytes, in order, to the exchange it answers.
 import type { ResponseHeaders, ResponseWriter, SendInit, StaticResponse, StreamOptions, Written } from '../types.js';
-import { NO_HEADERS, normalizeHeaders } from './headers.js';
+import { AS_LINES, NO_HEADERS, normalizeHeaders } from './headers.js';
 import { CONN_CLOSE, FRAME_CHUNKED, FRAME_CLOSE, FRAME_LENGTH, FRAME_NONE, serializeHead, statusHasNoBody } from './head.js';
 import { DONE, STREAMING, WriterLifecycle } from './lifecycle.js';
 import { StaticResponseImpl } from './static.js';
@@ -58,7 +58,7 @@ export class ResponseWriterImpl extends WriterLifecycle implements ResponseWrite
     this.checkInit(init);
     const status = init.status ?? 200;
     this.begin(status);
-    const headers = normalizeHeaders(init.headers);
+    const headers = normalizeHeaders(init.headers, AS_LINES);
     const target = this.target;
     const noBody = statusHasNoBody(status);
     const body = noBody || init.body == null ? '' : toWireBody(init.body);
@@ -92,7 +92,7 @@ export class ResponseWriterImpl extends WriterLifecycle implements ResponseWrite
 
   startChunked(status: number, headers?: ResponseHeaders, options?: StreamOptions): void {
     this.begin(status);
-    const normalized = headers === undefined ? NO_HEADERS : normalizeHeaders(headers);
+    const normalized = headers === undefined ? NO_HEADERS : normalizeHeaders(headers, AS_LINES);
     const declared = this.declaredLength(options);
     const target = this.target;
     const noBody = statusHasNoBody(status);
@@ -140,7 +140,7 @@ export class ResponseWriterImpl extends WriterLifecycle implements ResponseWrite
     if (!this.target.gone) this.checkShort(this.declared, this.record.bodyBytes);
     this.state = DONE;
     if (this.frame === FRAME_CHUNKED && !this.target.gone) {
-      const lines = trailers === undefined ? '' : normalizeHeaders(trailers).lines;
+      const lines = trailers === undefined ? '' : normalizeHeaders(trailers, AS_LINES).lines;
       this.target.write('0\r\n' + lines + '\r\n');
     }
     return this.complete(this.record.headerBytes, this.record.bodyBytes);

@@ -13,7 +13,7 @@ export class WrittenRecord {
   private readonly startedAt: number;
 
   /** Untimed records (nobody listens to onResponse) skip the clock reads. */
-  constructor(private readonly timed: boolean) {
+  constructor(readonly timed: boolean) {
     this.startedAt = timed ? performance.now() : 0;
   }
 
