@@ -59,7 +59,6 @@ export class FastHeadReader {
   /** Offset in the chunk where `text` starts. */
   private textStart = 0;
 
-  constructor(private readonly limits: FastLimits) {}
 
   /** Lets go of the last chunk (an idle connection keeps nothing of it). */
   release(): void {
@@ -72,8 +71,7 @@ export class FastHeadReader {
    * canonical subset, not whole in this chunk, or near a limit. Nothing is
    * consumed on null; llhttp then reads the same bytes.
    */
-  read(data: Buffer, start: number): FastHead | null {
-    const limits = this.limits;
+  read(data: Buffer, start: number, limits: FastLimits): FastHead | null {
     // A head longer than this is over a limit: llhttp's path refuses it.
     const window = limits.maxHeaderBytes + limits.maxTargetBytes;
     if (this.chunk !== data || start < this.textStart || this.textStart + this.text.length < Math.min(data.length, start + window)) {

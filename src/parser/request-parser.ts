@@ -39,6 +39,9 @@ export const PARSE_REJECTED = 3;
 
 const EMPTY: string[] = [];
 
+/** One reader serves every parser: it runs only inside execute(), which is never re-entered, and keeps nothing after it. */
+const fastReader = new FastHeadReader();
+
 const PROTOCOL_CHECKED = 0;
 /** The next chunk starts with the byte after the target (or more of the target). */
 const PROTOCOL_DELIMITER = 1;
@@ -49,7 +52,9 @@ const LETTER_H = 0x48;
 const EMPTY_BUFFER = Buffer.alloc(0);
 
 export class RequestParser implements LlhttpHandler {
-  private ptr: number;
+  /** llhttp's parser state in wasm memory, or 0 until llhttp is first needed. */
+  private ptr = 0;
+  private destroyed = false;
   private data: Buffer = EMPTY_BUFFER;
   private pending: Buffer | null = null;
 
@@ -99,8 +104,7 @@ export class RequestParser implements LlhttpHandler {
     private readonly limits: ParserLimits,
     options: ParserOptions = {},
   ) {
-    this.ptr = llhttp.llhttp_alloc(ParserType.REQUEST);
-    this.fast = options.fastPath === false ? null : new FastHeadReader(limits);
+    this.fast = options.fastPath === false ? null : fastReader;
   }
 
   /** True while a message has started and its last byte has not arrived. */
@@ -114,7 +118,7 @@ export class RequestParser implements LlhttpHandler {
   }
 
   execute(data: Buffer): number {
-    if (this.ptr === 0 || this.closedAfter) return PARSE_CLOSED;
+    if (this.destroyed || this.closedAfter) return PARSE_CLOSED;
     let at = 0;
     if (this.fastBodyLeft > 0) {
       const take = Math.min(this.fastBodyLeft, data.length);
@@ -129,7 +133,7 @@ export class RequestParser implements LlhttpHandler {
     if (fast !== null && !this.inMessage && this.protocolPending === PROTOCOL_CHECKED) {
       let code = PARSE_OK;
       while (at < data.length) {
-        const head = fast.read(data, at);
+        const head = fast.read(data, at, this.limits);
         if (head === null) break;
         this.inMessage = true;
         this.headersDone = true;
@@ -174,6 +178,8 @@ export class RequestParser implements LlhttpHandler {
   }
 
   private executeLlhttp(data: Buffer): number {
+    // llhttp's state is made on first use: a connection the fast path serves never needs it.
+    if (this.ptr === 0) this.ptr = llhttp.llhttp_alloc(ParserType.REQUEST);
     this.data = data;
     this.bodyEnd = 0;
     this.headStartedInChunk = false;
@@ -210,7 +216,7 @@ export class RequestParser implements LlhttpHandler {
 
   /** Continues after a pause; returns like execute(). */
   resume(): number {
-    if (this.ptr === 0) return PARSE_CLOSED;
+    if (this.destroyed) return PARSE_CLOSED;
     if (this.fastPaused) this.fastPaused = false;
     else llhttp.llhttp_resume(this.ptr);
     const rest = this.pending;
@@ -219,6 +225,7 @@ export class RequestParser implements LlhttpHandler {
   }
 
   destroy(): void {
+    this.destroyed = true;
     if (this.ptr !== 0) {
       llhttp.llhttp_free(this.ptr);
       this.ptr = 0;
