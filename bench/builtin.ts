@@ -21,6 +21,7 @@ import {
   serves,
   startAll,
   targetKey,
+  withConnections,
   type LoadResult,
   type Scenario,
   type Target,
@@ -159,7 +160,7 @@ export async function runBuiltin(plan: BenchPlan, argv: readonly string[]): Prom
     // --connections applies to the suites' scenarios too.
     if (plan.overridden.connections) {
       const connections = plan.scenarios[0]?.connections;
-      if (connections !== undefined) suites = suites.map((s) => ({ ...s, scenarios: s.scenarios.map((x) => ({ ...x, connections })) }));
+      if (connections !== undefined) suites = suites.map((s) => ({ ...s, scenarios: s.scenarios.map((x) => withConnections(x, connections)) }));
     }
   }
 
@@ -180,12 +181,18 @@ export async function runBuiltin(plan: BenchPlan, argv: readonly string[]): Prom
     suiteTables.set(suite, tables.filter((t) => t.rows.length > 0));
   }
 
-  const loadSeconds = [...coreTables, ...[...suiteTables.values()].flat()].reduce((n, t) => n + t.rows.length * (settings.rounds * Math.max(1, settings.seconds) + settings.warmupSeconds), 0);
+  const allTables = () => [...coreTables, ...[...suiteTables.values()].flat()];
+  if (plan.planOnly) {
+    const say = (line: string) => process.stdout.write(line + '\n');
+    for (const t of allTables()) say(`${t.suite ? `suite ${t.suite.name}: ` : ''}${t.scenario.id} (${t.scenario.connections} connections): ${t.rows.length} rows: ${t.rows.map((r) => r.id).join('; ')}`);
+  }
+  const loadSeconds = allTables().reduce((n, t) => n + t.rows.length * (settings.rounds * Math.max(1, settings.seconds) + settings.warmupSeconds), 0);
   const memorySeconds = settings.idleTargets.length * settings.rounds * (2 + settings.idleConnections / 3000) + settings.streamTargets.length * (1 + settings.streamMib / 200);
   note(
     `${plan.quick ? 'quick' : 'full'} run: ${coreTables.length} core scenario(s)${suites.length ? ` and ${suites.length} consumer suite(s)` : ''}, ` +
-      `${settings.rounds} round(s) of ${settings.seconds} s after a ${settings.warmupSeconds} s warm-up: about ${duration(loadSeconds + memorySeconds + 15 * (settings.microMs / 1000 + 0.2) + 20)}; load generator: ${generator}`,
+      `${allTables().reduce((n, t) => n + t.rows.length, 0)} rows × ${settings.rounds} round(s) of ${settings.seconds} s after a ${settings.warmupSeconds} s warm-up: about ${duration(loadSeconds + memorySeconds + 15 * (settings.microMs / 1000 + 0.2) + 20)} (load ${duration(loadSeconds)}, memory ${duration(memorySeconds)}); load generator: ${generator}`,
   );
+  if (plan.planOnly) return EXIT.ok;
 
   // ---- micro
   note('micro benchmarks …');

@@ -21,6 +21,10 @@ async function runTargets(plan: BenchPlan, argv: readonly string[]): Promise<num
   const total = runsIn(tables, plan.rounds);
   const estimate = tables.reduce((n, t) => n + t.rows.length * (plan.rounds * Math.max(1, plan.seconds) + plan.warmupSeconds), 0);
   progress.note(`${TOOL}: ${plan.targets.length} target${plan.targets.length === 1 ? '' : 's'}, ${tables.length} scenario${tables.length === 1 ? '' : 's'}, ${plan.rounds} round${plan.rounds === 1 ? '' : 's'} of ${plan.seconds} s: about ${duration(estimate)}; load generator: ${generator}`);
+  if (plan.planOnly) {
+    for (const t of tables) process.stdout.write(`${t.scenario.id} (${t.scenario.connections} connections): ${t.rows.map((r) => r.id).join('; ')}\n`);
+    return EXIT.ok;
+  }
 
   const started = Date.now();
   const { servers, failures } = await startAll(plan.targets, { cpu: plan.serverCpu, readyTimeoutMs: plan.readyTimeoutMs });

@@ -85,6 +85,11 @@ export const TARGETS: Target[] = [
   { id: 'Hono on wirecore uws', script: benchFile('./servers/hono-wirecore.js'), args: ['uws'] },
 ];
 
+/** A scenario with another number of connections (its title says so). */
+export function withConnections(s: Scenario, connections: number): Scenario {
+  return { ...s, connections, title: s.title.replace(/[\d,]+ (concurrent )?connections/, `${connections.toLocaleString('en-US')} $1connections`) };
+}
+
 /** Whether a target serves a scenario. */
 export const serves = (target: Target, scenario: Scenario) => target.scenarios === undefined || target.scenarios.includes(scenario.id);
 

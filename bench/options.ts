@@ -6,7 +6,7 @@ import { cpus } from 'node:os';
 import { basename, extname } from 'node:path';
 import { UsageError, didYouMean, has, integer, last, list, parseFlags, seconds, text, type FlagSpec } from '../cli/args.js';
 import { HAS_TASKSET } from '../cli/process.js';
-import { SCENARIOS, TARGETS, type GeneratorName, type Scenario, type Target } from './load.js';
+import { SCENARIOS, TARGETS, withConnections, type GeneratorName, type Scenario, type Target } from './load.js';
 import { CLIENT_CPU, SERVER_CPU } from './procs.js';
 
 export const TOOL = 'wirecore-bench';
@@ -34,6 +34,7 @@ export const FLAGS: FlagSpec[] = [
   { name: 'suites', placeholder: '<names|none>', help: 'With --builtin: only these consumer suites (bench/suites), or none.' },
   { name: 'idle-connections', placeholder: '<n>', help: 'With --builtin: idle keep-alive connections per memory reading (default 10000; quick 2000).' },
   { name: 'stream-mib', placeholder: '<n>', help: 'With --builtin: MiB streamed to the slow reader (default 1024).' },
+  { name: 'plan', help: 'Print what would be measured (tables, rows, rounds) and how long it would take, then exit.' },
   { name: 'list-targets', help: 'List the names --with takes and exit.' },
   { name: 'quiet', help: 'No progress line.' },
   { name: 'version', help: 'Print the version and exit.' },
@@ -77,6 +78,8 @@ export interface BenchPlan {
   json?: string;
   readyTimeoutMs: number;
   quiet: boolean;
+  /** Print the plan and exit. */
+  planOnly: boolean;
   /** --builtin: the suites to run (undefined: all), and the memory run's sizes. */
   suites?: string[];
   idleConnections?: number;
@@ -169,7 +172,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand {
     });
   }
   const connections = integer(flags, 'connections', TOOL, 1, 100_000);
-  if (connections !== undefined) scenarios = scenarios.map((s) => ({ ...s, connections, title: s.title.replace(/[\d,]+ (concurrent )?connections/, `${connections.toLocaleString('en-US')} $1connections`) }));
+  if (connections !== undefined) scenarios = scenarios.map((s) => withConnections(s, connections));
 
   const noPin = has(flags, 'no-pin');
   const serverCpuFlag = integer(flags, 'server-cpu', TOOL, 0, 4095);
@@ -227,6 +230,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand {
       ...(json !== undefined ? { json: json === true ? '-' : json } : {}),
       readyTimeoutMs: (seconds(flags, 'ready-timeout', TOOL) ?? 30) * 1000,
       quiet: has(flags, 'quiet'),
+      planOnly: has(flags, 'plan'),
       ...(suitesFlag !== undefined ? { suites: suitesFlag === 'none' ? [] : list(suitesFlag, 'suites', TOOL) } : {}),
       ...(idleConnections !== undefined ? { idleConnections } : {}),
       ...(streamMib !== undefined ? { streamMib } : {}),

@@ -75,7 +75,7 @@ async function run(plan: ParityPlan, argv: readonly string[]): Promise<number> {
   say('');
   const unwaived = unwaivedFailures(results);
   for (const f of unwaived) say(`FAIL ${f.target.name} ${f.c.id}: ${f.detail}`);
-  say(`${TOOL}: ${plan.cases.length} cases × ${plan.targets.length} target${plan.targets.length === 1 ? '' : 's'} in ${(wallMs / 1000).toFixed(1)} s; ${unwaived.length} unwaived failure${unwaived.length === 1 ? '' : 's'}${written.length ? `; written: ${written.join(', ')}` : ''}`);
+  say(`${TOOL}: ${plan.cases.length} case${plan.cases.length === 1 ? '' : 's'} × ${plan.targets.length} target${plan.targets.length === 1 ? '' : 's'} in ${(wallMs / 1000).toFixed(1)} s; ${unwaived.length} unwaived failure${unwaived.length === 1 ? '' : 's'}${written.length ? `; written: ${written.join(', ')}` : ''}`);
   return unwaived.length > 0 ? EXIT.failed : EXIT.ok;
 }
 

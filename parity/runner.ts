@@ -16,13 +16,15 @@ const CONTRACT_CONFIGURED = new Set(['limits', 'timeouts']);
 /**
  * Whether a case can be judged on a server that does not answer the echo
  * contract (a --url target): plain requests to the echo path, answers judged
- * on the wire alone, nothing that needs the echoed request or /seen, and
- * nothing that assumes the contract's limits.
+ * on the wire alone, nothing that needs the echoed request or /seen, nothing
+ * that assumes the contract's limits, and no message refused only once its
+ * body is read (a route that answers without reading the body never sees it).
  */
 export function needsNoEcho(c: Case): boolean {
   if (c.consumer !== undefined || CONTRACT_CONFIGURED.has(c.category)) return false;
   const e = c.expect;
   if (e.kind !== 'accept' && e.kind !== 'reject') return false;
+  if (e.kind === 'reject' && e.headSeen === true) return false;
   const answers = e.kind === 'accept' ? e.responses : (e.before ?? []);
   if (answers.some((r) => r.seen !== undefined)) return false;
   return c.send.every((p) => typeof p !== 'string' || p.split('{P}').slice(1).every((after) => after.startsWith('/echo')));
