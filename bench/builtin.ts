@@ -261,7 +261,11 @@ export async function runBuiltin(plan: BenchPlan, argv: readonly string[]): Prom
     settings.idleConnections,
     settings.rounds,
     cpus,
-    (id, round) => progress.update(round, settings.rounds, `${TOOL}: memory rounds`, ` · ${id}`),
+    (() => {
+      let done = 0;
+      const total = settings.idleTargets.length * settings.rounds;
+      return (id: string, round: number) => progress.update(done++, total, `${TOOL}: memory runs`, ` · round ${round}/${settings.rounds} · ${id}`);
+    })(),
   );
   progress.end();
   note(`memory: ${settings.streamMib >= 1024 ? `${settings.streamMib / 1024} GiB` : `${settings.streamMib} MiB`} to a slow reader …`);

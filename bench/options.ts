@@ -3,8 +3,7 @@
 // the tests call it directly with argument lists.
 import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
-import { basename, extname } from 'node:path';
-import { UsageError, didYouMean, has, integer, last, list, parseFlags, seconds, text, type FlagSpec } from '../cli/args.js';
+import { UsageError, didYouMean, has, integer, last, list, nameFromCommand, parseFlags, seconds, text, type FlagSpec } from '../cli/args.js';
 import { HAS_TASKSET } from '../cli/process.js';
 import { SCENARIOS, TARGETS, withConnections, type GeneratorName, type Scenario, type Target } from './load.js';
 import { CLIENT_CPU, SERVER_CPU } from './procs.js';
@@ -90,12 +89,6 @@ export interface BenchPlan {
 
 export type BenchCommand = { kind: 'help' } | { kind: 'version' } | { kind: 'list-targets' } | { kind: 'run'; plan: BenchPlan };
 
-function nameFromCommand(command: string): string {
-  const words = command.trim().split(/\s+/);
-  const file = words.find((w, i) => i > 0 && /[./]/.test(w) && !w.startsWith('-'));
-  if (file !== undefined) return basename(file, extname(file)) || file;
-  return basename(words[0] ?? 'target');
-}
 
 /** A CPU index this process may be pinned to. */
 function checkCpu(flag: string, cpu: number): void {
@@ -141,6 +134,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand {
   if (!builtin) {
     for (const flag of ['suites', 'idle-connections', 'stream-mib']) if (has(flags, flag)) throw new UsageError(`${TOOL}: --${flag} belongs to the built-in run (--builtin or --quick)`);
   }
+  if (quick && has(flags, 'suites')) throw new UsageError(`${TOOL}: the quick run has no consumer suites; --suites goes with --builtin`);
   const withTargets: Target[] = [];
   if (withNames !== undefined) {
     for (const name of list(withNames, 'with', TOOL)) {

@@ -2,6 +2,15 @@
 // that keeps the order of flags (`--name` names the target before it) and
 // refuses anything it does not know with a message that says what to do.
 
+/** A target's default name, from its command: the script's file name ("node dist/server.js" → "server"), else its first word. */
+export function nameFromCommand(command: string): string {
+  const words = command.trim().split(/\s+/);
+  const file = words.find((w, i) => i > 0 && /[./]/.test(w) && !w.startsWith('-'));
+  const base = (path: string) => path.replace(/\/+$/, '').split('/').pop()!.replace(/\.[^.]*$/, '');
+  if (file !== undefined) return base(file) || file;
+  return base(words[0] ?? '') || 'target';
+}
+
 /** A mistake in how the tool was called: printed without a stack, exit code 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -138,6 +147,19 @@ export function list(value: string, name: string, tool: string): string[] {
   return items;
 }
 
+/** Words into lines of at most `width` characters. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return [...lines, line];
+}
+
 /** The help text: usage lines, then every flag with its placeholder, aligned. */
 export function helpText(usage: string[], specs: readonly FlagSpec[], after: string[] = []): string {
   const left = specs.map((s) => `--${s.name}${s.placeholder ? (s.optionalValue ? ` [${s.placeholder}]` : ` ${s.placeholder}`) : ''}`);
@@ -145,7 +167,10 @@ export function helpText(usage: string[], specs: readonly FlagSpec[], after: str
   const lines = [...usage, '', 'Options:'];
   specs.forEach((s, i) => {
     const l = left[i]!;
-    lines.push(l.length + 2 > width ? `  ${l}\n  ${' '.repeat(width)}${s.help}` : `  ${l.padEnd(width)}${s.help}`);
+    const wrapped = wrap(s.help, 100 - 2 - width);
+    const indent = ' '.repeat(2 + width);
+    if (l.length + 2 > width) lines.push(`  ${l}`, ...wrapped.map((w) => indent + w));
+    else lines.push(`  ${l.padEnd(width)}${wrapped[0]}`, ...wrapped.slice(1).map((w) => indent + w));
   });
   return [...lines, ...(after.length ? ['', ...after] : [])].join('\n') + '\n';
 }

@@ -94,6 +94,7 @@ export function startTarget(target: TargetCommand): Promise<TargetProcess> {
     let stderr = '';
     let ready = false;
     let exited = false;
+    let stopping = false;
     const lineWaiters: Array<{ pattern: RegExp; resolve: (line: string) => void }> = [];
     let partial = '';
     const exitPromise = new Promise<void>((done) =>
@@ -129,6 +130,7 @@ export function startTarget(target: TargetCommand): Promise<TargetProcess> {
             if (!exited) child.kill(name);
           },
           stop: () => {
+            stopping = true;
             killGroup(child);
             return exitPromise;
           },
@@ -146,8 +148,9 @@ export function startTarget(target: TargetCommand): Promise<TargetProcess> {
     let errPartial = '';
     child.stderr!.on('data', (chunk: Buffer) => {
       const text = chunk.toString();
-      if (!ready) stderr += text;
-      else if (target.forwardStderr !== false) {
+      // Kept (the last few KiB) for the message if the target dies.
+      stderr = (stderr + text).slice(-4096);
+      if (ready && target.forwardStderr !== false) {
         errPartial += text;
         const lines = errPartial.split('\n');
         errPartial = lines.pop()!;
@@ -157,6 +160,8 @@ export function startTarget(target: TargetCommand): Promise<TargetProcess> {
     child.once('error', (error) => fail(`could not be started: ${error.message}`));
     child.once('exit', (code, signal) => {
       if (!ready) fail(`exited (${signal ?? `code ${code}`}) before it printed "READY <port>"`);
+      // A target that dies during the run: what follows (failed cases, load errors) is explained here.
+      else if (!stopping) process.stderr.write(`\ntarget "${target.name}" exited (${signal ?? `code ${code}`}) during the run${stderr.trim() ? `; its last output on stderr:\n${tail(stderr.trim(), 800)}` : ''}\n`);
     });
   });
 }

@@ -1,7 +1,6 @@
 // wirecore-parity's command line: which targets, which cases, which waivers,
 // which outputs. Pure: the tests call it directly with argument lists.
-import { basename, extname } from 'node:path';
-import { UsageError, didYouMean, has, integer, last, list, parseFlags, seconds, text, type FlagSpec } from '../cli/args.js';
+import { UsageError, didYouMean, has, integer, last, list, nameFromCommand, parseFlags, seconds, text, type FlagSpec } from '../cli/args.js';
 import type { Case } from './case.js';
 import { CASES, categories, selectCases } from './cases/index.js';
 import { TARGETS, type TargetSpec } from './targets.js';
@@ -66,13 +65,6 @@ export type ParityCommand = { kind: 'help' } | { kind: 'version' } | { kind: 'li
 
 const RUNTIMES = ['net', 'uws', 'node-http'];
 
-/** A name from a command: its script's file name ("node dist/server.js" → "server"), else its first word. */
-export function nameFromCommand(command: string): string {
-  const words = command.trim().split(/\s+/);
-  const file = words.find((w, i) => i > 0 && /[./]/.test(w) && !w.startsWith('-'));
-  if (file !== undefined) return basename(file, extname(file)) || file;
-  return basename(words[0] ?? 'target');
-}
 
 function checkName(name: string): void {
   if (name.trim() === '' || /[|\u0000-\u001f`]/.test(name)) throw new UsageError(`${TOOL}: the name ${JSON.stringify(name)} cannot be used: a name is shown in Markdown tables, so it needs printable characters and no "|" or backquote`);
