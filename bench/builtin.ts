@@ -30,7 +30,8 @@ import { idleConnections, slowReader, type IdleResult, type StreamResult } from 
 import type { MicroRow } from './micro.js';
 import type { BenchPlan } from './options.js';
 import { benchFile, machineLine, median, spread } from './procs.js';
-import { baselinesOf, duration, fmt, jsonRows, markdownTable, mib, onRun } from './report.js';
+import { goalText, met, renderBenchMd, show, sizeText, type GoalRow } from './bench-md.js';
+import { duration, jsonRows, onRun, type Table } from './report.js';
 import { loadSuites, type Suite } from './suites.js';
 
 const TOOL = 'wirecore-bench';
@@ -73,13 +74,6 @@ function settingsOf(plan: BenchPlan): Settings {
   };
 }
 
-/** A table: one scenario, its rows, and the suite it belongs to (undefined: the core tables). */
-interface Table {
-  scenario: Scenario;
-  rows: LoadResult[];
-  suite?: Suite;
-}
-
 /** Where a suite's target id landed: its own row, or a core row serving the same server. */
 type Aliases = Map<string, Map<string, string>>;
 const aliasKey = (suite: string, scenario: string) => `${suite}\u0000${scenario}`;
@@ -100,37 +94,6 @@ function addSuiteRows(table: Table, suite: Suite, aliases: Aliases): void {
     table.rows.push({ scenario: table.scenario, target, id, samples: [] });
   }
 }
-
-export interface GoalRow {
-  name: string;
-  value: number;
-  /** The smallest and largest value of the rounds, where the figure has rounds. */
-  min?: number;
-  max?: number;
-  goal: number;
-  better: 'higher' | 'lower';
-  unit: '×' | 'B' | 'MiB';
-  /** How the goal reads when it is not a plain bound ("within 1.5×"). */
-  goalText?: string;
-  suite?: string;
-  /** Why it was not measured. */
-  skipped?: string;
-}
-
-function met(g: GoalRow): string {
-  if (g.skipped !== undefined) return `skipped: ${g.skipped}`;
-  if (!Number.isFinite(g.value)) return 'not measured';
-  return (g.better === 'higher' ? g.value >= g.goal : g.value <= g.goal) ? 'yes' : 'no';
-}
-
-function show(value: number, unit: GoalRow['unit']): string {
-  if (!Number.isFinite(value)) return '–';
-  if (unit === '×') return `${fmt(value, 2)}×`;
-  if (unit === 'MiB') return `${(value / 1024 / 1024).toFixed(1)} MiB`;
-  return `${fmt(value)} B`;
-}
-
-const goalText = (g: GoalRow) => g.goalText ?? `${g.better === 'higher' ? '≥' : '≤'} ${g.unit === '×' ? `${g.goal}×` : g.unit === 'MiB' ? `${g.goal / 1024 / 1024} MiB` : `${fmt(g.goal)} B`}`;
 
 export async function runBuiltin(plan: BenchPlan, argv: readonly string[]): Promise<number> {
   const settings = settingsOf(plan);
@@ -268,7 +231,7 @@ export async function runBuiltin(plan: BenchPlan, argv: readonly string[]): Prom
     })(),
   );
   progress.end();
-  note(`memory: ${settings.streamMib >= 1024 ? `${settings.streamMib / 1024} GiB` : `${settings.streamMib} MiB`} to a slow reader …`);
+  note(`memory: ${sizeText(settings.streamMib)} to a slow reader …`);
   const stream: StreamResult[] = await slowReader(settings.streamTargets.map(helloOn), cpus, settings.streamMib);
 
   // ---- the named ratios and the suites' goals
@@ -294,7 +257,7 @@ export async function runBuiltin(plan: BenchPlan, argv: readonly string[]): Prom
     ratioGoal("Hono 1 KiB JSON POST echo on net ÷ wirecore net's own POST echo", 'post-json', 'Hono on wirecore net', 'wirecore net', 0.75),
     ratioGoal("Hono's streamed answer ÷ a plain chunked answer, both on net", 'chunked', 'Hono on wirecore net', 'wirecore net', 1 / 1.5, { goalText: '≥ 0.67× (within 1.5×)' }),
     { name: 'idle keep-alive connection on net minus node:net alone (as found)', value: median(idleDiffs), min: idleMin, max: idleMax, goal: 512, better: 'lower', unit: 'B' },
-    { name: `${settings.streamMib >= 1024 ? `${settings.streamMib / 1024} GiB` : `${settings.streamMib} MiB`} chunked answer to a slow reader on net: RSS growth`, value: slowNet?.growthBytes ?? NaN, goal: 32 * 1024 * 1024, better: 'lower', unit: 'MiB' },
+    { name: `${sizeText(settings.streamMib)} chunked answer to a slow reader on net: RSS growth`, value: slowNet?.growthBytes ?? NaN, goal: 32 * 1024 * 1024, better: 'lower', unit: 'MiB' },
   ];
   for (const suite of suites) {
     const gone = skipped.find((s) => s.what === `suite ${suite.name}`);
@@ -307,78 +270,23 @@ export async function runBuiltin(plan: BenchPlan, argv: readonly string[]): Prom
   // ---- BENCH.md
   const wallSeconds = (Date.now() - started) / 1000;
   const machine = machineLine(generator, { ...(plan.serverCpu !== undefined ? { serverCpu: plan.serverCpu } : {}), ...(plan.clientCpu !== undefined ? { clientCpu: plan.clientCpu } : {}) });
-  const lines: string[] = ['# BENCH', ''];
-  if (plan.quick) {
-    lines.push(
-      '> **Indicative only.** Written by the quick run (`npm run bench:quick`): one short round per target, a subset of the targets, no consumer suites. Its ratios move from run to run; quote the full run (`npm run bench`, BENCH.md).',
-      '',
-    );
-  }
-  lines.push(`Written by ${writtenBy(TOOL, argv)} on ${new Date().toISOString().slice(0, 10)} in ${wallSeconds.toFixed(0)} s.`, '');
-  lines.push(`Machine: ${machine}.`, '');
-  lines.push(
-    `Each server runs in its own process; rounds alternate between targets (A, B, C, … A, B, C); ${settings.rounds} round(s) of ${settings.seconds} s per scenario after a ${settings.warmupSeconds} s warm-up. ` +
-      'req/s is the median of the rounds, with the slowest and fastest round beside it; p50 and p99 are medians too. Ratios are against node:http and raw uWebSockets.js measured in the same run. ' +
-      'A p99 "not measured" is one wrk printed as 0 in every round (it loses latency samples under pipelining).',
-    '',
-  );
-  if (skipped.length > 0) {
-    lines.push('Left out of this run:', '');
-    for (const s of skipped) lines.push(`- ${s.what}: ${s.why}`);
-    lines.push('');
-  }
-  const suiteRowsNote = (table: Table) => {
-    const extra = [...new Set(table.rows.filter((r) => !TARGETS.includes(r.target)).map((r) => suiteOf(r.target)?.name).filter((n): n is string => n !== undefined))];
-    return extra.length ? [`Rows from the ${extra.join(', ')} suite${extra.length > 1 ? 's' : ''} (bench/suites) are in this table.`, ''] : [];
-  };
-  for (const table of coreTables) {
-    if (table.rows.length === 0) continue;
-    lines.push(`## ${table.scenario.title}`, '', ...suiteRowsNote(table), ...markdownTable(table.rows, baselinesOf(table.rows)), '');
-  }
-  for (const suite of suites) {
-    const tables = (suiteTables.get(suite) ?? []).filter((t) => t.rows.some((r) => r.samples.length > 0));
-    if (tables.length === 0) continue;
-    lines.push(`## ${suite.title} (bench/suites/${suite.name}.ts)`, '');
-    for (const table of tables) lines.push(`### ${table.scenario.title}`, '', ...markdownTable(table.rows, baselinesOf(table.rows)), '');
-  }
-
-  const bytes = (n: number) => `${fmt(n)} B (${(n / 1024).toFixed(2)} KiB)`;
-  lines.push(
-    '## Memory',
-    '',
-    `RSS growth per idle keep-alive connection (${settings.idleConnections.toLocaleString('en-US')} connections, one answered request each; median of ${settings.rounds} alternating round(s), with the smallest and largest round). "As found" reads RSS as the connections leave it; "after GC" reads it after a full collection in the server (before and after), so it counts what the connections keep rather than the garbage of setting them up:`,
-    '',
-    '| target | bytes per connection, as found | min–max | after GC |',
-    '|---|---|---|---|',
-  );
-  for (const r of idle) {
-    const [lo, hi] = spread(r.rounds);
-    lines.push(`| ${r.target} | ${bytes(r.bytesPerConnection)} | ${fmt(lo)}–${fmt(hi)} B | ${bytes(r.bytesPerConnectionAfterGc)} |`);
-  }
-  lines.push('', `RSS growth while streaming ${settings.streamMib >= 1024 ? `${settings.streamMib / 1024} GiB` : `${settings.streamMib} MiB`} (64 KiB chunks, awaiting backpressure) to a reader that pauses after every MiB:`, '', '| target | peak RSS growth | bytes received | seconds |', '|---|---|---|---|');
-  for (const r of stream) lines.push(`| ${r.target} | ${mib(r.growthBytes)} | ${fmt(r.received)} | ${r.seconds.toFixed(1)} |`);
-  lines.push('');
-
-  lines.push('## Micro (tinybench)', '', '| benchmark | ops/s | ns/op | requests/s |', '|---|---|---|---|');
-  for (const m of micro) lines.push(`| ${m.name} | ${fmt(m.opsPerSec)} | ${fmt(m.nsPerOp, 1)} | ${m.requestsPerSec ? fmt(m.requestsPerSec) : ''} |`);
-  lines.push('');
-
-  lines.push(
-    '## Targets',
-    '',
-    'Each measured in this run; "per round" is the smallest and largest value of the alternating rounds (round i of one target against round i of the other).',
-    '',
-    '| target | measured | per round | goal | met |',
-    '|---|---|---|---|---|',
-  );
-  for (const g of goals) {
-    const perRound = g.min !== undefined && Number.isFinite(g.min) ? `${show(g.min, g.unit)} – ${show(g.max!, g.unit)}` : '–';
-    lines.push(`| ${g.suite ? `${g.suite}: ` : ''}${g.name} | ${show(g.value, g.unit)} | ${perRound} | ${goalText(g)} | ${met(g)} |`);
-  }
-  lines.push('');
-
+  const markdown = renderBenchMd({
+    quick: plan.quick,
+    writtenBy: writtenBy(TOOL, argv),
+    wallSeconds,
+    machine,
+    settings,
+    coreTables,
+    suiteTables: suites.map((suite) => ({ suite, tables: suiteTables.get(suite) ?? [] })),
+    suiteOf: (target) => suiteOf(target)?.name,
+    skipped,
+    idle,
+    stream,
+    micro,
+    goals,
+  });
   const outFile = plan.out ?? benchFile(plan.quick ? '../../BENCH-quick.md' : '../../BENCH.md');
-  const written = [writeOutput(outFile, lines.join('\n'))];
+  const written = [writeOutput(outFile, markdown)];
   if (plan.json !== undefined) {
     const data = {
       tool: TOOL,

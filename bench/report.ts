@@ -2,7 +2,15 @@
 // the terminal, JSON for --json. Each row: the median of its rounds with the
 // spread (min–max) beside it, and ratios against the table's baselines.
 import { textTable, type ProgressLine } from '../cli/progress.js';
-import { summarize, type LoadResult } from './load.js';
+import { summarize, type LoadResult, type Scenario } from './load.js';
+import type { Suite } from './suites.js';
+
+/** A table: one scenario, its rows, and the suite it belongs to (undefined: the core tables). */
+export interface Table {
+  scenario: Scenario;
+  rows: LoadResult[];
+  suite?: Suite;
+}
 
 export const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '–');
 export const mib = (bytes: number) => (Number.isFinite(bytes) && bytes > 0 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : '–');
