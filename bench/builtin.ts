@@ -74,6 +74,12 @@ function settingsOf(plan: BenchPlan): Settings {
   };
 }
 
+/** What a server printed when it failed to start, down to its error line ("Error: … gcc is not installed …"). */
+function essence(message: string): string {
+  const error = /^\s*(?:Uncaught )?(?:[A-Z]\w*)?Error: (.+)$/m.exec(message)?.[1];
+  return error ?? (message.split('\n')[0] ?? message).slice(0, 300);
+}
+
 /** Where a suite's target id landed: its own row, or a core row serving the same server. */
 type Aliases = Map<string, Map<string, string>>;
 const aliasKey = (suite: string, scenario: string) => `${suite}\u0000${scenario}`;
@@ -112,6 +118,7 @@ export async function runBuiltin(plan: BenchPlan, argv: readonly string[]): Prom
   else {
     const loaded = await loadSuites();
     for (const b of loaded.broken) skipped.push({ what: `suite ${b.name}`, why: b.reason });
+    if (loaded.suites.length + loaded.broken.length === 0) skipped.push({ what: 'the consumer suites', why: `none found in ${benchFile('./suites/')}` });
     suites = loaded.suites;
     if (plan.suites !== undefined) {
       for (const name of plan.suites) {
@@ -188,7 +195,7 @@ export async function runBuiltin(plan: BenchPlan, argv: readonly string[]): Prom
       for (const [target, error] of failures) {
         const suite = suiteOf(target);
         if (suite === undefined) throw error;
-        dropSuite(suite, `its target "${target.id}" did not start: ${error.message.split('\n').slice(0, 3).join(' ').slice(0, 400)}`);
+        dropSuite(suite, `its target "${target.id}" did not start: ${essence(error.message)}`);
       }
       for (const { target, problem } of await checkAnswers(tables.map((t) => t.scenario), servers)) {
         const suite = suiteOf(target);
@@ -263,7 +270,7 @@ export async function runBuiltin(plan: BenchPlan, argv: readonly string[]): Prom
     const gone = skipped.find((s) => s.what === `suite ${suite.name}`);
     for (const g of suite.goals) {
       const resolve = (id: string) => aliases.get(aliasKey(suite.name, g.scenario))?.get(id) ?? id;
-      goals.push({ ...ratioGoal(g.name, g.scenario, resolve(g.a), resolve(g.b), g.goal), suite: suite.name, ...(gone ? { skipped: gone.why.slice(0, 120) } : {}) });
+      goals.push({ ...ratioGoal(g.name, g.scenario, resolve(g.a), resolve(g.b), g.goal), suite: suite.name, ...(gone ? { skipped: 'the suite was left out (see above)' } : {}) });
     }
   }
 

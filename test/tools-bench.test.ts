@@ -1,10 +1,11 @@
 // wirecore-bench run as a user runs it, with 1-second rounds and 2
 // connections: against a plain node:http server and a Hono app on
 // @hono/node-server started as separate processes, and refusing bad arguments.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hasWrk } from '../bench/load.js';
+import { loadSuites } from '../bench/suites.js';
 import { BENCH_CLI, HONO_SERVER, NODE_HTTP_SERVER, runTool, scratch } from './helpers/cli.js';
 
 interface BenchJson {
@@ -102,5 +103,28 @@ describe('wirecore-bench refuses bad arguments with a clear message', () => {
     expect(plan.code).toBe(0);
     expect(plan.stdout).toBe('plaintext (64 connections): node:http; mine\nchunked (64 connections): node:http; mine\n');
     expect(plan.stderr).toMatch(/2 targets, 2 scenarios, 5 rounds of 3 s: about 64 s; load generator: /);
+  });
+});
+
+describe('the consumer suites of the built-in run', () => {
+  it('loads every suite in the folder and names each one it cannot use, with the reason', async () => {
+    const folder = file('suites');
+    mkdirSync(folder);
+    const suite = (goals: string) => `export default { title: 'T', scenarios: [{ id: 's', title: 's', path: '/', connections: 8 }], targets: [{ id: 'a', script: '/x.js', args: [] }], ${goals} };\n`;
+    writeFileSync(join(folder, 'good.js'), suite("goals: [{ name: 'a ÷ a', scenario: 's', a: 'a', b: 'a', goal: 1 }]"));
+    writeFileSync(join(folder, 'no-goals.js'), suite("goals: 'none'"));
+    writeFileSync(join(folder, 'throws.js'), "throw new Error('cargo is not installed');\n");
+    const { suites, broken } = await loadSuites(folder);
+    expect(suites.map((s) => [s.name, s.title, s.goals.length])).toEqual([['good', 'T', 1]]);
+    expect(broken).toEqual([
+      { name: 'no-goals', reason: '"goals" is not a list of { name, scenario, a, b, goal }' },
+      { name: 'throws', reason: 'it does not load: cargo is not installed' },
+    ]);
+  });
+
+  it("finds this repository's suites (app, ffi, ssr) in the built bench", async () => {
+    const { suites, broken } = await loadSuites(BENCH_CLI.replace(/cli\.js$/, 'suites'));
+    expect(broken).toEqual([]);
+    expect(suites.map((s) => s.name)).toEqual(expect.arrayContaining(['app', 'ffi', 'ssr']));
   });
 });
