@@ -36,6 +36,10 @@ export const DIVERGENCES = {
     reason:
       'uWebSockets.js 20.30 hands the application only the methods it knows (GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS, TRACE, CONNECT); on any other registered method (QUERY, PROPFIND, PURGE, MKCOL, REPORT, LOCK, …) it closes the connection without an answer, before wirecore sees the request, so wirecore cannot answer 501 either. This holds for every consumer on uws (wirecore/fetch, wirecore/app, …). A lower-case method is refused on every runtime: 501 on net and node-http, a closed connection on uws.',
   },
+  'header-name-underscore': {
+    targets: ['uws'],
+    reason: 'uWebSockets.js 20.30 neither answers nor closes on a field name containing "_" (such as api_key), although "_" is a token character (RFC 9110 §5.1); the request never reaches the application.',
+  },
   'header-count': {
     targets: ['uws'],
     reason: 'uWebSockets.js accepts a fixed number of field lines (about 50) and drops the connection beyond it, well under maxHeaderBytes.',

@@ -129,6 +129,8 @@ export interface WireRequest {
   readonly remoteAddress: string;
   /** 0 where the runtime cannot tell (uws). */
   readonly remotePort: number;
+  /** The request came over TLS (the server was started with `tls`; on fetch platforms, an https URL). */
+  readonly secure: boolean;
   /** Whether the client asked to keep the connection (HTTP/1.1 unless "Connection: close"; HTTP/1.0 only with "keep-alive"). */
   readonly keepAlive: boolean;
   /** Fires when the peer goes away before the response is finished. */

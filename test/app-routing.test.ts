@@ -163,7 +163,7 @@ describe('wirecore/app routing without a runtime', () => {
   });
 
   it('lists every route with its schema and metadata for generators', () => {
-    const app = createApp();
+    const app = createApp({ security: { bearer: { type: 'http', scheme: 'bearer', verify: () => null } } });
     const Id = Type.Object({ id: Type.Integer() });
     app.get('/things/:id', { schema: { params: Id }, operationId: 'getThing', summary: 'One thing', tags: ['things'], deprecated: true, security: [{ bearer: [] }] }, (c) => c.params.id);
     app.post('/things', { schema: { body: Id }, consumes: ['application/json'] }, () => undefined);

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { OptionError, serveGeneric, type DispatchFn, type Logger } from 'wirecore';
 import { inject } from 'wirecore/testing';
 import { supports } from '../parity/divergences.js';
-import { header, rawRequest } from './helpers/raw.js';
+import { header, rawRequest, waitForBytes } from './helpers/raw.js';
 import { RUNTIMES, start } from './helpers/servers.js';
 
 const GET = (target = '/', extra = '') => `GET ${target} HTTP/1.1\r\nHost: t\r\n${extra}\r\n`;
@@ -88,6 +88,16 @@ describe.each(RUNTIMES)('hardening on %s', (runtime) => {
     // The kernel may report the socket a moment after both sides closed.
     for (let i = 0; i < 100 && server.stats.connections > 0; i++) await new Promise((resolve) => setImmediate(resolve));
     if (runtime !== 'uws') expect(server.stats.connections).toBe(0);
+  });
+
+  it('reports a message the parser refuses to onResponse, with no request, and tells plain from TLS', async () => {
+    const seen: Array<[number, boolean]> = [];
+    const server = await start(runtime, null, (_c, req, res) => res.send({ body: `secure=${req.secure}` }), { onResponse: (w, req) => void seen.push([w.status, req === undefined]) });
+    const plain = await rawRequest(server.port, GET(), { responses: 1 });
+    expect(plain.responses[0]!.body.toString()).toBe('secure=false');
+    await sendAndWatch(server.port, 'POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab');
+    await waitForBytes(() => Buffer.from(String(seen.length)), (b) => b.toString() === '2');
+    expect(seen).toEqual([[200, false], [400, true]]);
   });
 
   it('counts open sockets, not requests, in stats.connections', async () => {

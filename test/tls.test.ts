@@ -21,10 +21,10 @@ function get(url: string): Promise<{ status: number; body: string; protocol: str
 
 describe.each(RUNTIMES)('TLS on %s', (runtime) => {
   it('serves https with the given key and certificate', async () => {
-    const server = await start(runtime, null, async (_c, req, res) => res.send({ body: `secure ${req.path}` }), { tls: { key, cert } });
+    const server = await start(runtime, null, async (_c, req, res) => res.send({ body: `secure=${req.secure} ${req.path}` }), { tls: { key, cert } });
     expect(server.url.startsWith('https://127.0.0.1:')).toBe(true);
     const r = await get(`${server.url}/x`);
-    expect(r).toMatchObject({ status: 200, body: 'secure /x' });
+    expect(r).toMatchObject({ status: 200, body: 'secure=true /x' });
     expect(r.protocol).toMatch(/^TLSv1\.[23]$/);
   });
 });

@@ -7,7 +7,14 @@ import { serveGeneric, toFetchHandler, type DispatchFn, type FetchHandlerOptions
 import type { InjectRequest, InjectResponse } from 'wirecore/testing';
 import { BodyParsers, type BodyParser } from './body.js';
 import { HTTP_METHODS, compileTable, joinPath, type AppDefinition, type Mount, type RouterOptions } from './compile.js';
+import { compileCompression, type CompressionOptions } from './compress.js';
+import { CookieSigner, type CookieSettings } from './cookies.js';
+import { compileCors, type CorsOptions } from './cors.js';
+import { ServiceUnavailable } from './errors.js';
 import { jsonLogger, wireLogger, type AppLogger } from './logger.js';
+import { MetricsRegistry, PROMETHEUS_TYPE, type MetricsOptions } from './metrics.js';
+import { docsPage, generateDocument, type DocumentBase, type DocumentExtras, type OpenApiDocument, type OpenApiInfo } from './openapi.js';
+import { compileTrust, type TrustProxy } from './proxy.js';
 import {
   HOOK_NAMES,
   Scope,
@@ -26,6 +33,7 @@ import {
   type RouteOptions,
 } from './route.js';
 import { SchemaCompiler, type PartValidator, type SchemaOptions, type Serializer } from './schema.js';
+import { SecurityRegistry, type SecuritySchemeConfig } from './security.js';
 import { AppHost, dispatchApp, type RouteTable } from './table.js';
 import type { RouteSchema } from './types.js';
 
@@ -42,7 +50,51 @@ export interface AppOptions<State> {
   router?: RouterOptions;
   /** ajv options and plugins. */
   schema?: SchemaOptions;
+  /** Security schemes routes name in `security` (bearer JWT, API key, basic, OAuth 2 / OpenID Connect tokens). */
+  security?: Readonly<Record<string, SecuritySchemeConfig>>;
+  /** CORS: preflights answered, Access-Control-* headers on answers to allowed origins. */
+  cors?: CorsOptions;
+  /** Compress answers (gzip, brotli) by Accept-Encoding; true for the defaults. */
+  compression?: CompressionOptions | boolean;
+  /** The secret(s) of signed cookies. */
+  cookies?: CookieSettings;
+  /** Believe X-Forwarded-For/-Proto/-Host from these peers (c.ip, c.protocol, c.host). Default false. */
+  trustProxy?: TrustProxy;
 }
+
+export interface OpenApiServeOptions {
+  /** Where the JSON document is served. Default "/openapi.json". */
+  path?: string;
+  /** Where a docs page is served (a page with no outside assets that reads the document). Default: none. */
+  docs?: string;
+  info?: OpenApiInfo;
+  extras?: DocumentExtras;
+}
+
+export interface HealthOptions {
+  /** Liveness: 200 while the process answers. Default "/healthz". */
+  live?: string;
+  /** Readiness: 200, or 503 from the moment a graceful close begins (and while `ready` says false). Default "/readyz". */
+  ready?: string;
+  /** More readiness conditions (a database reachable…). */
+  check?: () => boolean | Promise<boolean>;
+}
+
+/** @internal What a loaded spec adds to a registration: its own compiled schemas and schemes. */
+export interface RouteSource {
+  /** The schema compiler holding the spec's shared schemas. */
+  compiler: SchemaCompiler;
+  /** The schemas to compile (references made absolute); `definition.schema` keeps them as written, for the document. */
+  compileSchema: RouteSchema;
+  security: SecurityRegistry;
+  openapiPath: string;
+  origin: object;
+  /** Runs on params, query or headers before their validators: renamed params, delimited arrays, deep objects. */
+  prepare?: Partial<Record<'params' | 'query' | 'headers', ((value: Record<string, unknown>) => void) | undefined>>;
+}
+
+/** @internal A loaded spec's document, without its paths, re-emitted by app.openapi(). */
+export type SpecBase = DocumentBase;
 
 export interface GroupOptions<State> extends HookOptions<AnyContext<State>> {
   middleware?: ReadonlyArray<Middleware<State>>;
@@ -195,6 +247,12 @@ export class App<State = undefined> extends Registrar<State, ''> {
   private host: AppHost | null = null;
   private fetchHandler: ((request: Request, peer?: FetchPeer) => Promise<Response>) | null = null;
   private fetchOptions: FetchHandlerOptions<AppHost> = {};
+  /** @internal ajv options, for the compilers of loaded specs. */
+  readonly schemaOptions: SchemaOptions | undefined;
+  private metricsRegistry: MetricsRegistry | null = null;
+  /** @internal The spec this app was loaded from (spec-first), re-emitted by openapi(). */
+  specBase: SpecBase | null = null;
+  private readonly documents = new WeakMap<RouteTable, string>();
   /** Bumped by every registration; compile() rebuilds when it moved (here or in a mounted app). */
   private version = 0;
   private compiledAt = -1;
@@ -207,13 +265,22 @@ export class App<State = undefined> extends Registrar<State, ''> {
     }
     const requestIdHeader = (options.requestIdHeader ?? 'x-request-id').toLowerCase();
     if (!/^[!#$%&'*+\-.^_`|~0-9a-z]+$/.test(requestIdHeader)) throw new TypeError(`wirecore/app: options.requestIdHeader ${JSON.stringify(options.requestIdHeader)} is not a header name`);
+    const security = new SecurityRegistry();
+    for (const [name, config] of Object.entries(options.security ?? {})) security.add(name, config);
     this.settings = {
       logger,
       requestIdHeader,
       exposeRequestId: options.exposeRequestId ?? false,
       parsers: BodyParsers.defaults(),
       schemas: new SchemaCompiler(options.schema),
+      security,
+      cors: options.cors === undefined ? null : compileCors(options.cors),
+      compression: options.compression === undefined || options.compression === false ? null : compileCompression(options.compression),
+      cookieSigner: options.cookies?.secret === undefined ? null : new CookieSigner(options.cookies.secret),
+      trust: compileTrust(options.trustProxy),
+      secure: false,
     };
+    this.schemaOptions = options.schema;
     this.state = options.state as State;
     this.routerOptions = { ...options.router };
     this.fetch = (request, peer) => {
@@ -274,7 +341,13 @@ export class App<State = undefined> extends Registrar<State, ''> {
   }
 
   /** @internal Compiles a definition's schemas at once, so a bad schema fails here, naming the route. */
-  register(definition: Definition, prefix: string, scope: Scope, site: string): void {
+  register(definition: Definition, prefix: string, scope: Scope, site: string, source?: RouteSource): void {
+    this.registered.push(...this.prepare(definition, prefix, scope, site, source));
+    this.changed();
+  }
+
+  /** @internal The registrations of one definition (one per method), schemas compiled; nothing is added yet. */
+  prepare(definition: Definition, prefix: string, scope: Scope, site: string, source?: RouteSource): RegisteredRoute[] {
     const { method, path, handler, schema = {}, middleware, consumes, parseBody = true } = definition;
     if (typeof path !== 'string' || (path !== '*' && !path.startsWith('/'))) throw new TypeError(`wirecore/app: a route path must start with "/" (or be "*"), got ${JSON.stringify(path)} at ${site}`);
     const fullPath = joinPath(prefix, path);
@@ -286,19 +359,23 @@ export class App<State = undefined> extends Registrar<State, ''> {
     if (schema.body !== undefined && !parseBody) throw new TypeError(`wirecore/app: ${name} has a body schema and parseBody: false; one or the other (at ${site})`);
     if (schema.body !== undefined && methods.every((m) => m === 'GET' || m === 'HEAD')) throw new TypeError(`wirecore/app: ${name} has a body schema, but GET and HEAD bodies are not read (at ${site})`);
 
-    const schemas = this.settings.schemas;
-    const validators: Partial<Record<'params' | 'query' | 'headers' | 'body', PartValidator>> = {};
-    for (const part of ['params', 'query', 'headers', 'body'] as const) {
-      const partSchema = schema[part];
+    const schemas = source?.compiler ?? this.settings.schemas;
+    const compileSchema = source?.compileSchema ?? schema;
+    const validators: Partial<Record<'params' | 'query' | 'headers' | 'cookies' | 'body', PartValidator>> = {};
+    for (const part of ['params', 'query', 'headers', 'cookies', 'body'] as const) {
+      const partSchema = compileSchema[part];
       if (partSchema === undefined) continue;
+      let validate: PartValidator;
       try {
-        validators[part] = schemas.validator(part, partSchema);
+        validate = schemas.validator(part, partSchema);
       } catch (error) {
         throw new Error(`wirecore/app: invalid ${part} schema for ${name} (at ${site}): ${(error as Error).message}`);
       }
+      const prepare = part === 'params' || part === 'query' || part === 'headers' ? source?.prepare?.[part] : undefined;
+      validators[part] = prepare === undefined ? validate : (value) => (prepare(value as Record<string, unknown>), validate(value));
     }
     const serializers: Record<number, Serializer> = {};
-    for (const [key, responseSchema] of Object.entries(schema.response ?? {})) {
+    for (const [key, responseSchema] of Object.entries(compileSchema.response ?? {})) {
       const status = Number(key);
       if (!Number.isInteger(status) || status < 100 || status > 599) throw new Error(`wirecore/app: response schema key ${JSON.stringify(key)} of ${name} is not a status code (at ${site})`);
       try {
@@ -323,11 +400,155 @@ export class App<State = undefined> extends Registrar<State, ''> {
     }
     const routeMiddleware = list(middleware) as Middleware<never>[];
     for (const m of routeMiddleware) if (typeof m !== 'function') throw new TypeError(`wirecore/app: a middleware of ${name} is not a function (at ${site})`);
-    const meta = { operationId: definition.operationId, summary: definition.summary, description: definition.description, tags: definition.tags, security: definition.security, deprecated: definition.deprecated };
-    for (const m of methods) {
-      this.registered.push({ method: m, path: fullPath, schema, meta, handler, middleware: routeMiddleware, hooks, parseBody, parsers, validators, serializers, scope, settings: this.settings, state: this.state, site });
-    }
+    if (definition.security !== undefined && !Array.isArray(definition.security)) throw new TypeError(`wirecore/app: the security of ${name} must be a list of requirements ([{ scheme: [scopes] }]) (at ${site})`);
+    const meta = {
+      operationId: definition.operationId,
+      summary: definition.summary,
+      description: definition.description,
+      tags: definition.tags,
+      security: definition.security,
+      deprecated: definition.deprecated,
+      hidden: definition.hidden,
+      openapi: definition.openapi,
+    };
+    const extra = source === undefined ? {} : { securitySchemes: source.security, openapiPath: source.openapiPath, origin: source.origin };
+    return methods.map((m) => ({
+      method: m,
+      path: fullPath,
+      schema,
+      meta,
+      handler,
+      middleware: routeMiddleware,
+      hooks,
+      parseBody,
+      parsers,
+      validators,
+      serializers,
+      scope,
+      settings: this.settings,
+      state: this.state,
+      site,
+      declaredConsumes: consumes,
+      bodyRequired: definition.bodyRequired ?? true,
+      compress: definition.compress ?? true,
+      ...extra,
+    }));
+  }
+
+  /**
+   * @internal Replaces the routes a spec load registered (`origin`) with `routes`,
+   * and compiles: on any error the old routes stay and the error is thrown.
+   */
+  replaceRoutes(origin: object | null, routes: readonly RegisteredRoute[], base: SpecBase): RouteTable {
+    const before = [...this.registered];
+    const beforeBase = this.specBase;
+    const kept = before.filter((r) => r.origin === undefined || r.origin !== origin);
+    this.registered.splice(0, this.registered.length, ...routes, ...kept);
+    this.specBase = base;
     this.changed();
+    try {
+      return this.compile();
+    } catch (error) {
+      this.registered.splice(0, this.registered.length, ...before);
+      this.specBase = beforeBase;
+      this.changed();
+      throw error;
+    }
+  }
+
+  /** Declares a security scheme routes may name in `security`. */
+  securityScheme(name: string, config: SecuritySchemeConfig): this {
+    this.settings.security.add(name, config);
+    this.changed();
+    return this;
+  }
+
+  /**
+   * The OpenAPI document of every route: 3.1 generated from the schemas and
+   * metadata (code-first), or the loaded spec again with any routes added in
+   * code (spec-first). Hidden routes, wildcard paths and methods OpenAPI has
+   * no field for are left out.
+   */
+  openapi(info?: OpenApiInfo, extras?: DocumentExtras): OpenApiDocument {
+    return this.documentFor(this.ctx.table, info, extras);
+  }
+
+  private documentFor(table: RouteTable, info?: OpenApiInfo, extras?: DocumentExtras): OpenApiDocument {
+    // A loaded spec's own schemes are in its components already; these are the app's.
+    const securitySchemes = this.settings.security.openapi();
+    return generateDocument(table.info(), { ...(info ? { info } : {}), ...(extras ? { extras } : {}), ...(this.specBase ? { base: this.specBase } : {}), securitySchemes });
+  }
+
+  /** Serves the OpenAPI document (and optionally a docs page); both are hidden from the document. */
+  serveOpenapi(options: OpenApiServeOptions = {}): this {
+    const path = options.path ?? '/openapi.json';
+    const site = callerSite();
+    const detached = new Scope(null);
+    this.register(
+      {
+        method: 'GET',
+        path,
+        hidden: true,
+        handler: (c) => {
+          const table = this.ctx.table;
+          let text = this.documents.get(table);
+          if (text === undefined) this.documents.set(table, (text = JSON.stringify(this.documentFor(table, options.info, options.extras))));
+          c.header('content-type', 'application/json; charset=utf-8');
+          return text;
+        },
+      },
+      '',
+      detached,
+      site,
+    );
+    if (options.docs !== undefined) {
+      const page = docsPage(path, options.info?.title ?? this.specBase?.info.title ?? 'API');
+      this.register({ method: 'GET', path: options.docs, hidden: true, handler: (c) => (c.header('content-type', 'text/html; charset=utf-8'), page) }, '', detached, site);
+    }
+    return this;
+  }
+
+  /** /healthz and /readyz for load balancers and Kubernetes: outside the app's middleware, hooks and security. */
+  health(options: HealthOptions = {}): this {
+    const site = callerSite();
+    const detached = new Scope(null);
+    const check = options.check;
+    this.register({ method: 'GET', path: options.live ?? '/healthz', hidden: true, compress: false, handler: () => ({ status: 'ok' }) }, '', detached, site);
+    this.register(
+      {
+        method: 'GET',
+        path: options.ready ?? '/readyz',
+        hidden: true,
+        compress: false,
+        handler: async () => {
+          if (this.ctx.draining) throw new ServiceUnavailable('Draining: the server is closing', { expose: true });
+          if (check !== undefined && !(await check())) throw new ServiceUnavailable('Not ready', { expose: true });
+          return { status: 'ready' };
+        },
+      },
+      '',
+      detached,
+      site,
+    );
+    return this;
+  }
+
+  /** Prometheus metrics at /metrics from every answer's Written figures (each worker copy counts its own). */
+  metrics(options: MetricsOptions = {}): this {
+    if (this.metricsRegistry !== null) throw new Error('wirecore/app: metrics() is already on');
+    const registry = (this.metricsRegistry = new MetricsRegistry(options));
+    this.register(
+      { method: 'GET', path: options.path ?? '/metrics', hidden: true, compress: false, handler: (c) => (c.header('content-type', PROMETHEUS_TYPE), registry.render()) },
+      '',
+      new Scope(null),
+      callerSite(),
+    );
+    return this;
+  }
+
+  /** @internal The metrics registry, when metrics() is on. */
+  get metricsOn(): MetricsRegistry | null {
+    return this.metricsRegistry;
   }
 
   /**
@@ -358,8 +579,25 @@ export class App<State = undefined> extends Registrar<State, ''> {
   /** Options to pass to serveGeneric beside `app.ctx` and `app.dispatch`: the app's logger, and answer timing when onResponse hooks need it. */
   serveOptions(options: ServeOptions<AppHost> = {}): ServeOptions<AppHost> {
     const out: ServeOptions<AppHost> = { logger: wireLogger(this.settings.logger), ...options };
-    // The wire layer times answers only when someone listens to onResponse.
-    if (out.onResponse === undefined && this.ctx.table.reportsResponses) out.onResponse = () => {};
+    const host = this.ctx;
+    const registry = this.metricsRegistry;
+    if (registry !== null) {
+      // Every answer, including those the wire layer refused and those that failed after their head.
+      host.templates ??= new WeakMap();
+      const user = out.onResponse;
+      const observe = (written: Parameters<NonNullable<typeof user>>[0], req: Parameters<NonNullable<typeof user>>[1]) => registry.observe(host.routeTemplate(req), req?.method ?? 'other', written);
+      out.onResponse = user === undefined ? observe : (written, req) => (user(written, req), observe(written, req));
+    } else if (out.onResponse === undefined && host.table.reportsResponses) {
+      // The wire layer times answers only when someone listens to onResponse.
+      out.onResponse = () => {};
+    }
+    const userClosing = out.onClosing;
+    out.onClosing = () => {
+      // Readiness turns false at once, so a balancer stops sending before the server is gone.
+      host.draining = true;
+      userClosing?.();
+    };
+    if (options.tls !== undefined) this.settings.secure = true;
     return out;
   }
 

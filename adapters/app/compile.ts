@@ -68,6 +68,9 @@ function synthetic(root: AppDefinition, method: string, handler: (c: AnyContext)
     settings: root.settings,
     state: root.state,
     site,
+    declaredConsumes: undefined,
+    bodyRequired: false,
+    compress: true,
   };
   return new CompiledRoute(registered, '*', [root.scope]);
 }
@@ -108,7 +111,8 @@ export function compileTable(root: AppDefinition): RouteTable {
     } catch (error) {
       throw new Error(`wirecore/app: cannot route ${describe(route)}: ${(error as Error).message}`);
     }
-    checkParamsSchema(route, router.findRoute(method, route.path)!.params);
+    // A route from a spec may hold aliases for names the router cannot (renamed back before validation).
+    checkParamsSchema(route, route.openapiPath !== undefined ? [...route.openapiPath.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!) : router.findRoute(method, route.path)!.params);
   }
   // HEAD is answered from GET wherever no HEAD route was registered.
   for (const route of routes) {
@@ -153,7 +157,7 @@ export function compileTable(root: AppDefinition): RouteTable {
     'the bad-target handler',
   );
   const reports = [...routes, notFound].some((r) => r.hooks.onResponse.length !== 0);
-  table = new RouteTable(router, routes, notFound, badTarget, methods, reports);
+  table = new RouteTable(router, routes, notFound, badTarget, methods, reports, routes.some((r) => r.settings.cors !== null));
   return table;
 }
 

@@ -1,9 +1,15 @@
 // The per-request context handed to middleware, hooks and handlers: one
 // class instance with prototype methods, its fields filled once.
 import { parse as parseQueryString } from 'node:querystring';
-import type { ResponseWriter, WireRequest } from 'wirecore';
+import type { ResponseWriter, WireRequest, Written } from 'wirecore';
+import { parseCookies, serializeCookie, type CookieOptions } from './cookies.js';
+import { Unauthorized } from './errors.js';
 import { requestIdFrom, type AppLogger } from './logger.js';
+import { sseHeaders } from './answer.js';
+import { clientAddress, forwardedChain, nearestValue } from './proxy.js';
 import type { CompiledRoute } from './route.js';
+import type { AuthInfo, Principal } from './security.js';
+import { writeEvents, type SseEvent, type SseOptions } from './sse.js';
 import type { Static, TSchema } from '@sinclair/typebox';
 
 declare const repliedBrand: unique symbol;
@@ -41,6 +47,7 @@ export class Context<
   Headers = Record<string, string | undefined>,
   Body = unknown,
   Responses = {},
+  Cookies = Record<string, string | undefined>,
 > {
   /** Path parameters (decoded; coerced and checked when the route has a params schema). */
   params: Params;
@@ -67,6 +74,10 @@ export class Context<
   queryValue: Query | undefined = undefined;
   /** @internal */
   headersValue: Headers | undefined = undefined;
+  /** @internal */
+  cookiesValue: Cookies | undefined = undefined;
+  /** Who the route's security step authenticated (null on a route without security, or an anonymous request where security is optional). */
+  auth: AuthInfo | null = null;
   private requestIdValue: string | undefined = undefined;
   private logValue: AppLogger | undefined = undefined;
   private localsValue: Locals | undefined = undefined;
@@ -96,6 +107,85 @@ export class Context<
   /** Request headers by lower-case name (coerced and checked when the route has a headers schema). */
   get headers(): Headers {
     return (this.headersValue ??= headerObject(this.req) as Headers);
+  }
+
+  /** The request's cookies by name (parsed on first read; coerced and checked when the route has a cookies schema). */
+  get cookies(): Cookies {
+    return (this.cookiesValue ??= parseCookies(this.req.headers.get('cookie')) as Cookies);
+  }
+
+  /** A signed cookie's value when its signature verifies under the app's cookie secret, else undefined. */
+  signedCookie(name: string): string | undefined {
+    const signer = this.route.settings.cookieSigner;
+    if (signer === null) throw new TypeError('wirecore/app: signed cookies need createApp({ cookies: { secret } })');
+    const raw = (this.cookies as Record<string, string | undefined>)[name];
+    return raw === undefined ? undefined : signer.unsign(name, raw);
+  }
+
+  /** Adds a Set-Cookie header (every RFC 6265 attribute; `signed: true` signs it with the app's cookie secret). */
+  setCookie(name: string, value: string, options: CookieOptions = {}): this {
+    let text = value;
+    if (options.signed === true) {
+      const signer = this.route.settings.cookieSigner;
+      if (signer === null) throw new TypeError('wirecore/app: signed cookies need createApp({ cookies: { secret } })');
+      text = signer.sign(name, value);
+    }
+    return this.header('set-cookie', serializeCookie(name, text, options));
+  }
+
+  /** Tells the client to drop a cookie (same path and domain as it was set with). */
+  clearCookie(name: string, options: Pick<CookieOptions, 'path' | 'domain' | 'secure' | 'sameSite' | 'partitioned'> = {}): this {
+    return this.header('set-cookie', serializeCookie(name, '', { ...options, expires: 0, maxAge: 0 }));
+  }
+
+  /** The verified principal; only on routes with security (else a 401). */
+  get principal(): Principal {
+    if (this.auth === null) throw new Unauthorized('This request is not authenticated');
+    return this.auth.principal;
+  }
+
+  /** The client's address: the peer's, or (with trustProxy) the first untrusted hop of X-Forwarded-For. */
+  get ip(): string {
+    return clientAddress(this.ips, this.route.settings.trust);
+  }
+
+  /** The addresses the request passed through, the nearest first (X-Forwarded-For counts only with trustProxy). */
+  get ips(): string[] {
+    const trust = this.route.settings.trust;
+    return forwardedChain(this.req.remoteAddress, trust === null ? undefined : this.req.headers.get('x-forwarded-for'));
+  }
+
+  /** "http" or "https": X-Forwarded-Proto from a trusted proxy, else how the app is served. */
+  get protocol(): string {
+    const trust = this.route.settings.trust;
+    if (trust !== null && trust(this.req.remoteAddress, 0)) {
+      const forwarded = nearestValue(this.req.headers.get('x-forwarded-proto'))?.toLowerCase();
+      if (forwarded === 'http' || forwarded === 'https') return forwarded;
+    }
+    return this.route.settings.secure ? 'https' : 'http';
+  }
+
+  /** The host the client asked for: X-Forwarded-Host from a trusted proxy, else the Host header. */
+  get host(): string | undefined {
+    const trust = this.route.settings.trust;
+    if (trust !== null && trust(this.req.remoteAddress, 0)) {
+      const forwarded = nearestValue(this.req.headers.get('x-forwarded-host'));
+      if (forwarded !== undefined) return forwarded;
+    }
+    return this.req.headers.get('host');
+  }
+
+  /** The Last-Event-ID an EventSource sends when it reconnects, or null. */
+  get lastEventId(): string | null {
+    return this.req.headers.get('last-event-id') ?? null;
+  }
+
+  /**
+   * Answers with server-sent events from `source` (strings or SseEvent objects):
+   * return what it returns. Ends when the source does or the client leaves.
+   */
+  sse(source: AsyncIterable<SseEvent | string>, options?: SseOptions): Promise<Written> {
+    return writeEvents(this.req, this.res, sseHeaders(this.route, this), source, options);
   }
 
   /** The client's x-request-id when sane, else a generated one. */

@@ -4,8 +4,8 @@ import { WireError } from 'wirecore';
 
 /** One failing value of a validated request part. */
 export interface ValidationIssue {
-  /** The request part: "params", "query", "headers" or "body". */
-  in: 'params' | 'query' | 'headers' | 'body';
+  /** The request part: "params", "query", "headers", "cookies" or "body". */
+  in: 'params' | 'query' | 'headers' | 'cookies' | 'body';
   /** JSON Pointer (RFC 6901) into that part; "" is the part itself. */
   path: string;
   message: string;

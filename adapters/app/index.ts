@@ -1,8 +1,31 @@
 // wirecore/app: an application framework on the wire layer's public door
 // (serveGeneric, ResponseWriter, Written): a radix router, TypeBox schemas
-// driving validation, serialization and types, onion middleware, hooks,
-// typed errors, and listen / inject / fetch entry points.
-export { createApp, App, Group, type AppOptions, type GroupOptions, type MethodRegistrar } from './app.js';
+// driving validation, serialization, types and OpenAPI (both ways), onion
+// middleware, hooks, typed errors, security schemes, SSE, CORS, cookies,
+// compression, health and metrics, and listen / inject / fetch entry points.
+export { createApp, App, Group, type AppOptions, type GroupOptions, type HealthOptions, type MethodRegistrar, type OpenApiServeOptions } from './app.js';
+export { fromSpec, SpecApp, type SpecHandler, type SpecOptions } from './spec.js';
+export { generateDocument, type DocumentExtras, type OpenApiDocument, type OpenApiInfo } from './openapi.js';
+export {
+  SecurityRegistry,
+  type ApiKeySchemeConfig,
+  type AuthInfo,
+  type BasicSchemeConfig,
+  type BearerSchemeConfig,
+  type JwtOptions,
+  type OAuthSchemeConfig,
+  type Principal,
+  type SchemeVerification,
+  type SecurityRequirements,
+  type SecuritySchemeConfig,
+  type Verified,
+} from './security.js';
+export { parseCookies, serializeCookie, CookieSigner, MAX_COOKIE_BYTES, type CookieOptions, type CookieSettings } from './cookies.js';
+export type { CorsOptions } from './cors.js';
+export { parseAcceptEncoding, type CompressionOptions, type Encoding } from './compress.js';
+export type { TrustProxy } from './proxy.js';
+export { formatEvent, type SseEvent, type SseOptions } from './sse.js';
+export { MetricsRegistry, PROMETHEUS_TYPE, type MetricsOptions } from './metrics.js';
 export { Context, type Locals, type Replied, type HeaderInput } from './context.js';
 export {
   HttpError,
@@ -46,7 +69,7 @@ export type {
   RouteMeta,
   RouteOptions,
 } from './route.js';
-export type { BodyOf, HeadersOf, ParamsOf, PathParams, QueryOf, ResponsesOf, RouteSchema, SuccessBody } from './types.js';
+export type { BodyOf, CookiesOf, HeadersOf, ParamsOf, PathParams, QueryOf, ResponsesOf, RouteSchema, SuccessBody } from './types.js';
 // The wire types a raw handler meets.
 export type { ResponseWriter, WireRequest, Written } from 'wirecore';
 // One install: the schema builder whose schemas drive validation, serialization and types.

@@ -1,22 +1,18 @@
-// One request through a compiled route: onRequest hooks → middleware onion
-// → body → validation → preHandler hooks → handler, then one write:
-// a single send() for a value, chunks with backpressure for a stream.
-// Routes without middleware or onRequest/preHandler hooks skip the staged
-// path (and are synchronous for a synchronous handler without a body).
-import type { ResponseHeaders, Written } from 'wirecore';
+// One request through a compiled route: onRequest hooks → security →
+// middleware onion → body → validation → preHandler hooks → handler, then
+// one write: a single send() for a value, chunks with backpressure for a
+// stream. Routes without middleware or onRequest/preHandler hooks skip the
+// staged path (and are synchronous for a synchronous handler without a body
+// or with a security check that is).
+import type { Written } from 'wirecore';
+import { BYTES_TYPE, JSON_TYPE, PROBLEM_HEADERS, PROBLEM_TYPE, TEXT_TYPE, featureHeaders, headersFor } from './answer.js';
+import type { Encoding } from './compress.js';
 import { REPLIED } from './context.js';
 import { HttpError, UnsupportedMediaType, ValidationError, toHttpError, type ValidationIssue } from './errors.js';
 import { LOGGED } from './logger.js';
 import type { AnyContext, CompiledRoute, Payload } from './route.js';
 
-export const JSON_TYPE = 'application/json; charset=utf-8';
-export const TEXT_TYPE = 'text/plain; charset=utf-8';
-export const BYTES_TYPE = 'application/octet-stream';
-export const PROBLEM_TYPE = 'application/problem+json';
-const JSON_HEADERS = { 'content-type': JSON_TYPE };
-const TEXT_HEADERS = { 'content-type': TEXT_TYPE };
-const BYTES_HEADERS = { 'content-type': BYTES_TYPE };
-const PROBLEM_HEADERS = { 'content-type': PROBLEM_TYPE };
+export { BYTES_TYPE, JSON_TYPE, PROBLEM_TYPE, TEXT_TYPE } from './answer.js';
 const BARE_500 = JSON.stringify(new HttpError(500).toProblem());
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -29,23 +25,40 @@ function isAsyncIterable(value: object): value is AsyncIterable<unknown> {
 
 export function runRoute(route: CompiledRoute, c: AnyContext): Written | Promise<Written> {
   if (route.direct) return runHandler(route, c);
-  if (route.bodyOnly) {
-    let reading: Promise<unknown> | null;
+  if (route.bodyOnly) return runBodyThenHandler(route, c);
+  if (route.authThenPlain) {
+    let checking: void | Promise<void>;
     try {
-      reading = readBody(route, c);
+      checking = route.authenticate!(c);
     } catch (error) {
       return fail(route, c, error);
     }
-    if (reading === null) return runHandler(route, c);
-    return reading.then(
-      (body) => {
-        c.body = body;
-        return runHandler(route, c);
-      },
+    const next = route.parsers === null ? runHandler : runBodyThenHandler;
+    if (checking === undefined) return next(route, c);
+    return checking.then(
+      () => next(route, c),
       (error: unknown) => fail(route, c, error),
     );
   }
   return runStaged(route, c);
+}
+
+/** Reads the body, then validation and the handler. */
+function runBodyThenHandler(route: CompiledRoute, c: AnyContext): Written | Promise<Written> {
+  let reading: Promise<unknown> | null;
+  try {
+    reading = readBody(route, c);
+  } catch (error) {
+    return fail(route, c, error);
+  }
+  if (reading === null) return runHandler(route, c);
+  return reading.then(
+    (body) => {
+      c.body = body;
+      return runHandler(route, c);
+    },
+    (error: unknown) => fail(route, c, error),
+  );
 }
 
 /** Validation, the handler and the write, synchronous when the handler is. */
@@ -71,6 +84,7 @@ async function runStaged(route: CompiledRoute, c: AnyContext): Promise<Written> 
   try {
     const onRequest = route.hooks.onRequest;
     for (let i = 0; i < onRequest.length && !c.replied; i++) await onRequest[i]!(c);
+    if (!c.replied && route.authenticate !== null) await route.authenticate(c);
     if (!c.replied) {
       await (route.middleware.length === 0 ? runInner(route, c) : runMiddleware(route, c, 0));
       if (!c.handled && !c.replied) throw new Error(`a middleware of ${route.method} ${route.path} returned without calling next() or replying`);
@@ -134,8 +148,10 @@ function validateRequest(route: CompiledRoute, c: AnyContext): void {
   if (route.validateParams !== null) issues = collect(issues, route.validateParams(c.params));
   if (route.validateQuery !== null) issues = collect(issues, route.validateQuery(c.query));
   if (route.validateHeaders !== null) issues = collect(issues, route.validateHeaders(c.headers));
+  if (route.validateCookies !== null) issues = collect(issues, route.validateCookies(c.cookies));
   if (route.validateBody !== null) {
-    issues = collect(issues, c.body === undefined ? [{ in: 'body', path: '', message: 'is required', keyword: 'required' }] : route.validateBody(c.body));
+    if (c.body !== undefined) issues = collect(issues, route.validateBody(c.body));
+    else if (route.bodyRequired) issues = collect(issues, [{ in: 'body', path: '', message: 'is required', keyword: 'required' }]);
   }
   if (issues !== null) throw new ValidationError(issues);
 }
@@ -184,27 +200,54 @@ async function sendAfterHooks(route: CompiledRoute, c: AnyContext, status: numbe
   }
 }
 
-function headersFor(route: CompiledRoute, c: AnyContext, type: string | null): ResponseHeaders | undefined {
-  const extra = c.responseHeaders;
-  const exposeId = route.settings.exposeRequestId;
-  if (extra === null && !exposeId) {
-    if (type === null) return undefined;
-    if (type === JSON_TYPE) return JSON_HEADERS;
-    if (type === TEXT_TYPE) return TEXT_HEADERS;
-    if (type === PROBLEM_TYPE) return PROBLEM_HEADERS;
-    if (type === BYTES_TYPE) return BYTES_HEADERS;
-    return { 'content-type': type };
-  }
-  const out: Array<[string, string]> = [];
-  if (type !== null) out.push(['content-type', type]);
-  if (exposeId) out.push([route.settings.requestIdHeader, c.requestId]);
-  if (extra !== null) for (const pair of extra) out.push(pair);
-  return out;
-}
-
 function write(route: CompiledRoute, c: AnyContext, status: number, type: string | null, body: Payload): Written | Promise<Written> {
   if (body !== null && typeof body === 'object' && !(body instanceof Uint8Array)) return writeStream(route, c, status, type, body);
+  if (route.features !== null) return writeWithFeatures(route, c, status, body === null && c.contentType === null ? null : type, body);
   const written = c.res.send({ status, headers: headersFor(route, c, body === null && c.contentType === null ? null : type), body });
+  if (route.hooks.onResponse.length !== 0) report(route, c, written);
+  return written;
+}
+
+function isThenableBytes(value: Uint8Array | Promise<Uint8Array>): value is Promise<Uint8Array> {
+  return !(value instanceof Uint8Array);
+}
+
+/** Whether an answer with this status and type may be compressed (and so varies by Accept-Encoding). */
+function mayCompress(route: CompiledRoute, c: AnyContext, status: number, type: string | null): boolean {
+  const policy = route.features!.compression;
+  return policy !== null && status >= 200 && status !== 204 && status !== 206 && status !== 304 && policy.compressible(type) && !hasHeader(c, 'content-encoding');
+}
+
+function hasHeader(c: AnyContext, name: string): boolean {
+  const list = c.responseHeaders;
+  if (list === null) return false;
+  for (const pair of list) if (pair[0].toLowerCase() === name) return true;
+  return false;
+}
+
+/** A whole body on a route with CORS or compression: compressed above the threshold when the client accepts an encoding, then one send. */
+function writeWithFeatures(route: CompiledRoute, c: AnyContext, status: number, type: string | null, body: string | Uint8Array | null): Written | Promise<Written> {
+  const policy = route.features!.compression;
+  if (policy !== null && body !== null && mayCompress(route, c, status, type)) {
+    const size = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+    if (size >= policy.threshold) {
+      const encoding = policy.negotiate(c.req.headers.get('accept-encoding'));
+      if (encoding === null) return sendWithFeatures(route, c, status, type, body, null, true);
+      const compressed = policy.compress(typeof body === 'string' ? Buffer.from(body) : body, encoding);
+      if (isThenableBytes(compressed)) {
+        return compressed.then(
+          (bytes) => sendWithFeatures(route, c, status, type, bytes, encoding, true),
+          (error: unknown) => fail(route, c, error),
+        );
+      }
+      return sendWithFeatures(route, c, status, type, compressed, encoding, true);
+    }
+  }
+  return sendWithFeatures(route, c, status, type, body, null, false);
+}
+
+function sendWithFeatures(route: CompiledRoute, c: AnyContext, status: number, type: string | null, body: string | Uint8Array | null, encoding: Encoding | null, varies: boolean): Written {
+  const written = c.res.send({ status, headers: featureHeaders(route, c, type, encoding, varies), body });
   if (route.hooks.onResponse.length !== 0) report(route, c, written);
   return written;
 }
@@ -226,8 +269,14 @@ async function writeStream(route: CompiledRoute, c: AnyContext, status: number, 
     return fail(route, c, error);
   }
   if (c.contentType === null && !first.done && typeof first.value === 'string') type = TEXT_TYPE;
+  let encoding: Encoding | null = null;
   try {
-    res.startChunked(status, headersFor(route, c, type));
+    if (route.features === null) res.startChunked(status, headersFor(route, c, type));
+    else {
+      const compress = mayCompress(route, c, status, type);
+      if (compress && !first.done) encoding = route.features.compression!.negotiate(c.req.headers.get('accept-encoding'));
+      res.startChunked(status, featureHeaders(route, c, type, encoding, compress));
+    }
   } catch (error) {
     await iterator.return?.()?.catch(() => {});
     return fail(route, c, error);
@@ -236,6 +285,26 @@ async function writeStream(route: CompiledRoute, c: AnyContext, status: number, 
     // The head is all a HEAD answer has: the stream is not run.
     await iterator.return?.()?.catch(() => {});
     return endStream(route, c);
+  }
+  if (encoding !== null) {
+    // The compressor pulls from the source (first chunk included) and is pulled by the loop below.
+    const source = iterator;
+    let sentFirst = false;
+    const rest: AsyncIterator<string | Uint8Array> = {
+      next: () => {
+        if (sentFirst) return source.next();
+        sentFirst = true;
+        return Promise.resolve(first);
+      },
+      return: (value?: unknown) => source.return?.(value) ?? Promise.resolve({ done: true, value: undefined }),
+    };
+    iterator = route.features!.compression!.stream(rest, encoding)[Symbol.asyncIterator]();
+    try {
+      first = await iterator.next();
+    } catch (error) {
+      await iterator.return?.()?.catch(() => {});
+      throw afterHead(route, c, error);
+    }
   }
   try {
     for (let step = first; !step.done; step = await iterator.next()) {

@@ -3,10 +3,15 @@
 // compiles to. RouteInfo is the part a generator (OpenAPI) reads.
 import type { Written } from 'wirecore';
 import type { BodyParsers } from './body.js';
+import type { CompressionPolicy } from './compress.js';
 import type { Context, Replied } from './context.js';
+import type { CookieSigner } from './cookies.js';
+import type { CorsPolicy } from './cors.js';
 import type { AppLogger } from './logger.js';
+import type { TrustFn } from './proxy.js';
 import type { PartValidator, SchemaCompiler, Serializer } from './schema.js';
-import type { BodyOf, HeadersOf, ParamsOf, QueryOf, ResponsesOf, RouteSchema, SuccessBody } from './types.js';
+import type { Authenticate, SecurityRegistry } from './security.js';
+import type { BodyOf, CookiesOf, HeadersOf, ParamsOf, QueryOf, ResponsesOf, RouteSchema, SuccessBody } from './types.js';
 
 /** OpenAPI operation metadata carried by a route. */
 export interface RouteMeta {
@@ -17,6 +22,15 @@ export interface RouteMeta {
   /** OpenAPI security requirements: `[{ bearer: [] }]`. */
   security?: ReadonlyArray<Readonly<Record<string, readonly string[]>>>;
   deprecated?: boolean;
+  /** Left out of the OpenAPI document (health probes, metrics, the document itself). */
+  hidden?: boolean;
+  /**
+   * OpenAPI operation fields the schemas do not say, merged into the generated
+   * operation: `parameters` entries matched by `in` and `name` (description,
+   * style, examples…), `requestBody` and `responses` merged by media type and
+   * status (descriptions, headers, examples, more content), any other field as is.
+   */
+  openapi?: Readonly<Record<string, unknown>>;
 }
 
 /** A registered route as generators see it. */
@@ -27,6 +41,12 @@ export interface RouteInfo extends RouteMeta {
   readonly schema: RouteSchema;
   /** Media types its body may have ([] when it reads no body or reads it raw). */
   readonly consumes: readonly string[];
+  /** The media types an OpenAPI document lists for its body schema: `consumes` when declared, else application/json. */
+  readonly requestTypes: readonly string[];
+  /** Whether a body is required (a body schema makes it required unless `bodyRequired: false`). */
+  readonly bodyRequired: boolean;
+  /** The OpenAPI path template when the route came from one ("/pets/{petId}"). */
+  readonly openapiPath?: string;
 }
 
 /** What a streamed, serialized or raw answer is just before it is written. */
@@ -34,7 +54,7 @@ export type Payload = string | Uint8Array | AsyncIterable<string | Uint8Array> |
 
 // The loosest context a scope-wide function can count on.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyContext<State = any> = Context<State, any, any, any, any, any>;
+export type AnyContext<State = any> = Context<State, any, any, any, any, any, any>;
 
 /** Onion middleware: call `await next()` to go on, or reply / throw instead to stop. */
 export type Middleware<State = unknown> = (c: AnyContext<State>, next: () => Promise<void>) => void | Promise<void>;
@@ -61,7 +81,7 @@ export type HookOptions<C> = { [K in HookName]?: HookFunctions<C>[K] | Array<Hoo
 export type ErrorHandler<State = unknown> = (error: unknown, c: AnyContext<State>) => unknown;
 
 /** The context a route's handler gets: its params, query, headers, body and replies typed by its schema. */
-export type RouteContext<State, Path extends string, S> = Context<State, ParamsOf<Path, S>, QueryOf<S>, HeadersOf<S>, BodyOf<S>, ResponsesOf<S>>;
+export type RouteContext<State, Path extends string, S> = Context<State, ParamsOf<Path, S>, QueryOf<S>, HeadersOf<S>, BodyOf<S>, ResponsesOf<S>, CookiesOf<S>>;
 
 /** What a handler may return: with response schemas, a 2xx body, a reply, or the raw writer's Written; anything otherwise. */
 export type HandlerResult<S> = [ResponsesOf<S>] extends [never] ? unknown : SuccessBody<ResponsesOf<S>> | Replied | Written;
@@ -76,6 +96,10 @@ export interface RouteOptions<State, Path extends string, S extends RouteSchema>
   consumes?: readonly string[];
   /** false: no parsing; read `c.req.body` (a stream) yourself. Default true. */
   parseBody?: boolean;
+  /** With a body schema: whether a request without a body is refused (400). Default true. */
+  bodyRequired?: boolean;
+  /** false: never compress this route's answers (when the app compresses). */
+  compress?: boolean;
 }
 
 /** `Full` is the path with its group prefix, which the types are computed from. */
@@ -93,6 +117,21 @@ export interface AppSettings {
   readonly exposeRequestId: boolean;
   readonly parsers: BodyParsers;
   readonly schemas: SchemaCompiler;
+  /** Security schemes routes may require. */
+  readonly security: SecurityRegistry;
+  readonly cors: CorsPolicy | null;
+  readonly compression: CompressionPolicy | null;
+  readonly cookieSigner: CookieSigner | null;
+  /** Which peers' X-Forwarded-* headers are believed (null: none). */
+  readonly trust: TrustFn | null;
+  /** Served over TLS (c.protocol is then "https" without a trusted proxy saying otherwise). */
+  secure: boolean;
+}
+
+/** What the writer adds to a route's answers: CORS headers, compression. Null on a route with neither. */
+export interface RouteFeatures {
+  readonly cors: CorsPolicy | null;
+  readonly compression: CompressionPolicy | null;
 }
 
 /** Middleware, hooks and the error handler of an app, a group or a mounted app. */
@@ -123,13 +162,24 @@ export interface RegisteredRoute {
   readonly hooks: HookLists;
   readonly parseBody: boolean;
   readonly parsers: BodyParsers;
-  readonly validators: Readonly<Partial<Record<'params' | 'query' | 'headers' | 'body', PartValidator>>>;
+  readonly validators: Readonly<Partial<Record<'params' | 'query' | 'headers' | 'cookies' | 'body', PartValidator>>>;
   readonly serializers: Readonly<Record<number, Serializer>>;
   readonly scope: Scope;
   readonly settings: AppSettings;
   readonly state: unknown;
   /** Where it was registered (file:line), for start-up errors. */
   readonly site: string;
+  /** Media types declared with `consumes` (undefined: the defaults). */
+  readonly declaredConsumes: readonly string[] | undefined;
+  readonly bodyRequired: boolean;
+  /** false: not compressed. */
+  readonly compress: boolean;
+  /** The schemes its security names (a loaded spec's own; else the app's). */
+  readonly securitySchemes?: SecurityRegistry;
+  /** The OpenAPI path template it came from (spec-first). */
+  readonly openapiPath?: string;
+  /** Which spec load registered it (spec-first hot reload replaces these). */
+  readonly origin?: object;
 }
 
 /** A route ready to serve: everything resolved once, nothing left to decide per request but the request. */
@@ -144,6 +194,11 @@ export class CompiledRoute implements RouteInfo {
   readonly tags?: readonly string[];
   readonly security?: RouteInfo['security'];
   readonly deprecated?: boolean;
+  readonly hidden?: boolean;
+  readonly openapi?: RouteInfo['openapi'];
+  readonly requestTypes: readonly string[];
+  readonly bodyRequired: boolean;
+  readonly openapiPath?: string;
 
   /** @internal */ readonly handler: (c: AnyContext) => unknown;
   /** @internal */ readonly state: unknown;
@@ -156,12 +211,19 @@ export class CompiledRoute implements RouteInfo {
   /** @internal */ readonly validateParams: PartValidator | null;
   /** @internal */ readonly validateQuery: PartValidator | null;
   /** @internal */ readonly validateHeaders: PartValidator | null;
+  /** @internal */ readonly validateCookies: PartValidator | null;
   /** @internal */ readonly validateBody: PartValidator | null;
   /** @internal */ readonly serializers: Readonly<Record<number, Serializer>>;
-  /** @internal No onRequest or preHandler hooks, no middleware, no body: the synchronous path. */
+  /** @internal Its security requirements as one step (null: none). */
+  readonly authenticate: Authenticate | null;
+  /** @internal CORS and compression for its answers (null: neither, the plain write). */
+  readonly features: RouteFeatures | null;
+  /** @internal No onRequest or preHandler hooks, no middleware, no security, no body: the synchronous path. */
   readonly direct: boolean;
   /** @internal As direct, but with a body to read first. */
   readonly bodyOnly: boolean;
+  /** @internal As direct or bodyOnly, after the security step. */
+  readonly authThenPlain: boolean;
   /** @internal */ readonly site: string;
 
   constructor(registered: RegisteredRoute, path: string, scopes: readonly Scope[]) {
@@ -175,6 +237,9 @@ export class CompiledRoute implements RouteInfo {
     if (info.tags !== undefined) this.tags = info.tags;
     if (info.security !== undefined) this.security = info.security;
     if (info.deprecated !== undefined) this.deprecated = info.deprecated;
+    if (info.hidden !== undefined) this.hidden = info.hidden;
+    if (info.openapi !== undefined) this.openapi = info.openapi;
+    if (registered.openapiPath !== undefined) this.openapiPath = registered.openapiPath;
     this.handler = registered.handler;
     this.state = registered.state;
     this.settings = registered.settings;
@@ -186,14 +251,23 @@ export class CompiledRoute implements RouteInfo {
     const bodyless = registered.method === 'GET' || registered.method === 'HEAD';
     this.parsers = registered.parseBody && !bodyless ? registered.parsers : null;
     this.consumes = this.parsers?.mediaTypes ?? [];
+    this.requestTypes = this.parsers === null ? [] : (registered.declaredConsumes ?? ['application/json']);
+    this.bodyRequired = registered.schema.body !== undefined && registered.bodyRequired;
     this.validateParams = registered.validators.params ?? null;
     this.validateQuery = registered.validators.query ?? null;
     this.validateHeaders = registered.validators.headers ?? null;
+    this.validateCookies = registered.validators.cookies ?? null;
     this.validateBody = registered.validators.body ?? null;
     this.serializers = registered.serializers;
-    const plain = this.middleware.length === 0 && hooks.onRequest.length === 0 && hooks.preHandler.length === 0;
-    this.direct = plain && this.parsers === null;
-    this.bodyOnly = plain && this.parsers !== null;
     this.site = registered.site;
+    const settings = registered.settings;
+    const name = `${registered.method} ${path} (at ${registered.site})`;
+    this.authenticate = info.security === undefined ? null : (registered.securitySchemes ?? settings.security).authenticator(info.security, name);
+    const compression = registered.compress ? settings.compression : null;
+    this.features = settings.cors === null && compression === null ? null : { cors: settings.cors, compression };
+    const plain = this.middleware.length === 0 && hooks.onRequest.length === 0 && hooks.preHandler.length === 0;
+    this.direct = plain && this.authenticate === null && this.parsers === null;
+    this.bodyOnly = plain && this.authenticate === null && this.parsers !== null;
+    this.authThenPlain = plain && this.authenticate !== null;
   }
 }

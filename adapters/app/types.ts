@@ -62,6 +62,8 @@ export interface RouteSchema {
   readonly params?: TSchema;
   readonly query?: TSchema;
   readonly headers?: TSchema;
+  /** The request's cookies by name (c.cookies). */
+  readonly cookies?: TSchema;
   readonly body?: TSchema;
   readonly response?: ResponseSchemas;
 }
@@ -69,6 +71,7 @@ export interface RouteSchema {
 export type ParamsOf<Path extends string, S> = S extends { params: infer P extends TSchema } ? Static<P> : PathParams<Path>;
 export type QueryOf<S> = S extends { query: infer Q extends TSchema } ? Static<Q> : Record<string, string | string[] | undefined>;
 export type HeadersOf<S> = S extends { headers: infer H extends TSchema } ? Static<H> : Record<string, string | undefined>;
+export type CookiesOf<S> = S extends { cookies: infer K extends TSchema } ? Static<K> : Record<string, string | undefined>;
 export type BodyOf<S> = S extends { body: infer B extends TSchema } ? Static<B> : unknown;
 
 /** The schema-declared statuses, or never when the route has no response schema. */

@@ -70,28 +70,32 @@ export function createBooksApp(options: { logger?: AppLogger } = {}) {
     c.log.info({ method: c.req.method, url: c.req.target, status: written.status, bytes: written.bodyBytes, ms: Number(written.timeToLastByteMs.toFixed(2)) }, 'answered');
   });
 
-  app.get('/health', () => ({ ok: true }));
+  app.get('/health', { hidden: true }, () => ({ ok: true }));
+  // The document generated from the routes below, a docs page, probes and metrics.
+  app.serveOpenapi({ path: '/openapi.json', docs: '/docs', info: { title: 'Books', version: '1.0.0', description: 'A small JSON API on wirecore/app.' } });
+  app.health();
+  app.metrics();
 
   const books = app.group('/books');
-  books.get('/', { schema: { query: ListQuery, response: { 200: BookList } }, operationId: 'listBooks', tags: ['books'] }, (c) => {
+  books.get('/', { schema: { query: ListQuery, response: { 200: BookList } }, operationId: 'listBooks', summary: 'List books, filtered and paged', tags: ['books'] }, (c) => {
     const all = c.state.books.list(c.query);
     return { total: all.length, items: all.slice(c.query.offset, c.query.offset + c.query.limit) };
   });
-  books.post('/', { schema: { body: BookInput, response: { 201: Book } }, operationId: 'createBook', tags: ['books'] }, (c) => {
+  books.post('/', { schema: { body: BookInput, response: { 201: Book } }, operationId: 'createBook', summary: 'Add a book', tags: ['books'] }, (c) => {
     const book = c.state.books.save(c.body);
     c.header('location', `/books/${book.id}`);
     return c.reply(201, book);
   });
-  books.get('/:id', { schema: { params: BookId, response: { 200: Book } }, operationId: 'getBook', tags: ['books'] }, (c) => c.state.books.get(c.params.id));
-  books.put('/:id', { schema: { params: BookId, body: BookInput, response: { 200: Book } }, operationId: 'replaceBook', tags: ['books'] }, (c) => {
+  books.get('/:id', { schema: { params: BookId, response: { 200: Book } }, operationId: 'getBook', summary: 'One book', tags: ['books'] }, (c) => c.state.books.get(c.params.id));
+  books.put('/:id', { schema: { params: BookId, body: BookInput, response: { 200: Book } }, operationId: 'replaceBook', summary: 'Replace a book', tags: ['books'] }, (c) => {
     c.state.books.get(c.params.id);
     return c.state.books.save(c.body, c.params.id);
   });
-  books.patch('/:id', { schema: { params: BookId, body: BookPatch, response: { 200: Book } }, operationId: 'updateBook', tags: ['books'] }, (c) => {
+  books.patch('/:id', { schema: { params: BookId, body: BookPatch, response: { 200: Book } }, operationId: 'updateBook', summary: 'Change some fields of a book', tags: ['books'] }, (c) => {
     const { id, ...current } = c.state.books.get(c.params.id);
     return c.state.books.save({ ...current, ...c.body }, id);
   });
-  books.delete('/:id', { schema: { params: BookId }, operationId: 'deleteBook', tags: ['books'] }, (c) => {
+  books.delete('/:id', { schema: { params: BookId }, operationId: 'deleteBook', summary: 'Remove a book', tags: ['books'] }, (c) => {
     c.state.books.remove(c.params.id);
     return c.reply(204);
   });

@@ -67,6 +67,9 @@ export const messageCases: Case[] = [
   }, ['header-name-case']),
   accept('fields-empty', 'field lines', 'an empty value', 'GET {P}/echo HTTP/1.1\r\nHost: parity\r\nX-Empty:\r\n\r\n', { headers: [['Host', 'parity'], ['X-Empty', '']] }, ['header-name-case']),
   accept('fields-obs-text', 'field lines', 'obs-text (bytes 0x80-0xff) in a value', 'GET {P}/echo HTTP/1.1\r\nHost: parity\r\nX-A: caf\xe9\r\n\r\n', { headers: [['Host', 'parity'], ['X-A', 'caf\xe9']] }, ['header-name-case']),
+  accept('fields-underscore', 'field lines', 'a field name with "_" (a token character, e.g. api_key)', 'GET {P}/echo HTTP/1.1\r\nHost: parity\r\napi_key: k1\r\n\r\n', {
+    headers: [['Host', 'parity'], ['api_key', 'k1']],
+  }, ['header-name-case', 'header-name-underscore']),
   accept('fields-many', 'field lines', '100 fields', `GET {P}/echo HTTP/1.1\r\nHost: parity\r\n${Array.from({ length: 100 }, (_, i) => `X-F${i}: ${i}\r\n`).join('')}\r\n`, {}, ['header-count']),
   ...badNameChars.map((c, i) =>
     reject(`name-char-${i}`, 'field lines', `a field name with ${JSON.stringify(c)}`, `GET {P}/echo HTTP/1.1\r\nHost: parity\r\nX${c}A: 1\r\n\r\n`, 400),

@@ -190,7 +190,7 @@ export function toFetchHandler<C>(ctx: C, dispatch: DispatchFn<C>, options: Fetc
         contentLength: length,
         expectContinue: false,
       },
-      { remoteAddress: peer.remoteAddress ?? '', remotePort: peer.remotePort ?? 0 },
+      { remoteAddress: peer.remoteAddress ?? '', remotePort: peer.remotePort ?? 0, secure: url.protocol === 'https:' },
     );
     if (ex.body !== null) ex.feed(request.body!.getReader());
     else void request.body?.cancel().catch(() => {});

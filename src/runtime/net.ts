@@ -11,10 +11,12 @@ import type { Transport } from './transport.js';
 class SocketTransport implements Transport {
   readonly remoteAddress: string;
   readonly remotePort: number;
+  readonly secure: boolean;
 
   constructor(private readonly socket: net.Socket) {
     this.remoteAddress = socket.remoteAddress ?? '';
     this.remotePort = socket.remotePort ?? 0;
+    this.secure = socket instanceof tls.TLSSocket;
   }
 
   write(data: string | Uint8Array): boolean {

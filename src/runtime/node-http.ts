@@ -9,6 +9,7 @@ import { rejectMethod } from '../parser/validate.js';
 import { currentDate } from '../writer/clock.js';
 import type { NormalizedHeaders } from '../writer/headers.js';
 import { reasonPhrase } from '../writer/head.js';
+import { WrittenRecord } from '../writer/written.js';
 import { admitHead, isRejection } from './admission.js';
 import type { OpenConnection, ServerCore } from './core.js';
 import { errorBody } from './exchange.js';
@@ -68,7 +69,7 @@ function tracked(core: ServerCore<unknown>, socket: net.Socket): NodeSocket {
 }
 
 class NodeHttpExchange extends FramedExchange {
-  private readonly peer: { remoteAddress: string; remotePort: number };
+  private readonly peer: { remoteAddress: string; remotePort: number; secure: boolean };
 
   constructor(
     core: ServerCore<unknown>,
@@ -80,7 +81,7 @@ class NodeHttpExchange extends FramedExchange {
     res.sendDate = false;
     conn.exchanges.add(this);
     const socket = incoming.socket;
-    this.peer = { remoteAddress: socket.remoteAddress ?? '', remotePort: socket.remotePort ?? 0 };
+    this.peer = { remoteAddress: socket.remoteAddress ?? '', remotePort: socket.remotePort ?? 0, secure: core.options.tls !== undefined };
     // The peer leaving shows as the response closing before it finished.
     res.once('close', () => {
       if (!res.writableFinished) this.peerGone();
@@ -278,7 +279,20 @@ function listenNodeHttp(core: ServerCore<unknown>, host: string, port: number): 
       ex.bodyFailed(rejection);
       return;
     }
-    const answer = () => (socket.writable ? socket.end(rejectionAnswer(rejection.status, rejection.reason)) : socket.destroy());
+    const answer = () => {
+      const bytes = rejectionAnswer(rejection.status, rejection.reason);
+      const record = new WrittenRecord(false);
+      record.status = rejection.status;
+      record.headerBytes = bytes.indexOf('\r\n\r\n') + 4;
+      record.bodyBytes = bytes.length - record.headerBytes;
+      if (socket.writable) socket.end(bytes);
+      else {
+        record.outcome = 'aborted';
+        socket.destroy();
+      }
+      // A refused message reaches onResponse like the other runtimes' refusals, with no request.
+      core.report(record.token, undefined);
+    };
     // Answers already in progress go out first, in order.
     if (pending !== undefined && !pending.writableFinished) pending.once('finish', answer);
     else answer();

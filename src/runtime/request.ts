@@ -6,6 +6,8 @@ import { WireHeadersImpl } from './headers.js';
 export interface PeerInfo {
   readonly remoteAddress: string;
   readonly remotePort: number;
+  /** The connection is TLS. */
+  readonly secure?: boolean;
 }
 
 export class WireRequestImpl implements WireRequest {
@@ -34,6 +36,10 @@ export class WireRequestImpl implements WireRequest {
 
   get remotePort(): number {
     return this.peer.remotePort;
+  }
+
+  get secure(): boolean {
+    return this.peer.secure === true;
   }
 
   get path(): string {

@@ -4,6 +4,8 @@
 export interface Transport {
   readonly remoteAddress: string;
   readonly remotePort: number;
+  /** The stream is TLS. */
+  readonly secure?: boolean;
   /** Strings are written as latin1. Returns false when the caller should wait for onDrain. */
   write(data: string | Uint8Array): boolean;
   cork(): void;

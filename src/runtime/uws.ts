@@ -65,6 +65,9 @@ class UwsExchange extends FramedExchange {
   private watchingWritable = false;
   private address: string | null = null;
   readonly remotePort = 0;
+  get secure(): boolean {
+    return this.core.options.tls !== undefined;
+  }
   /** uWS keeps its own timeouts: the server's ticker has nothing to do here. */
   readonly deadline = 0;
 
