@@ -112,8 +112,10 @@ export function machineLine(generator: string, pinning: { serverCpu?: number; cl
   const pinned =
     pinning.serverCpu !== undefined && pinning.clientCpu !== undefined && HAS_TASKSET
       ? `servers pinned to CPU ${pinning.serverCpu} and the load generator to CPU ${pinning.clientCpu} (taskset)`
-      : HAS_TASKSET
-        ? 'not pinned (asked)'
-        : 'no taskset: not pinned';
+      : !HAS_TASKSET
+        ? 'no taskset: not pinned'
+        : cpus().length < 2
+          ? 'one CPU: not pinned'
+          : 'not pinned (--no-pin)';
   return `${cpu}, ${cpus().length} cores, Node ${process.version}, load generator: ${generator}, ${pinned}`;
 }
