@@ -3,7 +3,7 @@
 // @hono/node-server, neither with wirecore in it), and refusing bad arguments.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HONO_SERVER, NODE_HTTP_SERVER, PARITY_CLI, runTool, scratch, startServerProcess } from './helpers/cli.js';
 
 interface ParityJson {
@@ -68,8 +68,7 @@ describe('wirecore-parity against a plain node:http server', () => {
 
   it('runs only the cases that need no echo on a server given by URL, sent to its path', async () => {
     const server = await startServerProcess(NODE_HTTP_SERVER);
-    afterAll(() => server.child.kill());
-    const run = await runTool(PARITY_CLI, ['--url', `http://127.0.0.1:${server.port}/`, '--name', 'live', '--cases', 'host,framing-content-length', '--json', file('u.json'), '--quiet']);
+    const run = await runTool(PARITY_CLI, ['--url', `http://127.0.0.1:${server.port}/`, '--name', 'live', '--cases', 'host,framing-content-length', '--json', file('u.json'), '--quiet']).finally(() => server.child.kill());
     expect(run.code).toBe(1);
     const json = JSON.parse(readFileSync(file('u.json'), 'utf8')) as ParityJson;
     const ran = json.results.map((r) => r.case);
