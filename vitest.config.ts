@@ -12,6 +12,7 @@ export default defineConfig({
       { find: /^wirecore\/ssr$/, replacement: here('./adapters/ssr/index.ts') },
       { find: /^wirecore\/app$/, replacement: here('./adapters/app/index.ts') },
       { find: /^wirecore\/ffi$/, replacement: here('./adapters/ffi/index.ts') },
+      { find: /^wirecore\/parity$/, replacement: here('./parity/echo-shape.ts') },
     ],
   },
   test: {

@@ -19,9 +19,10 @@ const dispatch: DispatchFn<null> = async (_ctx, req, res) => {
     return res.endChunked();
   }
   if (req.path === '/gib') {
-    // 1 GiB in 64 KiB chunks, waiting whenever the writer reports backpressure.
+    // 1 GiB (or ?mib=N MiB) in 64 KiB chunks, waiting whenever the writer reports backpressure.
+    const mib = Number(/(?:^|&)mib=(\d+)/.exec(req.query)?.[1] ?? 1024);
     res.startChunked(200);
-    for (let sent = 0; sent < 2 ** 30 && !res.aborted; sent += block.length) {
+    for (let sent = 0; sent < mib * 2 ** 20 && !res.aborted; sent += block.length) {
       const wait = res.writeChunk(block);
       if (wait !== true) await wait;
     }

@@ -1,21 +1,10 @@
 // Starting pinned server processes and reading their memory.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { HAS_TASKSET, pinned, startTarget, type TargetProcess } from '../cli/process.js';
 
-export const HAS_TASKSET = (() => {
-  try {
-    execFileSync('taskset', ['-c', '0', 'true']);
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
-/** Runs `command` pinned to `cpu` when taskset is there. */
-export function pinned(cpu: number, command: string, args: string[]): [string, string[]] {
-  return HAS_TASKSET ? ['taskset', ['-c', String(cpu), command, ...args]] : [command, args];
-}
+export { HAS_TASKSET, pinned };
 
 export interface ServerProcess {
   pid: number;
@@ -27,62 +16,75 @@ export interface ServerProcess {
 
 export const benchFile = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
-/** Starts `node script args` on CPU 0 and waits for its "READY <port>" line. */
-export function startServer(script: string, args: string[] = [], nodeArgs: string[] = []): Promise<ServerProcess> {
-  const [command, argv] = pinned(0, process.execPath, [...nodeArgs, script, ...args]);
-  return new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn(command, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    const onData = (c: Buffer) => {
-      out += c.toString();
-      const m = /READY (\d+)/.exec(out);
-      if (!m) return;
-      child.stdout!.off('data', onData);
-      child.stdout!.resume();
-      resolve({
-        pid: child.pid!,
-        port: Number(m[1]),
-        collect: () =>
-          new Promise<void>((done) => {
-            const onLine = (line: Buffer) => {
-              if (!line.includes('GC DONE')) return;
-              child.stdout!.off('data', onLine);
-              done();
-            };
-            child.stdout!.on('data', onLine);
-            // taskset execs node, so the child's pid is node's.
-            child.kill('SIGUSR2');
-          }),
-        stop: () =>
-          new Promise<void>((done) => {
-            if (child.exitCode !== null) return done();
-            child.once('exit', () => done());
-            child.kill('SIGKILL');
-          }),
-      });
-    };
-    child.stdout!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${script} ${args.join(' ')} exited (${code}) before READY: ${out}`)));
-  });
+/** The CPU the bench's servers run on, unless told otherwise. */
+export const SERVER_CPU = 0;
+/** The CPU the load generator and clients run on, unless told otherwise. */
+export const CLIENT_CPU = 1;
+
+export function withCollect(server: TargetProcess): ServerProcess {
+  return {
+    pid: server.pid,
+    port: server.port,
+    collect: () => {
+      const done = server.nextLine(/GC DONE/).then(() => {});
+      // The pid is node's: taskset execs it.
+      server.signal('SIGUSR2');
+      return done;
+    },
+    stop: () => server.stop(),
+  };
 }
 
-/** Resident set size of a process, in bytes (0 once it is gone). */
+/** Starts `node [nodeArgs] script args` on `cpu` (default SERVER_CPU) and waits for its "READY <port>" line. */
+export async function startServer(script: string, args: string[] = [], nodeArgs: string[] = [], cpu: number | undefined = SERVER_CPU): Promise<ServerProcess> {
+  const name = [script.replace(/^.*\/bench\//, ''), ...args].join(' ');
+  return withCollect(await startTarget({ name, command: { file: process.execPath, args: [...nodeArgs, script, ...args] }, ...(cpu !== undefined ? { cpu } : {}) }));
+}
+
+/** Resident set size of a process, in bytes (0 once it is gone, NaN where /proc is not there). */
 export function rss(pid: number): number {
   try {
     const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) * 1024 : 0;
   } catch {
-    return 0;
+    return process.platform === 'linux' ? 0 : NaN;
   }
 }
 
-/** Samples RSS every 50 ms until stopped; returns the peak. */
+/** `pid` and every process below it (a shell command's server, what npm starts, …), from /proc. */
+export function processTree(pid: number): number[] {
+  if (process.platform !== 'linux') return [pid];
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // The command name may hold spaces and parentheses: the ppid comes after the last ")".
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) out.push(...(children.get(out[i]!) ?? []));
+  return out;
+}
+
+/** Samples the RSS of a process and everything below it every 50 ms until stopped; returns the peak. */
 export function sampleRss(pid: number): () => number {
-  let peak = rss(pid);
-  const timer = setInterval(() => (peak = Math.max(peak, rss(pid))), 50);
+  let tree = processTree(pid);
+  const read = () => tree.reduce((sum, p) => sum + rss(p), 0);
+  let peak = read();
+  let ticks = 0;
+  const timer = setInterval(() => {
+    // A command may start its server late (npm, a shell): look for new processes once a second.
+    if (++ticks % 20 === 0) tree = processTree(pid);
+    peak = Math.max(peak, read());
+  }, 50);
   return () => {
     clearInterval(timer);
-    return Math.max(peak, rss(pid));
+    return Math.max(peak, read());
   };
 }
 
@@ -94,8 +96,26 @@ export function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-export function machineLine(generator: string): string {
-  const cpu = /model name\s*:\s*(.+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown CPU';
-  const cores = readFileSync('/proc/cpuinfo', 'utf8').match(/^processor/gm)?.length ?? 0;
-  return `${cpu}, ${cores} cores, Node ${process.version}, load generator: ${generator}${HAS_TASKSET ? ', servers pinned to CPU 0 and the load generator to CPU 1 (taskset)' : ', no taskset: not pinned'}`;
+/** Smallest and largest measured value ([NaN, NaN] when none was measured). */
+export function spread(values: number[]): [number, number] {
+  const measured = values.filter(Number.isFinite);
+  return measured.length ? [Math.min(...measured), Math.max(...measured)] : [NaN, NaN];
+}
+
+export function machineLine(generator: string, pinning: { serverCpu?: number; clientCpu?: number }): string {
+  let cpu = cpus()[0]?.model?.trim() || 'unknown CPU';
+  try {
+    cpu = /model name\s*:\s*(.+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpu;
+  } catch {
+    // Not Linux: os.cpus() said it.
+  }
+  const pinned =
+    pinning.serverCpu !== undefined && pinning.clientCpu !== undefined && HAS_TASKSET
+      ? `servers pinned to CPU ${pinning.serverCpu} and the load generator to CPU ${pinning.clientCpu} (taskset)`
+      : !HAS_TASKSET
+        ? 'no taskset: not pinned'
+        : cpus().length < 2
+          ? 'one CPU: not pinned'
+          : 'not pinned (--no-pin)';
+  return `${cpu}, ${cpus().length} cores, Node ${process.version}, load generator: ${generator}, ${pinned}`;
 }

@@ -17,9 +17,9 @@ export interface SendOptions {
   done: (received: Buffer) => boolean;
 }
 
-export function exchange(port: number, parts: Array<Part | Buffer>, options: SendOptions): Promise<Exchange> {
+export function exchange(port: number, parts: Array<Part | Buffer>, options: SendOptions, host = '127.0.0.1'): Promise<Exchange> {
   return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
+    const socket = net.connect(port, host);
     socket.setNoDelay(true);
     const chunks: Buffer[] = [];
     let received = Buffer.alloc(0);

@@ -1,5 +1,7 @@
 // What every parity target answers: the request it saw, as JSON. Shared by
-// the wirecore, Hono and reference echo apps so the runner judges one shape.
+// the wirecore, Hono and reference echo apps so the runner judges one shape,
+// and public as `wirecore/parity`, for targets written outside this
+// repository (the contract: parity/README.md).
 import { createHash } from 'node:crypto';
 
 export interface Seen {

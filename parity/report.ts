@@ -1,7 +1,7 @@
 // Writes PARITY.md: summary, waivers, the case × target matrix, divergences.
 import type { Case } from './case.js';
-import { DIVERGENCES, type Feature } from './divergences.js';
 import type { TargetSpec } from './targets.js';
+import type { Waivers } from './waivers.js';
 
 export type Outcome = 'pass' | 'fail' | 'waived-pass' | 'waived';
 
@@ -10,7 +10,8 @@ export interface Result {
   target: TargetSpec;
   outcome: Outcome;
   detail: string;
-  waivedBy: Feature[];
+  /** Names of the waivers that excuse it (see waivers.ts). */
+  waivedBy: string[];
   raw: Buffer;
 }
 
@@ -23,12 +24,19 @@ function escapeBytes(text: string, max = 240): string {
   return JSON.stringify(shown).slice(1, -1).replaceAll('|', '\\|').replaceAll('`', "'");
 }
 
-export function renderReport(cases: Case[], targets: TargetSpec[], results: Result[], wallMs: number, sent: (c: Case) => string): string {
+export interface ReportOptions {
+  /** How the report was made, e.g. "`npm run parity` (wirecore-parity --builtin)". */
+  writtenBy: string;
+  waivers: Waivers;
+}
+
+export function renderReport(cases: readonly Case[], targets: readonly TargetSpec[], results: readonly Result[], wallMs: number, sent: (c: Case) => string, options: ReportOptions): string {
   // Undefined where a consumer's own case does not apply to a target.
-  const at = (c: Case, t: TargetSpec) => results.find((r) => r.c === c && r.target === t);
+  const byKey = new Map(results.map((r) => [`${r.c.id}\u0000${r.target.name}`, r]));
+  const at = (c: Case, t: TargetSpec) => byKey.get(`${c.id}\u0000${t.name}`);
   const lines: string[] = [];
   lines.push('# PARITY', '');
-  lines.push('Written by `npm run parity` (parity/run.ts): every target is a child process on 127.0.0.1 that gets the same raw bytes; answers are parsed strictly with llhttp and compared with what RFC 9110/9112 require. Targets in **bold** gate CI; `ref:` columns are informational.', '');
+  lines.push(`Written by ${options.writtenBy}: every target ${targets.some((t) => t.url) ? '(a child process on 127.0.0.1, or a server at a URL)' : 'is a child process on 127.0.0.1 that'} gets the same raw bytes; answers are parsed strictly with llhttp and compared with what RFC 9110/9112 require. Targets in **bold** gate CI; \`ref:\` columns are informational.`, '');
   const restricted = cases.filter((c) => c.consumer !== undefined).length;
   lines.push(`${cases.length} cases${restricted ? ` (${restricted} of them a consumer's own, run on its targets only)` : ''} × ${targets.length} targets, ${(wallMs / 1000).toFixed(1)} s wall time, Node ${process.version}.`, '');
   lines.push('## Summary', '', '| target | pass | fail | waived |', '|---|---|---|---|');
@@ -38,12 +46,25 @@ export function renderReport(cases: Case[], targets: TargetSpec[], results: Resu
     const name = t.reference ? t.name : `**${t.name}**`;
     lines.push(`| ${name} | ${count(['pass', 'waived-pass'])} | ${count(['fail'])} | ${t.reference ? '–' : count(['waived'])} |`);
   }
-  lines.push('', '✓ pass · ✗ fail · w waived (a documented divergence, below) · – not applicable (a consumer\'s own case, run on its targets only)', '');
+  const urlTargets = targets.filter((t) => t.url !== undefined);
+  lines.push(
+    '',
+    `✓ pass · ✗ fail · w waived (a documented divergence, below) · – not applicable (a consumer\'s own case, run on its targets only${urlTargets.length ? `; on a URL target (${urlTargets.map((t) => t.name).join(', ')}), a case that needs the echo contract or its limits` : ''})`,
+    '',
+  );
 
-  lines.push('## Waivers', '', 'One reviewed entry per rule a runtime cannot honour (parity/divergences.ts); a case tagged with the rule is waived for those targets only.', '');
-  for (const [feature, d] of Object.entries(DIVERGENCES)) {
-    const tagged = cases.filter((c) => c.features?.includes(feature as Feature)).map((c) => c.id);
-    lines.push(`- **${feature}** — ${d.targets.join(', ')}: ${d.reason}${tagged.length ? ` Cases: ${tagged.join(', ')}.` : ''}`);
+  const relevant = options.waivers.relevantTo(targets);
+  const fromFiles = [...new Set(relevant.filter((w) => w.source !== 'built-in').map((w) => w.source))];
+  lines.push(
+    '## Waivers',
+    '',
+    `One reviewed entry per rule a runtime cannot honour (parity/divergences.ts${fromFiles.length ? `, ${fromFiles.join(', ')}` : ''}); a case tagged with the rule${fromFiles.length ? ' or listed in the entry' : ''} is waived for those targets only.`,
+    '',
+  );
+  if (relevant.length === 0) lines.push('None apply to these targets.');
+  for (const w of relevant) {
+    const tagged = options.waivers.casesOf(w, cases);
+    lines.push(`- **${w.name}**${w.source === 'built-in' ? '' : ` (${w.source})`} — ${w.targets.join(', ')}: ${w.reason}${tagged.length ? ` Cases: ${tagged.join(', ')}.` : ''}`);
   }
   lines.push('');
 

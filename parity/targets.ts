@@ -1,13 +1,21 @@
-// The parity targets: each a child process on port 0 that prints "READY <port>".
-import { spawn, type ChildProcess } from 'node:child_process';
+// The parity targets: each a process on port 0 that prints "READY <port>"
+// (the built-in ones below, or a user's command given to wirecore-parity),
+// or the URL of a server already running (the cases that need no echo).
+import net from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { startTarget as startProcess } from '../cli/process.js';
 
 export interface TargetSpec {
   name: string;
   /** The runtime its divergences come from (see divergences.ts). */
   runtime: string;
-  script: string;
-  args: string[];
+  /** A built-in target: `node script ...args`. */
+  script?: string;
+  args?: string[];
+  /** A user's target (wirecore-parity --target): a shell command that prints READY <port>. */
+  command?: string;
+  /** A server already running (wirecore-parity --url): only the cases that need no echo run on it. */
+  url?: URL;
   /** Reference columns are informational and never gate. */
   reference: boolean;
   /** What header view its echo has: raw pairs, or web Headers (lowercased, merged, sorted). */
@@ -36,28 +44,38 @@ export const TARGETS: TargetSpec[] = [
   { name: 'ref: uWS', runtime: 'ref: uWS', script: script('ref-uws'), args: [], reference: true, headerView: 'raw', knowsVersion: false },
 ];
 
-/** The wirecore/app targets: the app-only cases (cases/app.ts) run on these. */
-
 export interface RunningTarget {
   spec: TargetSpec;
+  host: string;
   port: number;
-  stop(): void;
+  stop(): Promise<void>;
 }
 
-export function startTarget(spec: TargetSpec): Promise<RunningTarget> {
-  return new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn(process.execPath, [spec.script, ...spec.args], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /READY (\d+)/.exec(out);
-      if (match) {
-        child.stdout!.off('data', onData);
-        child.stdout!.resume();
-        resolve({ spec, port: Number(match[1]), stop: () => child.kill('SIGKILL') });
-      }
+/** Resolves once something accepts a connection at host:port. */
+function reachable(host: string, port: number, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      clearTimeout(timer);
+      resolve(ok);
     };
-    child.stdout!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${spec.name} exited (code ${code}) before it was ready: ${out}`)));
+    const timer = setTimeout(() => done(false), timeoutMs);
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
   });
+}
+
+/** Starts a target; its stderr is shown (prefixed with its name) only when `showStderr`: the cases make servers log on purpose. */
+export async function startTarget(spec: TargetSpec, readyTimeoutMs = 30_000, showStderr = false): Promise<RunningTarget> {
+  if (spec.url !== undefined) {
+    const host = spec.url.hostname.replace(/^\[|\]$/g, '');
+    const port = Number(spec.url.port || 80);
+    if (!(await reachable(host, port, 5000))) throw new Error(`target "${spec.name}": nothing accepts connections at ${spec.url.href}`);
+    return { spec, host, port, stop: async () => {} };
+  }
+  const command = spec.command ?? (spec.script !== undefined ? { file: process.execPath, args: [spec.script, ...(spec.args ?? [])] } : undefined);
+  if (command === undefined) throw new Error(`target "${spec.name}" has neither a command, a script nor a URL`);
+  const child = await startProcess({ name: spec.name, command, env: typeof command === 'string' ? { PORT: '0' } : {}, readyTimeoutMs, forwardStderr: showStderr });
+  return { spec, host: '127.0.0.1', port: child.port, stop: () => child.stop() };
 }

@@ -14,7 +14,7 @@ const HONO = 'Hono on @hono/node-server';
 const scenarios: Scenario[] = [
   { id: 'app-hello', title: 'GET /hello (JSON), 64 connections', path: '/hello', connections: 64 },
   { id: 'app-user', title: 'GET /users/:id with params and response schemas, 64 connections', path: '/users/42', connections: 64 },
-  { id: 'app-create', title: 'POST /users, 1 KiB JSON body validated by schema, 64 connections', path: '/users', connections: 64, script: 'app-create-user.lua', method: 'POST', body: NEW_USER_1K },
+  { id: 'app-create', title: 'POST /users, 1 KiB JSON body validated by schema, 64 connections', path: '/users', connections: 64, script: 'app-create-user.lua', method: 'POST', body: NEW_USER_1K, headers: { 'content-type': 'application/json' } },
 ];
 
 const targets: Target[] = [

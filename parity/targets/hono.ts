@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { stream } from 'hono/streaming';
 import { serveFetch } from 'wirecore/fetch';
 import type { RuntimeName } from 'wirecore';
-import { PARITY_LIMITS, PARITY_TIMEOUTS, SeenLog, actionOf, slowAction, describeBody, type Seen } from '../echo-shape.js';
+import { PARITY_LIMITS, PARITY_TIMEOUTS, SeenLog, actionOf, slowAction, describeBody, type Seen } from 'wirecore/parity';
 
 const seen = new SeenLog();
 

@@ -1,6 +1,6 @@
 // Reference column (informational): plain node:http with the same echo.
 import http from 'node:http';
-import { PARITY_LIMITS, PARITY_TIMEOUTS, SeenLog, actionOf, slowAction, describeBody, pairs, type Seen } from '../echo-shape.js';
+import { PARITY_LIMITS, PARITY_TIMEOUTS, SeenLog, actionOf, slowAction, describeBody, pairs, type Seen } from 'wirecore/parity';
 
 const seen = new SeenLog();
 

@@ -1,6 +1,6 @@
 // Reference column (informational): raw uWebSockets.js with the same echo.
 import { createRequire } from 'node:module';
-import { PARITY_LIMITS, SeenLog, actionOf, slowAction, describeBody, type Seen } from '../echo-shape.js';
+import { PARITY_LIMITS, SeenLog, actionOf, slowAction, describeBody, type Seen } from 'wirecore/parity';
 
 process.env.UWS_HTTP_MAX_HEADERS_SIZE = String(PARITY_LIMITS.maxHeaderBytes);
 interface Res {

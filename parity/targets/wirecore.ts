@@ -1,6 +1,6 @@
 // Parity target: wirecore's echo on one runtime (argv[2]). Prints "READY <port>".
 import { createStatic, serveGeneric, type DispatchFn, type RuntimeName } from 'wirecore';
-import { PARITY_LIMITS, PARITY_TIMEOUTS, SeenLog, actionOf, slowAction, describeBody, pairs, type Seen } from '../echo-shape.js';
+import { PARITY_LIMITS, PARITY_TIMEOUTS, SeenLog, actionOf, slowAction, describeBody, pairs, type Seen } from 'wirecore/parity';
 
 const seen = new SeenLog();
 const staticHello = createStatic({ headers: { 'content-type': 'text/plain' }, body: 'static hello\n' });
