@@ -1,6 +1,7 @@
 // Command-line flags for wirecore-parity and wirecore-bench: a small parser
 // that keeps the order of flags (`--name` names the target before it) and
 // refuses anything it does not know with a message that says what to do.
+import { suggest } from '../src/suggest.js';
 
 /** A target's default name, from its command: the script's file name ("node dist/server.js" → "server"), else its first word. */
 export function nameFromCommand(command: string): string {
@@ -32,30 +33,7 @@ export interface Flag {
   value: string | true;
 }
 
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length]!;
-}
-
-/** The closest of `known` to `word`, when it is close enough to be a typo. */
-export function suggest(word: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of known) {
-    const d = distance(word.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) [best, bestDistance] = [candidate, d];
-  }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
-}
+export { suggest };
 
 export function didYouMean(word: string, known: readonly string[]): string {
   const close = suggest(word, known);

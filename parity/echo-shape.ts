@@ -3,6 +3,7 @@
 // and public as `wirecore/parity`, for targets written outside this
 // repository (the contract: parity/README.md).
 import { createHash } from 'node:crypto';
+import type { ResponseWriter, StaticResponse, WireRequest, Written } from 'wirecore';
 
 export interface Seen {
   method: string;
@@ -72,3 +73,72 @@ export function actionOf(path: string): string {
 
 export const PARITY_TIMEOUTS = { headersTimeoutMs: 300, keepAliveTimeoutMs: 400, requestTimeoutMs: 2000 };
 export const PARITY_LIMITS = { maxHeaderBytes: 8 * 1024, maxTargetBytes: 2 * 1024, maxBodyBytes: 16 * 1024 * 1024 };
+
+/** Reads the whole body and says what the request was, logging body-ok or body-error for the case. */
+export async function readSeen(seen: SeenLog, req: WireRequest): Promise<Seen> {
+  let body: Uint8Array;
+  try {
+    body = await req.body.bytes();
+  } catch (error) {
+    seen.add(req.target, 'body-error');
+    throw error;
+  }
+  seen.add(req.target, 'body-ok');
+  return {
+    method: req.method,
+    target: req.target,
+    version: req.httpVersion,
+    headers: pairs(req.headers.raw),
+    ...describeBody(body),
+    trailers: req.body.trailers ? pairs(req.body.trailers.raw) : null,
+  };
+}
+
+/** The echo as JSON, with a bounded copy in a header (cases that check the answer's head read it there). */
+export function echoJson(echo: Seen): { json: string; header: string } {
+  const json = JSON.stringify(echo);
+  return { json, header: Buffer.from(json).toString('base64').slice(0, 2048) };
+}
+
+/**
+ * The whole echo contract for a wirecore handler that has the request and
+ * the ResponseWriter (a raw dispatch, an SSR endpoint): every action, then
+ * the echo. `staticHello` answers the `static` action.
+ */
+export async function answerEcho(seen: SeenLog, req: WireRequest, res: ResponseWriter, staticHello: StaticResponse): Promise<Written> {
+  seen.add(req.target, `${req.method} ${req.target}`);
+  switch (actionOf(req.path)) {
+    case 'slow':
+      await slowAction();
+      break;
+    case 'throw-before':
+      throw new Error('parity: thrown before the head');
+    case 'throw-after':
+      res.startChunked(200);
+      await res.writeChunk('partial');
+      throw new Error('parity: thrown after the head');
+    case 'stream':
+      res.startChunked(200, { 'content-type': 'text/plain' });
+      for (const part of ['a', 'bb', 'ccc']) await res.writeChunk(part);
+      return res.endChunked();
+    case 'stream-forever': {
+      res.startChunked(200);
+      req.signal.addEventListener('abort', () => seen.add(req.target, 'aborted'));
+      while (!res.aborted) {
+        await res.writeChunk('tick\n');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      return res.endChunked();
+    }
+    case 'status-204':
+      return res.send({ status: 204, body: 'ignored' });
+    case 'status-304':
+      return res.send({ status: 304, body: 'ignored' });
+    case 'ignore-body':
+      return res.send({ body: 'ignored' });
+    case 'static':
+      return res.sendStatic(staticHello);
+  }
+  const { json, header } = echoJson(await readSeen(seen, req));
+  return res.send({ headers: { 'content-type': 'application/json', 'x-echo': header }, body: json });
+}

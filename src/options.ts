@@ -5,6 +5,7 @@ import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { createSecureContext } from 'node:tls';
 import { OptionError, describeValue } from './errors.js';
 import { RUNTIME_NAMES } from './runtime/registry.js';
+import { suggest } from './suggest.js';
 import type { Logger, RuntimeName, ServeOptions, TlsOptions } from './types.js';
 
 export interface ResolvedOptions<C> {
@@ -55,24 +56,9 @@ const KNOWN_KEYS: ReadonlyArray<keyof ServeOptions<unknown>> = [
   'workerModule',
 ];
 
-/** Edit distance, for "did you mean". */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length]!;
-}
-
 function unknownKey(key: string, known: readonly string[]): OptionError {
-  const near = known.filter((k) => distance(key, k) <= Math.max(2, Math.floor(k.length / 3))).sort((a, b) => distance(key, a) - distance(key, b));
-  const hint = near.length > 0 ? ` (did you mean '${near[0]}'?)` : '';
+  const near = suggest(key, known);
+  const hint = near !== undefined ? ` (did you mean '${near}'?)` : '';
   return new OptionError(`unknown option '${key}'${hint}; the options are ${known.join(', ')}`);
 }
 

@@ -5,7 +5,7 @@
 // that both answer alike (parity/cases/app.ts).
 import { createStatic, type RuntimeName } from 'wirecore';
 import type { App, AppOptions, SpecHandler } from 'wirecore/app';
-import { PARITY_LIMITS, PARITY_TIMEOUTS, SeenLog, actionOf, slowAction, describeBody, pairs, type Seen } from '../echo-shape.js';
+import { PARITY_LIMITS, PARITY_TIMEOUTS, SeenLog, actionOf, echoJson, readSeen, slowAction } from '../echo-shape.js';
 
 /** The HS256 secret of the parity bearer scheme (the cases sign their token with it). */
 export const PARITY_JWT_SECRET = 'parity-jwt-secret-of-32-bytes-ok';
@@ -135,24 +135,8 @@ export function addEchoRoutes(app: App<undefined>): void {
       case 'static':
         return c.res.sendStatic(staticHello);
     }
-    let body: Uint8Array;
-    try {
-      body = await req.body.bytes();
-    } catch (error) {
-      seen.add(req.target, 'body-error');
-      throw error;
-    }
-    seen.add(req.target, 'body-ok');
-    const echo: Seen = {
-      method: req.method,
-      target: req.target,
-      version: req.httpVersion,
-      headers: pairs(req.headers.raw),
-      ...describeBody(body),
-      trailers: req.body.trailers ? pairs(req.body.trailers.raw) : null,
-    };
-    const json = JSON.stringify(echo);
-    c.header('content-type', 'application/json').header('x-echo', Buffer.from(json).toString('base64').slice(0, 2048));
+    const { json, header } = echoJson(await readSeen(seen, req));
+    c.header('content-type', 'application/json').header('x-echo', header);
     return json;
   });
   app.health();
