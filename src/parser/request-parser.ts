@@ -51,29 +51,45 @@ const SP = 0x20;
 const LETTER_H = 0x48;
 const EMPTY_BUFFER = Buffer.alloc(0);
 
+/** What reading through llhttp keeps between calls. */
+class LlhttpState {
+  /** llhttp's parser state in wasm memory. */
+  ptr = 0;
+  data: Buffer = EMPTY_BUFFER;
+  /** Pieces of a URL, field or value cut by a chunk boundary are joined here. */
+  url = '';
+  field = '';
+  value = '';
+  valueStarted = false;
+  headers: string[] = EMPTY;
+  trailers: string[] | null = null;
+  headerBytes = 0;
+  rawHeadBytes = 0;
+  headStartedInChunk = false;
+  headStartOffset = 0;
+  urlLength = 0;
+  tail = 0;
+  /** Where the last body bytes in this chunk end: a message after them starts there at the earliest. */
+  bodyEnd = 0;
+  /** The message being read keeps the connection, as wirecore reads its Connection field. */
+  messageKeepAlive = true;
+  /** The sink asked to pause after the last message. */
+  sinkPaused = false;
+}
+
+/** Stands for "llhttp not used yet": its ptr is 0. */
+const NO_LLHTTP = Object.freeze(new LlhttpState());
+
 export class RequestParser implements LlhttpHandler {
-  /** llhttp's parser state in wasm memory, or 0 until llhttp is first needed. */
-  private ptr = 0;
   private destroyed = false;
-  private data: Buffer = EMPTY_BUFFER;
   private pending: Buffer | null = null;
+
+  /** llhttp's side, made when llhttp first reads for this connection (idle connections the fast path serves never need it). */
+  private ll: LlhttpState = NO_LLHTTP;
 
   /** Message state. */
   private inMessage = false;
   private headersDone = false;
-  /** Pieces of a URL, field or value cut by a chunk boundary are joined here. */
-  private url = '';
-  private field = '';
-  private value = '';
-  private valueStarted = false;
-  private headers: string[] = EMPTY;
-  private trailers: string[] | null = null;
-  private headerBytes = 0;
-  private rawHeadBytes = 0;
-  private headStartedInChunk = false;
-  private headStartOffset = 0;
-  private urlLength = 0;
-  private tail = 0;
   /** The request line continues in the next chunk with the byte after the target (or the protocol's first letter) still to check. */
   private protocolPending = PROTOCOL_CHECKED;
 
@@ -90,12 +106,6 @@ export class RequestParser implements LlhttpHandler {
   private fastPaused = false;
   /** A message said the connection closes after it: like llhttp, no byte after it is read. */
   private closedAfter = false;
-  /** Where the last body bytes in this chunk end: a message after them starts there at the earliest. */
-  private bodyEnd = 0;
-  /** The message being read keeps the connection, as wirecore reads its Connection field. */
-  private messageKeepAlive = true;
-  /** The sink asked to pause after the last message. */
-  private sinkPaused = false;
   /** Heads the fast path read (the rest went to llhttp). */
   fastHeads = 0;
 
@@ -179,38 +189,41 @@ export class RequestParser implements LlhttpHandler {
 
   private executeLlhttp(data: Buffer): number {
     // llhttp's state is made on first use: a connection the fast path serves never needs it.
-    if (this.ptr === 0) this.ptr = llhttp.llhttp_alloc(ParserType.REQUEST);
-    this.data = data;
-    this.bodyEnd = 0;
-    this.headStartedInChunk = false;
+    if (this.ll === NO_LLHTTP) {
+      this.ll = new LlhttpState();
+      this.ll.ptr = llhttp.llhttp_alloc(ParserType.REQUEST);
+    }
+    this.ll.data = data;
+    this.ll.bodyEnd = 0;
+    this.ll.headStartedInChunk = false;
     if (this.protocolPending !== PROTOCOL_CHECKED && data.length > 0 && !this.checkPendingProtocol(data)) return PARSE_REJECTED;
     const wasInHead = this.inHead;
-    const code = execute(this.ptr, this, data);
+    const code = execute(this.ll.ptr, this, data);
     // A head (or trailer) continuing in the next chunk: its pieces become strings before this chunk goes.
     if (code !== ErrorCode.OK) spans.count = 0;
     else if (spans.count > 0 && !this.takeSpans()) return PARSE_REJECTED;
     if (this.inHead) this.keepTail(data);
     // An idle connection keeps nothing of the last chunk or message alive.
-    if (!this.inMessage) this.data = EMPTY_BUFFER;
+    if (!this.inMessage) this.ll.data = EMPTY_BUFFER;
     if (code === ErrorCode.OK) {
       if (this.inHead) return this.countRawHead(wasInHead, data.length);
       return PARSE_OK;
     }
-    const stopAt = errorOffset(this.ptr);
+    const stopAt = errorOffset(this.ll.ptr);
     if (code === ErrorCode.PAUSED) {
-      if (!this.sinkPaused) return stopAt < data.length ? PARSE_CLOSED : PARSE_OK;
-      this.sinkPaused = false;
+      if (!this.ll.sinkPaused) return stopAt < data.length ? PARSE_CLOSED : PARSE_OK;
+      this.ll.sinkPaused = false;
       this.pending = stopAt < data.length ? data.subarray(stopAt) : null;
       return PARSE_PAUSED;
     }
     if (code === ErrorCode.PAUSED_UPGRADE) {
       // Upgrade is not offered: the request was answered as a plain one and
       // what follows is parsed as the next request.
-      llhttp.llhttp_resume_after_upgrade(this.ptr);
+      llhttp.llhttp_resume_after_upgrade(this.ll.ptr);
       return stopAt < data.length ? this.executeLlhttp(data.subarray(stopAt)) : PARSE_OK;
     }
     if (code === ErrorCode.CLOSED_CONNECTION) return PARSE_CLOSED;
-    if (this.rejection === null) this.rejection = rejectFromLlhttp(code, errorReason(this.ptr), data, stopAt, this.bodyEnd);
+    if (this.rejection === null) this.rejection = rejectFromLlhttp(code, errorReason(this.ll.ptr), data, stopAt, this.ll.bodyEnd);
     return PARSE_REJECTED;
   }
 
@@ -218,7 +231,7 @@ export class RequestParser implements LlhttpHandler {
   resume(): number {
     if (this.destroyed) return PARSE_CLOSED;
     if (this.fastPaused) this.fastPaused = false;
-    else llhttp.llhttp_resume(this.ptr);
+    else llhttp.llhttp_resume(this.ll.ptr);
     const rest = this.pending;
     this.pending = null;
     return rest === null ? PARSE_OK : this.execute(rest);
@@ -226,30 +239,30 @@ export class RequestParser implements LlhttpHandler {
 
   destroy(): void {
     this.destroyed = true;
-    if (this.ptr !== 0) {
-      llhttp.llhttp_free(this.ptr);
-      this.ptr = 0;
+    if (this.ll.ptr !== 0) {
+      llhttp.llhttp_free(this.ll.ptr);
+      this.ll.ptr = 0;
     }
   }
 
   /** The last two bytes of a head cut by a chunk boundary, for the request-line check. */
   private keepTail(data: Buffer): void {
     const n = data.length;
-    if (n >= 2) this.tail = (data[n - 2]! << 8) | data[n - 1]!;
-    else if (n === 1) this.tail = ((this.tail & 0xff) << 8) | data[0]!;
+    if (n >= 2) this.ll.tail = (data[n - 2]! << 8) | data[n - 1]!;
+    else if (n === 1) this.ll.tail = ((this.ll.tail & 0xff) << 8) | data[0]!;
   }
 
   /** The byte `back` places before `at` in this chunk, or in the ones before it. */
   private byteBefore(at: number, back: number): number {
     const i = at - back;
-    if (i >= 0) return this.data[i]!;
-    return i === -1 ? this.tail & 0xff : (this.tail >> 8) & 0xff;
+    if (i >= 0) return this.ll.data[i]!;
+    return i === -1 ? this.ll.tail & 0xff : (this.ll.tail >> 8) & 0xff;
   }
 
   /** Guards against a head padded with bytes no span counts (e.g. whitespace runs). */
   private countRawHead(wasInHead: boolean, length: number): number {
-    this.rawHeadBytes += wasInHead && !this.headStartedInChunk ? length : length - this.headStartOffset;
-    if (this.rawHeadBytes > this.limits.maxHeaderBytes + this.limits.maxTargetBytes + 64) {
+    this.ll.rawHeadBytes += wasInHead && !this.ll.headStartedInChunk ? length : length - this.ll.headStartOffset;
+    if (this.ll.rawHeadBytes > this.limits.maxHeaderBytes + this.limits.maxTargetBytes + 64) {
       this.rejection = { status: 431, reason: 'Request header fields too large' };
       return PARSE_REJECTED;
     }
@@ -259,17 +272,17 @@ export class RequestParser implements LlhttpHandler {
   onMessageBegin(): number {
     this.inMessage = true;
     this.headersDone = false;
-    this.url = '';
-    this.field = '';
-    this.value = '';
-    this.valueStarted = false;
-    this.headers = [];
-    this.trailers = null;
-    this.headerBytes = 0;
-    this.rawHeadBytes = 0;
-    this.headStartedInChunk = true;
-    this.headStartOffset = 0;
-    this.urlLength = 0;
+    this.ll.url = '';
+    this.ll.field = '';
+    this.ll.value = '';
+    this.ll.valueStarted = false;
+    this.ll.headers = [];
+    this.ll.trailers = null;
+    this.ll.headerBytes = 0;
+    this.ll.rawHeadBytes = 0;
+    this.ll.headStartedInChunk = true;
+    this.ll.headStartOffset = 0;
+    this.ll.urlLength = 0;
     return 0;
   }
 
@@ -283,7 +296,7 @@ export class RequestParser implements LlhttpHandler {
     spans.count = 0;
     if (count === 0) return true;
     const list = spans.list;
-    const data = this.data;
+    const data = this.ll.data;
     const base = list[1]!;
     const text = data.latin1Slice(base, list[count - 1]!);
     const limits = this.limits;
@@ -293,30 +306,30 @@ export class RequestParser implements LlhttpHandler {
       const piece = text.slice(start - base, end - base);
       switch (list[i]) {
         case SPAN_URL:
-          if (this.urlLength === 0) {
-            this.headStartOffset = start;
+          if (this.ll.urlLength === 0) {
+            this.ll.headStartOffset = start;
             // One SP between method and target (RFC 9112 §3); llhttp lets more through.
             if (this.byteBefore(start, 2) === 0x20) return this.refuse(400, 'Invalid request line');
           }
-          this.url += piece;
-          this.urlLength += end - start;
-          if (this.urlLength > limits.maxTargetBytes) return this.refuse(414, 'URI too long');
+          this.ll.url += piece;
+          this.ll.urlLength += end - start;
+          if (this.ll.urlLength > limits.maxTargetBytes) return this.refuse(414, 'URI too long');
           if (!this.checkAfterTarget(end)) return false;
           break;
         case SPAN_FIELD:
-          if (this.valueStarted) this.pushHeader();
-          this.field += piece;
+          if (this.ll.valueStarted) this.pushHeader();
+          this.ll.field += piece;
           // A field line costs its name, its value and ": " + CRLF.
-          this.headerBytes += end - start + 4;
+          this.ll.headerBytes += end - start + 4;
           break;
         case SPAN_VALUE:
-          this.value += piece;
-          this.valueStarted = true;
-          this.headerBytes += end - start;
+          this.ll.value += piece;
+          this.ll.valueStarted = true;
+          this.ll.headerBytes += end - start;
           break;
       }
     }
-    if (this.headerBytes > limits.maxHeaderBytes) {
+    if (this.ll.headerBytes > limits.maxHeaderBytes) {
       return this.refuse(431, this.headersDone ? 'Trailer fields too large' : 'Request header fields too large');
     }
     return true;
@@ -327,7 +340,7 @@ export class RequestParser implements LlhttpHandler {
    * ICE/ protocols; only HTTP/1.x is served. `end` is where the target ends.
    */
   private checkAfterTarget(end: number): boolean {
-    const data = this.data;
+    const data = this.ll.data;
     this.protocolPending = PROTOCOL_CHECKED;
     if (end >= data.length) {
       this.protocolPending = PROTOCOL_DELIMITER;
@@ -363,52 +376,52 @@ export class RequestParser implements LlhttpHandler {
   }
 
   private pushHeader(): void {
-    const list = this.headersDone ? (this.trailers ??= []) : this.headers;
+    const list = this.headersDone ? (this.ll.trailers ??= []) : this.ll.headers;
     // Trailing whitespace is not part of a field value (RFC 9110 §5.5).
-    list.push(this.field, trimTrailingOws(this.value));
-    this.field = '';
-    this.value = '';
-    this.valueStarted = false;
+    list.push(this.ll.field, trimTrailingOws(this.ll.value));
+    this.ll.field = '';
+    this.ll.value = '';
+    this.ll.valueStarted = false;
   }
 
   onHeadersComplete(): number {
     if (!this.takeSpans()) return ErrorCode.USER;
-    if (this.field !== '' || this.valueStarted) this.pushHeader();
+    if (this.ll.field !== '' || this.ll.valueStarted) this.pushHeader();
     this.headersDone = true;
-    this.headerBytes = 0;
-    const ptr = this.ptr;
+    this.ll.headerBytes = 0;
+    const ptr = this.ll.ptr;
     const major = llhttp.llhttp_get_http_major(ptr);
     const minor = llhttp.llhttp_get_http_minor(ptr);
     const method = methodNames[llhttp.llhttp_get_method(ptr)] ?? 'UNKNOWN';
-    const head = checkHead(method, this.url, major, minor, this.headers);
+    const head = checkHead(method, this.ll.url, major, minor, this.ll.headers);
     if ('status' in head) {
       this.rejection = head;
       return ErrorCode.USER;
     }
-    this.messageKeepAlive = head.keepAlive;
+    this.ll.messageKeepAlive = head.keepAlive;
     this.sink.onRequestHead(head);
     return 0;
   }
 
   onBody(start: number, end: number): number {
-    this.bodyEnd = end;
-    this.sink.onRequestBody(this.data.subarray(start, end));
+    this.ll.bodyEnd = end;
+    this.sink.onRequestBody(this.ll.data.subarray(start, end));
     return 0;
   }
 
   onMessageComplete(): number {
     if (!this.takeSpans()) return ErrorCode.USER;
-    if (this.field !== '' || this.valueStarted) this.pushHeader();
+    if (this.ll.field !== '' || this.ll.valueStarted) this.pushHeader();
     this.inMessage = false;
     // No byte after a message that closes the connection is read, by llhttp's reading or by wirecore's (which takes OWS around "close").
-    if (!this.messageKeepAlive || llhttp.llhttp_should_keep_alive(this.ptr) === 0) this.closedAfter = true;
-    const trailers = this.trailers;
-    this.headers = EMPTY;
-    this.trailers = null;
-    this.url = '';
-    this.sinkPaused = this.sink.onRequestEnd(trailers);
+    if (!this.ll.messageKeepAlive || llhttp.llhttp_should_keep_alive(this.ll.ptr) === 0) this.closedAfter = true;
+    const trailers = this.ll.trailers;
+    this.ll.headers = EMPTY;
+    this.ll.trailers = null;
+    this.ll.url = '';
+    this.ll.sinkPaused = this.sink.onRequestEnd(trailers);
     // Pausing stops llhttp right after this message, also when what follows must not be read.
-    return this.sinkPaused || this.closedAfter ? ErrorCode.PAUSED : 0;
+    return this.ll.sinkPaused || this.closedAfter ? ErrorCode.PAUSED : 0;
   }
 }
 

@@ -9,18 +9,34 @@ import type { RuntimeBinding } from './registry.js';
 import type { Transport } from './transport.js';
 
 class SocketTransport implements Transport {
-  readonly remoteAddress: string;
-  readonly remotePort: number;
-  readonly secure: boolean;
+  /** Asked of the kernel on first use (most handlers never ask), then kept for after the socket closes. */
+  private address: string | undefined = undefined;
+  private port = -1;
+  /** 'drain' is listened to only once a write has been refused: an idle connection holds one listener less. */
+  private drainWatched = false;
 
-  constructor(private readonly socket: net.Socket) {
-    this.remoteAddress = socket.remoteAddress ?? '';
-    this.remotePort = socket.remotePort ?? 0;
-    this.secure = socket instanceof tls.TLSSocket;
+  constructor(private readonly socket: net.Socket) {}
+
+  get remoteAddress(): string {
+    return (this.address ??= this.socket.remoteAddress ?? '');
+  }
+
+  get remotePort(): number {
+    if (this.port < 0) this.port = this.socket.remotePort ?? 0;
+    return this.port;
+  }
+
+  get secure(): boolean {
+    return this.socket instanceof tls.TLSSocket;
   }
 
   write(data: string | Uint8Array): boolean {
-    return typeof data === 'string' ? this.socket.write(data, 'latin1') : this.socket.write(data);
+    const ok = typeof data === 'string' ? this.socket.write(data, 'latin1') : this.socket.write(data);
+    if (!ok && !this.drainWatched) {
+      this.drainWatched = true;
+      this.socket.on('drain', onSocketDrain);
+    }
+    return ok;
   }
 
   cork(): void {
@@ -75,7 +91,6 @@ function attach(core: ServerCore<unknown>, socket: net.Socket): void {
   socket.setNoDelay(true);
   (socket as AttachedSocket)[CONNECTION] = new Connection(core, new SocketTransport(socket));
   socket.on('data', onSocketData);
-  socket.on('drain', onSocketDrain);
   socket.on('end', onSocketEnd);
   socket.on('close', onSocketClose);
   socket.on('error', onSocketError);
