@@ -1,20 +1,11 @@
 // The app suite's routes as a bare wirecore dispatch: the same work as
 // wirecore/app (the same ajv validators and fast-json-stringify serializers),
 // written by hand with no router, context or pipeline. Runtime from argv[2].
-import AjvModule from 'ajv';
-import addFormatsModule from 'ajv-formats';
 import buildSerializer from 'fast-json-stringify';
 import { serveGeneric, type DispatchFn, type RuntimeName } from 'wirecore';
-import { HELLO, NewUser, User, UserParams, created, userById, type NewUserValue } from './app-routes.js';
+import { HELLO, User, compileValidators, created, userById, type NewUserValue } from './app-routes.js';
 
-const Ajv = AjvModule.default ?? AjvModule;
-const addFormats = addFormatsModule.default ?? addFormatsModule;
-const coercing = new Ajv({ coerceTypes: 'array', allErrors: true, useDefaults: true });
-const exact = new Ajv({ allErrors: true, useDefaults: true });
-addFormats(coercing);
-addFormats(exact);
-const checkParams = coercing.compile(UserParams);
-const checkBody = exact.compile(NewUser);
+const { checkParams, checkBody } = compileValidators();
 const serializeUser = buildSerializer(User as unknown as Parameters<typeof buildSerializer>[0]) as (value: unknown) => string;
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
 const PROBLEM_HEADERS = { 'content-type': 'application/problem+json' };

@@ -2,6 +2,8 @@
 // GET /hello (JSON, no schema), GET /users/:id (params and response schemas),
 // POST /users (a 1 KiB body checked by schema, 201 with a response schema).
 import { Type, type Static } from '@sinclair/typebox';
+import AjvModule from 'ajv';
+import addFormatsModule from 'ajv-formats';
 
 export const UserParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 
@@ -38,3 +40,14 @@ export function created(body: NewUserValue): UserValue {
 /** Exactly 1024 bytes; bench/wrk/app-create-user.lua sends the same. */
 export const NEW_USER_1K = `{"name":"Ada Lovelace","email":"ada@example.com","age":36,"tags":["math","engines","poetry"],"bio":"${'x'.repeat(922)}"}`;
 if (Buffer.byteLength(NEW_USER_1K) !== 1024) throw new Error('the POST body must be 1 KiB');
+
+/** The ajv validators the hand-written peers share (wirecore/app compiles its own the same way): params coerced, bodies exact. */
+export function compileValidators() {
+  const Ajv = AjvModule.default ?? AjvModule;
+  const addFormats = addFormatsModule.default ?? addFormatsModule;
+  const coercing = new Ajv({ coerceTypes: 'array', allErrors: true, useDefaults: true });
+  const exact = new Ajv({ allErrors: true, useDefaults: true });
+  addFormats(coercing);
+  addFormats(exact);
+  return { checkParams: coercing.compile(UserParams), checkBody: exact.compile(NewUser) };
+}

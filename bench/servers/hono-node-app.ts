@@ -1,20 +1,11 @@
 // Hono on @hono/node-server with the app suite's routes, validated with the
 // same schemas through ajv in hono/validator (Hono has no schema serializer: c.json).
 import { serve } from '@hono/node-server';
-import AjvModule from 'ajv';
-import addFormatsModule from 'ajv-formats';
 import { Hono } from 'hono';
 import { validator } from 'hono/validator';
-import { HELLO, NewUser, UserParams, created, userById, type NewUserValue } from './app-routes.js';
+import { HELLO, compileValidators, created, userById, type NewUserValue } from './app-routes.js';
 
-const Ajv = AjvModule.default ?? AjvModule;
-const addFormats = addFormatsModule.default ?? addFormatsModule;
-const coercing = new Ajv({ coerceTypes: 'array', allErrors: true, useDefaults: true });
-const exact = new Ajv({ allErrors: true, useDefaults: true });
-addFormats(coercing);
-addFormats(exact);
-const checkParams = coercing.compile(UserParams);
-const checkBody = exact.compile(NewUser);
+const { checkParams, checkBody } = compileValidators();
 
 const app = new Hono()
   .get('/hello', (c) => c.json(HELLO))
