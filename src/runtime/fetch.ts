@@ -170,7 +170,8 @@ function rawHeadersOf(headers: Headers): string[] {
 export function toFetchHandler<C>(ctx: C, dispatch: DispatchFn<C>, options: FetchHandlerOptions<C> = {}): (request: Request, peer?: FetchPeer) => Promise<Response> {
   if (typeof dispatch !== 'function') throw new TypeError('wirecore: toFetchHandler(ctx, dispatch, options) needs a dispatch function');
   const core = new ServerCore<C>(ctx, dispatch, resolveOptions(options as ServeOptions<C>)) as ServerCore<unknown>;
-  core.startTicker();
+  // The ticker only watches responseTimeoutMs here: no connections, no other deadlines.
+  if (core.timedExchanges !== null) core.startTicker();
   return (request, peer = {}) => {
     const url = new URL(request.url);
     const target = url.pathname + url.search;

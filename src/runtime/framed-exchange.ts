@@ -44,8 +44,4 @@ export abstract class FramedExchange extends Exchange implements FrameSink {
     this.closeConnection();
     this.peerGone();
   }
-
-  drop(): void {
-    this.destroy();
-  }
 }

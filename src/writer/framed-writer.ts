@@ -26,7 +26,7 @@ export interface FrameSink {
   /** The answer is over (complete, aborted or failed): its figures are final. */
   answered(): void;
   /** Flushes what was written, then closes the connection. */
-  drop(): void;
+  destroy(): void;
 }
 
 export class FramedWriter extends WriterLifecycle implements ResponseWriter {
@@ -125,7 +125,7 @@ export class FramedWriter extends WriterLifecycle implements ResponseWriter {
   abort(): void {
     if (this.state === DONE) return;
     this.fail();
-    this.sink.drop();
+    this.sink.destroy();
   }
 
   private end(outcome: 'complete' | 'aborted' | 'error'): Written {

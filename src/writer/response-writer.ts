@@ -25,7 +25,7 @@ export interface WriteTarget {
   connectionFor(mustClose: boolean): number;
   finished(record: WrittenRecord): void;
   /** Flushes what was written, then closes the connection. */
-  drop(): void;
+  destroy(): void;
 }
 
 export function isAsciiString(s: string): boolean {
@@ -149,7 +149,7 @@ export class ResponseWriterImpl extends WriterLifecycle implements ResponseWrite
   abort(): void {
     if (this.state === DONE) return;
     this.fail();
-    this.target.drop();
+    this.target.destroy();
   }
 
   /** Marks the response failed (the connection is going down with it). */

@@ -107,10 +107,6 @@ export class StreamExchange extends Exchange implements WriteTarget {
     this.conn.closeNow();
   }
 
-  drop(): void {
-    this.conn.closeNow();
-  }
-
   protected writeContinue(): void {
     this.write(CONTINUE);
   }
