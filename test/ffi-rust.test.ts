@@ -11,8 +11,9 @@ import { buildRust, hasCargo } from '../examples/ffi/build.js';
 import { until } from './helpers/ffi.js';
 import { header, rawRequest } from './helpers/raw.js';
 import { RUNTIMES, start } from './helpers/servers.js';
+import { needTool } from './helpers/system-tool.js';
 
-const CARGO = hasCargo();
+const CARGO = needTool('cargo', hasCargo(), 'the Rust toolchain: rustup, or Debian\'s cargo');
 let dir: string;
 let stateFrees: () => number;
 let liveStates: () => number;
