@@ -7,6 +7,7 @@ import { OptionError, describeValue } from './errors.js';
 import { RUNTIME_NAMES } from './runtime/registry.js';
 import { suggest } from './suggest.js';
 import type { Logger, RuntimeName, ServeOptions, TlsOptions } from './types.js';
+import { resolveWebSocketOptions, type ResolvedWebSocketOptions } from './websocket/options.js';
 
 export interface ResolvedOptions<C> {
   runtime: RuntimeName;
@@ -28,6 +29,7 @@ export interface ResolvedOptions<C> {
   logger: Logger;
   workers: number | 'auto' | undefined;
   workerModule: string | URL | undefined;
+  websocket: ResolvedWebSocketOptions;
 }
 
 const consoleLogger: Logger = {
@@ -54,6 +56,7 @@ const KNOWN_KEYS: ReadonlyArray<keyof ServeOptions<unknown>> = [
   'logger',
   'workers',
   'workerModule',
+  'websocket',
 ];
 
 function unknownKey(key: string, known: readonly string[]): OptionError {
@@ -180,5 +183,6 @@ export function resolveOptions<C>(options: ServeOptions<C> | undefined): Resolve
     logger: checkLogger(raw.logger),
     workers: workers as number | 'auto' | undefined,
     workerModule: workerModule as string | URL | undefined,
+    websocket: resolveWebSocketOptions(raw.websocket),
   };
 }

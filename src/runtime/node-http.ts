@@ -8,6 +8,7 @@ import type { Rejection } from '../parser/head.js';
 import { rejectMethod } from '../parser/validate.js';
 import { currentDate } from '../writer/clock.js';
 import type { NormalizedHeaders } from '../writer/headers.js';
+import type { Written } from '../types.js';
 import { reasonPhrase } from '../writer/head.js';
 import { WrittenRecord } from '../writer/written.js';
 import { admitHead, isRejection } from './admission.js';
@@ -179,6 +180,10 @@ class NodeHttpExchange extends FramedExchange {
 
   protected writeContinue(): void {
     this.res.writeContinue();
+  }
+
+  switchProtocols(): Written {
+    throw new Error('todo');
   }
 
   pauseReading(): void {

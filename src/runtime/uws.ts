@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { OptionError } from '../errors.js';
 import { BODY_CHUNKED } from '../parser/head.js';
 import type { NormalizedHeaders } from '../writer/headers.js';
+import type { Written } from '../types.js';
 import { reasonPhrase, statusHasNoBody } from '../writer/head.js';
 import { admitHead, isRejection } from './admission.js';
 import type { ResolvedOptions, ServerCore } from './core.js';
@@ -282,6 +283,10 @@ class UwsExchange extends FramedExchange {
 
   protected writeContinue(): void {
     // uWS gives no control over 100 Continue (PARITY.md).
+  }
+
+  switchProtocols(): Written {
+    throw new Error('todo');
   }
 
   pauseReading(): void {

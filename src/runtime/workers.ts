@@ -11,19 +11,22 @@ import net from 'node:net';
 import { OptionError } from '../errors.js';
 import type { ResolvedOptions } from '../options.js';
 import type { ServeOptions, Server } from '../types.js';
+import { payload } from '../websocket/socket.js';
+import { publishMessage, type PublishMessage } from '../websocket/worker-relay.js';
 
 export interface WorkerSetup {
   module: string;
   options: ServeOptions<unknown>;
 }
 
-export type WorkerMessage = { type: 'ready'; port: number; id: number } | { type: 'closed' } | { type: 'stats'; connections: number; inFlight: number };
+export type WorkerMessage = { type: 'ready'; port: number; id: number } | { type: 'closed' } | { type: 'stats'; connections: number; inFlight: number; webSockets: number } | PublishMessage;
 
 /** The serializable part of the options: functions stay in the app module. */
 function plainOptions(options: ServeOptions<unknown>, port: number): ServeOptions<unknown> {
   const plain: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(options)) {
-    if (typeof value !== 'function' && key !== 'logger' && key !== 'workers' && key !== 'workerModule') plain[key] = value;
+    // websocket holds handlers and a pub/sub adapter: the app module's own options carry them into the copies.
+    if (typeof value !== 'function' && key !== 'logger' && key !== 'workers' && key !== 'workerModule' && key !== 'websocket') plain[key] = value;
   }
   return { ...plain, port } as ServeOptions<unknown>;
 }
@@ -77,7 +80,7 @@ export async function serveWorkers(options: ServeOptions<unknown>, resolved: Res
   const entry = fileURLToPath(new URL('./worker-entry.js', import.meta.url));
   const live = new Set<Child>();
   /** What each copy last reported (every second). */
-  const copyStats = new Map<Child, { connections: number; inFlight: number }>();
+  const copyStats = new Map<Child, { connections: number; inFlight: number; webSockets: number }>();
   let closing = false;
   // uWS shares a port between processes only when every copy binds the same number.
   const port = runtime === 'uws' && resolved.port === 0 ? await freePort(resolved.host) : resolved.port;
@@ -90,6 +93,11 @@ export async function serveWorkers(options: ServeOptions<unknown>, resolved: Res
       child.onMessage((m) => {
         if (m.type === 'stats') {
           copyStats.set(child, m);
+          return;
+        }
+        if (m.type === 'publish') {
+          // A copy published: every other copy's subscribers hear it.
+          for (const other of live) if (other !== child) other.send(m);
           return;
         }
         if (m.type !== 'ready') return;
@@ -120,14 +128,21 @@ export async function serveWorkers(options: ServeOptions<unknown>, resolved: Res
     get stats() {
       let connections = 0;
       let inFlight = 0;
+      let webSockets = 0;
       for (const s of copyStats.values()) {
         connections += s.connections;
         inFlight += s.inFlight;
+        webSockets += s.webSockets ?? 0;
       }
-      return { connections, inFlight };
+      return { connections, inFlight, webSockets };
     },
     get closing() {
       return closing;
+    },
+    publish: (topic, data, options) => {
+      const { bytes, binary } = payload(data, options);
+      const message = publishMessage(String(topic), bytes, binary);
+      for (const child of live) child.send(message);
     },
     close: async ({ graceMs = 5000 } = {}) => {
       closing = true;
