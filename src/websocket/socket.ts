@@ -46,9 +46,9 @@ export abstract class SocketBase<D = unknown> implements ServerWebSocket<D> {
   ) {}
 
   abstract get bufferedAmount(): number;
-  /** Sends one message; true when it went out without buffering. */
-  protected abstract sendMessage(bytes: string | Buffer, binary: boolean, compress: boolean): boolean;
-  protected abstract sendPing(bytes: string | Buffer): boolean;
+  /** Sends one message: 'sent' when it went out without buffering. */
+  protected abstract sendMessage(bytes: string | Buffer, binary: boolean, compress: boolean): SendStatus;
+  protected abstract sendPing(bytes: string | Buffer): SendStatus;
   protected abstract startClose(code: number | undefined, reason: string | undefined): void;
   protected abstract drop(): void;
 
@@ -65,10 +65,9 @@ export abstract class SocketBase<D = unknown> implements ServerWebSocket<D> {
     return this.status(this.sendPing(payload(data, undefined).bytes));
   }
 
-  private status(wentOut: boolean): SendStatus {
-    if (wentOut) return 'sent';
-    this.drainOwed = true;
-    return 'queued';
+  private status(status: SendStatus): SendStatus {
+    if (status === 'queued') this.drainOwed = true;
+    return status;
   }
 
   close(code?: number, reason?: string): void {

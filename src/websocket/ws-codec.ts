@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 import type { WebSocketHub } from './hub.js';
 import { SocketBase } from './socket.js';
-import type { WebSocketHandlers } from './types.js';
+import type { SendStatus, WebSocketHandlers } from './types.js';
 
 /** ws's permessage-deflate and extension header codec: not exported by the package, so loaded by path (ws is pinned). */
 interface Deflate {
@@ -113,14 +113,14 @@ export class WsCodecSocket<D> extends SocketBase<D> {
     return (this.ws as unknown as WsInternals)._socket?.writableNeedDrain === true;
   }
 
-  protected sendMessage(bytes: string | Buffer, binary: boolean, compress: boolean): boolean {
+  protected sendMessage(bytes: string | Buffer, binary: boolean, compress: boolean): SendStatus {
     this.ws.send(bytes, { binary, compress, fin: true });
-    return !this.congested;
+    return this.congested ? 'queued' : 'sent';
   }
 
-  protected sendPing(bytes: string | Buffer): boolean {
+  protected sendPing(bytes: string | Buffer): SendStatus {
     this.ws.ping(bytes);
-    return !this.congested;
+    return this.congested ? 'queued' : 'sent';
   }
 
   protected startClose(code: number | undefined, reason: string | undefined): void {

@@ -274,11 +274,13 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
       if (this.first === null) this.last = null;
       ex.queued = false;
       this.queueLength--;
-      ex.report();
       if (ex.switched !== null) {
+        // As on uws, the socket opens before onResponse sees its 101.
         this.switchProtocols(ex);
+        ex.report();
         return;
       }
+      ex.report();
       if (!ex.keepAlive) {
         this.closeNow();
         return;
