@@ -1,12 +1,14 @@
 // The C code of adapters/ffi/README.md, compiled as written (strict C11,
 // warnings as errors) and served: the hello, the stream, the method check
-// with HEAD, and the typed destructor behind a wrapper.
+// with HEAD, and the typed destructor behind a wrapper; and the header's
+// compiler notes (-std=c11 and POSIX calls, casts of free functions) checked.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toDispatch, type NativeDispatch } from 'wirecore/ffi';
-import { compileC, sharedLibraryName } from '../examples/ffi/build.js';
+import { INCLUDE_DIR, compileC, sharedLibraryName } from '../examples/ffi/build.js';
 import { header, rawRequest } from './helpers/raw.js';
 import { RUNTIMES, start } from './helpers/servers.js';
 
@@ -72,5 +74,51 @@ describe.each(RUNTIMES)('the README C code on %s', (runtime) => {
     const server = await start(runtime, null, dispatch);
     const { responses } = await rawRequest(server.port, request('GET', '/report'), { responses: 1 });
     expect(responses[0]!.body.toString()).toMatch(/^request \d+\n$/);
+  });
+});
+
+describe("what the header says about the compiler, checked with this machine's gcc", () => {
+  /** gcc -fsyntax-only on `code`; the diagnostics, or '' when it compiles. */
+  function syntax(code: string, flags: string[]): { ok: boolean; output: string } {
+    const file = join(dir, `syntax-${Math.random().toString(36).slice(2)}.c`);
+    writeFileSync(file, code);
+    const run = spawnSync('gcc', [...flags, '-Wall', '-Wextra', '-fsyntax-only', '-I', INCLUDE_DIR, file], { encoding: 'utf8' });
+    return { ok: run.status === 0, output: run.stderr };
+  }
+
+  const sleeper = `#include <time.h>
+#include "wirecore_ffi.h"
+WIRECORE_FFI_EXPORT int32_t nap(const wc_request *req, wc_response *res) {
+  (void)req; (void)res;
+  struct timespec delay = { 0, 1000 };
+  return nanosleep(&delay, NULL);
+}
+`;
+
+  it('-std=c11 hides nanosleep; -std=gnu11 or _POSIX_C_SOURCE shows it', () => {
+    const strict = syntax(sleeper, ['-std=c11', '-Werror=implicit-function-declaration']);
+    expect(strict.ok).toBe(false);
+    expect(strict.output).toMatch(/implicit declaration of function .nanosleep./);
+    expect(syntax(sleeper, ['-std=gnu11', '-Werror'])).toEqual({ ok: true, output: '' });
+    expect(syntax(`#define _POSIX_C_SOURCE 200809L\n${sleeper}`, ['-std=c11', '-Werror'])).toEqual({ ok: true, output: '' });
+  });
+
+  it('a typed destructor is refused as a wc_free_fn, and a cast would hide it (hence the wrapper)', () => {
+    const typed = (assign: string) => `#include <stdlib.h>
+#include "wirecore_ffi.h"
+typedef struct report { int n; } report;
+static void report_destroy(report *r) { free(r); }
+WIRECORE_FFI_EXPORT int32_t h(const wc_request *req, wc_response *res) {
+  (void)req;
+  res->release_data = malloc(sizeof(report));
+  ${assign};
+  return 0;
+}
+`;
+    const direct = syntax(typed('res->release = report_destroy'), ['-std=c11', '-Werror']);
+    expect(direct.ok).toBe(false);
+    expect(direct.output).toMatch(/incompatible-pointer-types/);
+    // The cast compiles without a word: the compiler cannot catch the undefined call it makes.
+    expect(syntax(typed('res->release = (wc_free_fn)report_destroy'), ['-std=c11', '-Werror'])).toEqual({ ok: true, output: '' });
   });
 });
