@@ -55,5 +55,6 @@ export async function serveSite(options: ServeSiteOptions): Promise<SiteServer> 
       site.close();
       await server.close(closeOptions);
     },
+    publish: (topic, data, publishOptions) => server.publish(topic, data, publishOptions),
   };
 }
