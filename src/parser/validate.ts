@@ -129,6 +129,14 @@ function checkTransferEncoding(value: string, seenChunked: boolean): Rejection |
   return codings.length > 1 ? reject(501, `Transfer-Encoding "${codings.slice(0, -1).join(', ')}" is not implemented`) : null;
 }
 
+/** The request-target is visible ASCII (RFC 9112 §3.2), as llhttp in strict mode reads it: no control, space, DEL or byte over 0x7e. */
+const TARGET_RE = /^[\x21-\x7e]*$/;
+
+/** Whether the target's characters are those net's parser (llhttp, strict) takes; a raw UTF-8 target is not. */
+export function checkTargetChars(target: string): boolean {
+  return TARGET_RE.test(target);
+}
+
 /** A field value: visible characters, obs-text, SP and HTAB; no other control (RFC 9110 §5.5). */
 const FIELD_VALUE_RE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
