@@ -176,8 +176,8 @@ class UwsExchange extends FramedExchange {
     const record = this.writer.record;
     // Only onResponse reads the figure: estimate it only when someone listens.
     if (record.timed) record.headerBytes = estimateHeadBytes(status, headers.pairs);
-    // 200 OK is what uWS writes when no status is given.
-    if (status !== 200) res.writeStatus(statusText(status));
+    // 200 OK is what uWS writes when no status is given; a stream's status line goes out now, so an abort before its first chunk still sends it.
+    if (status !== 200 || stream) res.writeStatus(statusText(status));
     // The writer owns Connection: written here only where uWS will not write it (PARITY.md).
     if (close && (this.uwsClosesSilently || stream)) res.writeHeader('Connection', 'close');
     for (const [name, value] of headers.pairs) {
