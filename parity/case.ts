@@ -36,9 +36,10 @@ export type Expectation =
    * No request whose target ends with `forbidden` reaches the application.
    * With `refused`, the message before it must be refused too: it reaches
    * the application no more than a `reject` case's message does (its head
-   * only with `headSeen`, its body never).
+   * only with `headSeen`, its body never); `before` well-formed requests
+   * precede it.
    */
-  | { kind: 'unreached'; forbidden: string; refused: boolean; headSeen?: boolean };
+  | { kind: 'unreached'; forbidden: string; refused: boolean; headSeen?: boolean; before?: number };
 
 export interface Case {
   /** Short and URL-safe: it is part of every request target as /c/<id>. */

@@ -45,7 +45,7 @@ export function caseFor(c: Case, spec: TargetSpec): Case {
 }
 
 /** What the target's application saw for a case (the echo contract's /seen/<id>), or why it could not be read. */
-function appLog(target: RunningTarget, id: string): Promise<{ log: string[] } | { error: string }> {
+function appLog(target: RunningTarget, id: string): Promise<{ log: string[] } | { error: string; unanswered?: true }> {
   if (target.spec.url !== undefined) return Promise.resolve({ log: [] });
   const path = `/seen/${id}`;
   return new Promise((resolve) => {
@@ -55,6 +55,8 @@ function appLog(target: RunningTarget, id: string): Promise<{ log: string[] } | 
       res.on('data', (c: string) => (body += c));
       res.on('error', (error) => resolve({ error: `GET ${path} failed: ${error.message}` }));
       res.on('end', () => {
+        // 408: the target timed the request out before reading it (a stalled client), so it took nothing from the log.
+        if (res.statusCode === 408) return resolve({ error: `GET ${path} answered 408`, unanswered: true });
         let parsed: unknown;
         try {
           parsed = JSON.parse(body);
@@ -67,8 +69,20 @@ function appLog(target: RunningTarget, id: string): Promise<{ log: string[] } | 
         } else resolve({ log: parsed as string[] });
       });
     });
-    req.on('error', (error) => resolve({ error: `GET ${path} failed: ${error.message}` }));
+    req.on('error', (error) => resolve({ error: `GET ${path} failed: ${error.message}`, unanswered: true }));
   });
+}
+
+/**
+ * appLog, asked again (twice at most) when the target dropped the request
+ * or timed it out (408) without reading it (a loaded machine can stall the
+ * client past the target's headers timeout): such a request took nothing
+ * from the log. Any other answer that is not the log fails at once.
+ */
+async function appLogAnswered(target: RunningTarget, id: string): Promise<{ log: string[] } | { error: string }> {
+  let read = await appLog(target, id);
+  for (let i = 0; i < 2 && 'unanswered' in read; i++) read = await appLog(target, id);
+  return read;
 }
 
 /** Reads the log until `until` holds (or about a second has passed); undefined with the reason when it cannot be read. */
@@ -76,7 +90,7 @@ async function readLog(target: RunningTarget, id: string, until: (log: string[])
   let log: string[] = [];
   for (let i = 0; i < 51; i++) {
     if (i > 0) await new Promise((r) => setTimeout(r, 20));
-    const read = await appLog(target, id);
+    const read = await appLogAnswered(target, id);
     if ('error' in read) return read;
     log = log.concat(read.log);
     if (until(log)) break;

@@ -31,6 +31,12 @@ export function appendedRequestCases(cases: Case[]): Case[] {
       ...(c.oneByteAtATime ? { oneByteAtATime: true } : {}),
       ...(c.headRequests ? { headRequests: c.headRequests } : {}),
       ...(c.timeoutMs ? { timeoutMs: c.timeoutMs } : {}),
-      expect: { kind: 'unreached', forbidden: '/appended', refused: c.expect.kind === 'reject', ...(c.expect.kind === 'reject' && c.expect.headSeen ? { headSeen: true } : {}) } as const,
+      expect: {
+        kind: 'unreached',
+        forbidden: '/appended',
+        refused: c.expect.kind === 'reject',
+        ...(c.expect.kind === 'reject' && c.expect.headSeen ? { headSeen: true } : {}),
+        ...(c.expect.kind === 'reject' && c.expect.before ? { before: c.expect.before.length } : {}),
+      } as const,
     }));
 }

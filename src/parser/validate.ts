@@ -161,6 +161,7 @@ export function checkFraming(headers: readonly string[]): Rejection | null {
     }
     if (name.length === 14 && sameName(name, 'content-length')) {
       if (!/^[0-9]+$/.test(value)) return reject(400, 'Invalid character in Content-Length');
+      if (value.length > 19 && overflows64(value)) return reject(400, 'Content-Length overflow');
       if (contentLength !== null) return reject(400, 'Duplicate Content-Length');
       contentLength = value;
     } else if (name.length === 17 && sameName(name, 'transfer-encoding')) {
@@ -169,6 +170,12 @@ export function checkFraming(headers: readonly string[]): Rejection | null {
   }
   if (contentLength !== null && transferEncoding) return reject(400, "Transfer-Encoding can't be present with Content-Length");
   return null;
+}
+
+/** A digit string past 2^64 - 1, where llhttp stops (uWS takes any length). */
+function overflows64(digits: string): boolean {
+  const value = digits.replace(/^0+/, '');
+  return value.length > 20 || (value.length === 20 && value > '18446744073709551615');
 }
 
 /**
