@@ -100,10 +100,6 @@ export function readWaivers(file: string, knownCaseIds: ReadonlySet<string>, too
     const strings = (v: unknown) => Array.isArray(v) && v.length > 0 && v.every((s) => typeof s === 'string' && s.trim() !== '');
     if (!strings(entry.targets)) throw new UsageError(`${where}: "targets" must be a non-empty list of target names`);
     if (typeof entry.reason !== 'string' || entry.reason.trim().length < 10) throw new UsageError(`${where}: "reason" must say why the target cannot honour the rule (a sentence, at least 10 characters)`);
-    const allows = entry.allows;
-    if (!Array.isArray(allows) || allows.length === 0 || !allows.every((a) => typeof a === 'string' && isAllowance(a))) {
-      throw new UsageError(`${where}: "allows" must list what the target does instead, from: ${ALLOWANCES.join(', ')} (a message that must be refused and reaches the application is never waived)`);
-    }
     const isFeature = FEATURES.includes(name);
     if (entry.cases !== undefined) {
       if (!strings(entry.cases)) throw new UsageError(`${where}: "cases" must be a non-empty list of case ids`);
@@ -112,6 +108,10 @@ export function readWaivers(file: string, knownCaseIds: ReadonlySet<string>, too
       }
     } else if (!isFeature) {
       throw new UsageError(`${where}: "${name}" is not a feature the cases are tagged with${didYouMean(name, FEATURES)}; name a feature (${FEATURES.join(', ')}) or list the case ids in "cases"`);
+    }
+    const allows = entry.allows;
+    if (!Array.isArray(allows) || allows.length === 0 || !allows.every((a) => typeof a === 'string' && isAllowance(a))) {
+      throw new UsageError(`${where}: "allows" must list what the target does instead, from: ${ALLOWANCES.join(', ')} (a message that must be refused and reaches the application is never waived)`);
     }
     out.push({ name, targets: entry.targets as string[], reason: entry.reason, allows: allows as Allowance[], ...(entry.cases ? { cases: entry.cases as string[] } : {}), source: file });
   }
