@@ -76,11 +76,24 @@ describe('wirecore-parity against a plain node:http server', () => {
     expect(report).toContain('| `host-duplicate` two Host fields | ✗ |');
   });
 
-  it('fails a case whose waiver allows something else than what the target did', async () => {
-    writeFileSync(file('narrow.json'), JSON.stringify({ narrow: { targets: ['user node:http'], reason: 'node:http answers 400 where 505 is due.', allows: ['no-answer'], cases: ['version-12'] } }));
-    const run = await runTool(PARITY_CLI, [...user, '--cases', 'version-12', '--waivers', file('narrow.json'), '--quiet']);
+  it('fails a case whose waiver allows something else than what the target did, and lists waivers no longer needed', async () => {
+    writeFileSync(file('narrow.json'), JSON.stringify({ narrow: { targets: ['user node:http'], reason: 'node:http answers 400 where 505 is due.', allows: ['no-answer'], cases: ['version-12', 'version-11'] } }));
+    const run = await runTool(PARITY_CLI, [...user, '--cases', 'version-12,version-11', '--waivers', file('narrow.json'), '--out', file('n.md'), '--quiet']);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('FAIL user node:http version-12: answer 1: status 400 ≠ 505 (narrow allows no-answer, not status 400)');
+    // version-11 passes although the waiver names it.
+    expect(run.stdout).toContain('1 waived case now pass: waiver no longer needed');
+    expect(readFileSync(file('n.md'), 'utf8')).toContain('### Waivers no longer needed\n\nA waiver applies to these cells, but the target now does what the case expects: the waiver can go for them.\n\n- **narrow**: version-11 (user node:http)');
+  });
+
+  it('fails every case whose application log cannot be read, with the reason, waivers or not', async () => {
+    // Refuses everything with 400 (so the refusal cases would pass on the wire alone) and has no /seen log.
+    const code = `require('node:http').createServer((req, res) => { if (req.url.startsWith('/seen/')) { res.writeHead(404); res.end('no log here'); } else { res.writeHead(400, { connection: 'close' }); res.end('bad'); } }).listen(0, '127.0.0.1', function () { console.log('READY ' + this.address().port); });`;
+    writeFileSync(file('any.json'), JSON.stringify({ 'no-log': { targets: ['no log'], reason: 'a waiver must not cover a missing log', allows: ['no-answer', 'status 400'], cases: ['host-duplicate'] } }));
+    const run = await runTool(PARITY_CLI, ['--target', `${JSON.stringify(process.execPath)} -e ${JSON.stringify(code)}`, '--name', 'no log', '--cases', 'host-duplicate,host-space', '--waivers', file('any.json'), '--quiet']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('FAIL no log host-duplicate: cannot read what reached the application: GET /seen/host-duplicate answered 404 with "no log here", not a JSON array');
+    expect(run.stdout).toContain('FAIL no log host-space: cannot read what reached the application');
   });
 
   it('runs only the cases that need no echo on a server given by URL, sent to its path', async () => {
