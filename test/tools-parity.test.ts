@@ -56,8 +56,8 @@ describe('wirecore-parity against a plain node:http server', () => {
       file('waivers.json'),
       JSON.stringify({
         'request-line-hidden': { targets: ['user node:http'], reason: "Node's parser waits after an HTTP/0.9 request line; our proxy refuses it.", allows: ['status 408'] },
-        // Listing the cases that reached the application too: the judge still fails them.
-        'node-http-leniency': { targets: ['user node:http'], reason: 'node:http refuses these with 400; the proxy in front refuses them first.', allows: ['status 400', 'no-answer'], cases: failed.filter((id) => id !== 'version-09-line') },
+        // Listing the cases that reached the application too, and allowing the 200 they got: the judge still fails them.
+        'node-http-leniency': { targets: ['user node:http'], reason: 'node:http refuses these with 400; the proxy in front refuses them first.', allows: ['status 400', 'no-answer', 'status 200'], cases: failed.filter((id) => id !== 'version-09-line') },
       }),
     );
     const run = await runTool(PARITY_CLI, [...user, '--cases', 'host,start-line', '--waivers', file('waivers.json'), '--out', file('w.md'), '--json', file('w.json'), '--quiet']);
@@ -71,7 +71,7 @@ describe('wirecore-parity against a plain node:http server', () => {
     expect(duplicate.outcome).toBe('fail');
     expect(duplicate.detail).toBe('the application read the rejected message');
     const report = readFileSync(file('w.md'), 'utf8');
-    expect(report).toContain(`- **node-http-leniency** (${file('waivers.json')}) — user node:http: node:http refuses these with 400; the proxy in front refuses them first. Allows: status 400, no-answer. Cases: `);
+    expect(report).toContain(`- **node-http-leniency** (${file('waivers.json')}) — user node:http: node:http refuses these with 400; the proxy in front refuses them first. Allows: status 400, no-answer, status 200. Cases: `);
     expect(report).toContain('| `method-unknown` an unknown method token (501) | w |');
     expect(report).toContain('| `host-duplicate` two Host fields | ✗ |');
   });
