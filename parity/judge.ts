@@ -165,15 +165,15 @@ export function judge(c: Case, spec: TargetSpec, ex: Exchange, appLog: string[])
     const name = repeatedFraming(r);
     if (name !== null) return fail(`answer ${i + 1} carries ${name} more than once`);
   }
-  /** Checks the answers listed; a missing one ends the list (no-answer, noted by the caller). */
-  const checkList = (list: ExpectedResponse[], refusal?: number): string | null => {
+  /** Checks the answers listed (the last one a refusal's, with `refusing`); a missing one ends the list (no-answer, noted by the caller). */
+  const checkList = (list: ExpectedResponse[], refusing = false): string | null => {
     for (let i = 0; i < list.length && i < got.length; i++) {
       const want = list[i]!;
       const r = got[i]!;
       if (r.status !== want.status) {
         const why = `answer ${i + 1}: status ${r.status} ≠ ${want.status}`;
         // Another status is a refusal in the message's place (the refused message's own, for a reject): nothing may follow it.
-        if (i !== got.length - 1 || (refusal === undefined ? r.status < 400 : i !== list.length - 1)) return why;
+        if (i !== got.length - 1 || (refusing ? i !== list.length - 1 : r.status < 400)) return why;
         soft.push([`status ${r.status}`, why]);
         return null;
       }
@@ -204,7 +204,7 @@ export function judge(c: Case, spec: TargetSpec, ex: Exchange, appLog: string[])
       if (got.length > before.length + 1) return fail(`${got.length} answers, expected ${before.length + 1}`);
       if (got.length < before.length) return fail(`${got.length} answers, expected ${before.length + 1}${ex.closed ? ' (closed)' : ' (left open)'}${parsed.error ? `; ${parsed.error}` : ''}`);
       if (parsed.error !== null && got.length === before.length && ex.raw.length > 0 && !parsed.incomplete) return fail(`unparsable answer: ${parsed.error}`);
-      const why = checkList([...before, { status: e.status }], e.status);
+      const why = checkList([...before, { status: e.status }], true);
       if (why !== null) return fail(why);
       if (got.length === before.length) {
         soft.push(['no-answer', `${got.length} answers, expected ${before.length + 1}${ex.closed ? ' (closed)' : ' (left open)'}${parsed.error ? `; ${parsed.error}` : ''}`]);
