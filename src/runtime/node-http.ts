@@ -16,12 +16,15 @@ import { errorBody } from './exchange.js';
 import { FramedExchange } from './framed-exchange.js';
 import { listenOn, type Listening } from './listening.js';
 import type { RuntimeBinding } from './registry.js';
+import type { PeerInfo } from './request.js';
 
-function headerList(headers: NormalizedHeaders, extra: string[]): string[] {
+/** The flat [name, value, …] list writeHead takes; `length` ≥ 0 adds Content-Length. */
+function headerList(headers: NormalizedHeaders, length: number): string[] {
   const list: string[] = [];
-  for (const [name, value] of headers.pairs) list.push(name, value);
+  const pairs = headers.pairs;
+  for (let i = 0; i < pairs.length; i++) list.push(pairs[i]![0], pairs[i]![1]);
   if (!headers.hasDate) list.push('Date', currentDate());
-  list.push(...extra);
+  if (length >= 0) list.push('Content-Length', String(length));
   return list;
 }
 
@@ -34,6 +37,8 @@ class NodeSocket implements OpenConnection {
   /** An answer on this socket ends it: no request after it reaches a handler. */
   closing = false;
   deadline = 0;
+  /** The peer's address, read once per connection rather than per request. */
+  peer: PeerInfo | null = null;
 
   constructor(
     private readonly core: ServerCore<unknown>,
@@ -69,8 +74,6 @@ function tracked(core: ServerCore<unknown>, socket: net.Socket): NodeSocket {
 }
 
 class NodeHttpExchange extends FramedExchange {
-  private readonly peer: { remoteAddress: string; remotePort: number; secure: boolean };
-
   constructor(
     core: ServerCore<unknown>,
     private readonly incoming: http.IncomingMessage,
@@ -79,13 +82,8 @@ class NodeHttpExchange extends FramedExchange {
   ) {
     super(core, incoming.method ?? 'GET', incoming.rawHeaders);
     res.sendDate = false;
+    // The peer leaving is seen by the socket's 'close' listener (NodeSocket), which ends every exchange on it.
     conn.exchanges.add(this);
-    const socket = incoming.socket;
-    this.peer = { remoteAddress: socket.remoteAddress ?? '', remotePort: socket.remotePort ?? 0, secure: core.options.tls !== undefined };
-    // The peer leaving shows as the response closing before it finished.
-    res.once('close', () => {
-      if (!res.writableFinished) this.peerGone();
-    });
   }
 
   /** Admits the head, then runs the pipeline. */
@@ -95,8 +93,13 @@ class NodeHttpExchange extends FramedExchange {
     if (isRejection(head)) {
       this.refuse(head);
     } else {
-      this.prepare(head, this.peer);
-      if (!head.keepAlive) this.conn.closing = true;
+      const conn = this.conn;
+      if (conn.peer === null) {
+        const socket = req.socket;
+        conn.peer = { remoteAddress: socket.remoteAddress ?? '', remotePort: socket.remotePort ?? 0, secure: this.core.options.tls !== undefined };
+      }
+      this.prepare(head, conn.peer);
+      if (!head.keepAlive) conn.closing = true;
       const body = this.body;
       if (body !== null) {
         req.on('data', (chunk: Buffer) => body.push(chunk));
@@ -121,13 +124,13 @@ class NodeHttpExchange extends FramedExchange {
   writeWhole(status: number, headers: NormalizedHeaders, body: Uint8Array | string, noBody: boolean): void {
     // A string body stays a string: Node then sends head and body in one write, not a writev.
     const length = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
-    this.res.writeHead(status, reasonPhrase(status), headerList(headers, noBody ? [] : ['Content-Length', String(length)]));
+    this.res.writeHead(status, reasonPhrase(status), headerList(headers, noBody ? -1 : length));
     this.res.end(noBody || this.isHead ? undefined : body);
   }
 
   writeStreamHead(status: number, headers: NormalizedHeaders, _close: boolean, length: number): void {
     // Node frames it: by the declared length, else chunked on HTTP/1.1 and close-delimited on HTTP/1.0.
-    this.res.writeHead(status, reasonPhrase(status), headerList(headers, length >= 0 ? ['Content-Length', String(length)] : []));
+    this.res.writeHead(status, reasonPhrase(status), headerList(headers, length));
     this.res.flushHeaders();
     this.writer.record.firstByte();
   }
