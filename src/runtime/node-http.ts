@@ -73,7 +73,14 @@ function tracked(core: ServerCore<unknown>, socket: net.Socket): NodeSocket {
   return (s[SOCKET] ??= new NodeSocket(core, socket));
 }
 
+function flushHeadAlone(ex: NodeHttpExchange): void {
+  ex.flushHeadIfIdle();
+}
+
 class NodeHttpExchange extends FramedExchange {
+  /** A chunk (or the end) followed the streamed head. */
+  private streamWritten = true;
+
   constructor(
     core: ServerCore<unknown>,
     private readonly incoming: http.IncomingMessage,
@@ -131,11 +138,19 @@ class NodeHttpExchange extends FramedExchange {
   writeStreamHead(status: number, headers: NormalizedHeaders, _close: boolean, length: number): void {
     // Node frames it: by the declared length, else chunked on HTTP/1.1 and close-delimited on HTTP/1.0.
     this.res.writeHead(status, reasonPhrase(status), headerList(headers, length));
-    this.res.flushHeaders();
+    // The head leaves with the first chunk written in this tick (one write, as node:http does); alone only if none comes.
+    this.streamWritten = false;
+    process.nextTick(flushHeadAlone, this);
     this.writer.record.firstByte();
   }
 
+  /** The head is still waiting for a chunk: send it now. */
+  flushHeadIfIdle(): void {
+    if (!this.streamWritten && !this.res.writableEnded && !this.gone) this.res.flushHeaders();
+  }
+
   writeStreamChunk(data: string | Uint8Array): true | Promise<void> {
+    this.streamWritten = true;
     if (this.res.write(data)) return true;
     return new Promise((resolve) => {
       const done = () => {
