@@ -73,6 +73,9 @@ function tracked(core: ServerCore<unknown>, socket: net.Socket): NodeSocket {
   return (s[SOCKET] ??= new NodeSocket(core, socket));
 }
 
+/** A streamed answer's bytes held in Node's per-tick cork before they go out at once (4× the socket's high-water mark). */
+const CORKED_BATCH_BYTES = 64 * 1024;
+
 function flushHeadAlone(ex: NodeHttpExchange): void {
   ex.flushHeadIfIdle();
 }
@@ -151,7 +154,16 @@ class NodeHttpExchange extends FramedExchange {
 
   writeStreamChunk(data: string | Uint8Array): true | Promise<void> {
     this.streamWritten = true;
-    if (this.res.write(data)) return true;
+    const res = this.res;
+    if (res.write(data)) return true;
+    // Node corks the socket until the next tick, so "full" may mean "not sent yet": batch up to
+    // CORKED_BATCH_BYTES as node:http would, then send now and wait only if the socket stays full.
+    const socket = res.socket;
+    if (socket !== null && socket.writableCorked > 0) {
+      if (socket.writableLength < CORKED_BATCH_BYTES) return true;
+      socket.uncork();
+      if (socket.writableLength < socket.writableHighWaterMark) return true;
+    }
     return new Promise((resolve) => {
       const done = () => {
         this.res.off('drain', done);
