@@ -73,8 +73,8 @@ function tracked(core: ServerCore<unknown>, socket: net.Socket): NodeSocket {
   return (s[SOCKET] ??= new NodeSocket(core, socket));
 }
 
-/** A streamed answer's bytes held in Node's per-tick cork before they go out at once (4× the socket's high-water mark). */
-const CORKED_BATCH_BYTES = 64 * 1024;
+/** A streamed answer's bytes held in Node's per-tick cork before they go out at once (8× the socket's high-water mark: a 64 KiB answer and its framing in one write). */
+const CORKED_BATCH_BYTES = 128 * 1024;
 
 function flushHeadAlone(ex: NodeHttpExchange): void {
   ex.flushHeadIfIdle();
