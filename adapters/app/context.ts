@@ -1,11 +1,13 @@
 // The per-request context handed to middleware, hooks and handlers: one
 // class instance with prototype methods, its fields filled once.
+import { isIP } from 'node:net';
 import { parse as parseQueryString } from 'node:querystring';
 import type { ResponseWriter, WireRequest, Written } from 'wirecore';
 import { parseCookies, serializeCookie, type CookieOptions } from './cookies.js';
 import { Unauthorized } from './errors.js';
 import { requestIdFrom, type AppLogger } from './logger.js';
 import { sseHeaders } from './answer.js';
+import { checkRedirect, type RedirectOptions } from './redirect.js';
 import { clientAddress, forwardedChain, nearestValue } from './proxy.js';
 import type { CompiledRoute } from './route.js';
 import type { AuthInfo, Principal } from './security.js';
@@ -144,9 +146,13 @@ export class Context<
     return this.auth.principal;
   }
 
-  /** The client's address: the peer's, or (with trustProxy) the first untrusted hop of X-Forwarded-For. */
-  get ip(): string {
-    return clientAddress(this.ips, this.route.settings.trust);
+  /**
+   * The client's address: the peer's, or (with trustProxy) the first untrusted hop of X-Forwarded-For;
+   * an IPv4 or IPv6 address ("::ffff:" taken off), or null when that hop is not one (a forged "unknown", a name).
+   */
+  get ip(): string | null {
+    const address = clientAddress(this.ips, this.route.settings.trust);
+    return isIP(address) === 0 ? null : address;
   }
 
   /** The addresses the request passed through, the nearest first (X-Forwarded-For counts only with trustProxy). */
@@ -239,9 +245,12 @@ export class Context<
     return REPLIED;
   }
 
-  /** Redirects to `location` (302 unless told). */
-  redirect(location: string, status: 301 | 302 | 303 | 307 | 308 = 302): Replied {
-    this.header('location', location);
+  /**
+   * Redirects to `location` (302 unless told). Only relative, http and https locations, unless
+   * `options.schemes` names more: a TypeError (a 500) otherwise, so `redirect(userInput)` cannot send a browser to "javascript:".
+   */
+  redirect(location: string, status: 301 | 302 | 303 | 307 | 308 = 302, options?: RedirectOptions): Replied {
+    this.header('location', checkRedirect(location, options));
     this.statusCode = status;
     this.statusSet = true;
     this.payload = undefined;

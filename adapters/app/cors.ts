@@ -8,14 +8,20 @@ export interface CorsOptions {
   /**
    * Allowed origins: "*" (any, never with credentials), a list of exact
    * origins or RegExps, or a synchronous function returning true / false (or
-   * the origin to answer with). It runs as the headers are written.
+   * the origin to answer with). It runs as the headers are written. A RegExp
+   * must match the whole origin, scheme included ("https://a.example.com"), as
+   * if written between ^ and $: /\.example\.com$/ matches no origin at all;
+   * write /^https:\/\/[a-z0-9-]+\.example\.com$/.
    */
   origin: '*' | ReadonlyArray<string | RegExp> | ((origin: string, c: AnyContext) => boolean | string);
   /** Access-Control-Allow-Credentials: true (cookies and Authorization cross-origin). */
   credentials?: boolean;
   /** Methods a preflight may ask for. Default: those the path has routes for. */
   methods?: readonly string[];
-  /** Request headers a preflight may ask for. Default: whatever it asks for. */
+  /**
+   * Request headers a preflight may ask for (case-insensitive). Default: Content-Type only. A preflight is
+   * answered with the requested headers found here, so a browser refuses a request with any other.
+   */
   allowedHeaders?: readonly string[];
   /** Response headers scripts may read (Access-Control-Expose-Headers). */
   exposedHeaders?: readonly string[];
@@ -39,10 +45,11 @@ export function compileCors(options: CorsOptions): CorsPolicy {
   if (origin !== '*' && typeof origin !== 'function' && !Array.isArray(origin)) throw new TypeError('wirecore/app: cors.origin is "*", a list of origins (strings or RegExps), or a function');
   if (options.maxAge !== undefined && (!Number.isInteger(options.maxAge) || options.maxAge < 0)) throw new TypeError('wirecore/app: cors.maxAge is a whole number of seconds');
   const exact = new Set(Array.isArray(origin) ? origin.filter((o): o is string => typeof o === 'string') : []);
-  const patterns = Array.isArray(origin) ? origin.filter((o): o is RegExp => o instanceof RegExp) : [];
+  // Whole-origin matches: each pattern wrapped in ^(?: … )$, its flags kept (but g and y, which carry state).
+  const patterns = Array.isArray(origin) ? origin.filter((o): o is RegExp => o instanceof RegExp).map((p) => new RegExp(`^(?:${p.source})$`, p.flags.replace(/[gy]/g, ''))) : [];
   const exposed = options.exposedHeaders?.join(', ');
   const methods = options.methods?.map((m) => m.toUpperCase());
-  const allowedHeaders = options.allowedHeaders?.join(', ');
+  const allowedHeaders = new Set((options.allowedHeaders ?? ['content-type']).map((h) => h.toLowerCase()));
 
   /** The value of Access-Control-Allow-Origin for this request, or null. */
   const allow = (c: AnyContext, requestOrigin: string): string | null => {
@@ -76,8 +83,8 @@ export function compileCors(options: CorsOptions): CorsPolicy {
       const offered = methods === undefined ? allowed : allowed.filter((m) => methods.includes(m));
       out.push(['access-control-allow-methods', offered.join(', ')]);
       const asked = c.req.headers.get('access-control-request-headers');
-      const headers = allowedHeaders ?? asked;
-      if (headers !== undefined && headers !== '') out.push(['access-control-allow-headers', headers]);
+      const granted = asked === undefined ? [] : asked.split(',').map((h) => h.trim().toLowerCase()).filter((h) => allowedHeaders.has(h));
+      if (granted.length !== 0) out.push(['access-control-allow-headers', granted.join(', ')]);
       if (options.maxAge !== undefined) out.push(['access-control-max-age', String(options.maxAge)]);
       return out;
     },

@@ -6,6 +6,7 @@
 // compared in constant time (HMAC digests and timingSafeEqual).
 import { createHmac, createPublicKey, randomBytes, timingSafeEqual, type KeyObject, type webcrypto } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { isIPv4 } from 'node:net';
 import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { Forbidden, HttpError, ServiceUnavailable, Unauthorized } from './errors.js';
 import type { AnyContext } from './route.js';
@@ -36,12 +37,17 @@ export interface JwtOptions {
   secret?: string | Uint8Array;
   /** A public key: PEM (SPKI or certificate) or a KeyObject; its type picks the algorithm (RS256, ES256, EdDSA). */
   publicKey?: string | KeyObject;
-  /** A JWK Set: a local file path, an http(s) URL (fetched and cached by jose), or the `{ keys }` object itself. */
+  /**
+   * A JWK Set: a local file path, an https URL (fetched and cached by jose; http only on a loopback host, where
+   * nothing can change the keys on the way), or the `{ keys }` object itself.
+   */
   jwks?: string | URL | JSONWebKeySet;
   /** Accepted `alg` values. Default: HS256 for a secret, the key's own for a public key, RS256 and ES256 for a JWKS. `none` is never accepted. */
   algorithms?: readonly string[];
   issuer?: string | readonly string[];
   audience?: string | readonly string[];
+  /** Refuse a token without an `exp` claim (jose alone accepts it forever). Default true. */
+  requireExp?: boolean;
   /** Seconds of clock skew tolerated on exp and nbf. Default 0. */
   clockToleranceSec?: number;
   /** The scopes a payload grants. Default: the space-separated `scope` claim, else `scp` (list or string). */
@@ -171,6 +177,12 @@ async function fromVerify(result: MaybePromise<Verified>, scopes: (p: Principal)
 // ---------------------------------------------------------------------------
 // JWT
 
+/** localhost, 127.0.0.0/8, [::1]: a JWKS there is reached without a network in between. */
+function isLoopback(hostname: string): boolean {
+  const host = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
+  return host === 'localhost' || host === '::1' || (isIPv4(host) && host.startsWith('127.'));
+}
+
 const JOSE_REASONS: Record<string, string> = {
   ERR_JWT_EXPIRED: 'The token has expired',
   ERR_JWS_SIGNATURE_VERIFICATION_FAILED: 'The token signature does not verify',
@@ -228,7 +240,11 @@ function jwtVerifier(name: string, options: JwtOptions): (token: string) => Outc
     const jwks = options.jwks!;
     algorithms ??= ['RS256', 'ES256'];
     if (jwks instanceof URL || (typeof jwks === 'string' && /^https?:\/\//i.test(jwks))) {
-      key = createRemoteJWKSet(jwks instanceof URL ? jwks : new URL(jwks), { timeoutDuration: options.jwksTimeoutMs ?? 5000 });
+      const url = jwks instanceof URL ? jwks : new URL(jwks);
+      if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
+        throw new TypeError(`wirecore/app: ${where}: the JWKS URL ${url.href} is not https; keys fetched over plain http can be replaced on the way (http is accepted only for a loopback host)`);
+      }
+      key = createRemoteJWKSet(url, { timeoutDuration: options.jwksTimeoutMs ?? 5000 });
     } else {
       let set: JSONWebKeySet;
       if (typeof jwks === 'string') {
@@ -250,6 +266,7 @@ function jwtVerifier(name: string, options: JwtOptions): (token: string) => Outc
     ...(options.issuer !== undefined ? { issuer: options.issuer as string | string[] } : {}),
     ...(options.audience !== undefined ? { audience: options.audience as string | string[] } : {}),
     clockTolerance: options.clockToleranceSec ?? 0,
+    ...(options.requireExp !== false ? { requiredClaims: ['exp'] } : {}),
   };
   const scopesOf = options.scopes ?? jwtScopes;
   const toPrincipal = options.principal;
@@ -268,7 +285,10 @@ function jwtVerifier(name: string, options: JwtOptions): (token: string) => Outc
       ({ payload } = await jwtVerify(token, key as Uint8Array, verifyOptions));
     } catch (error) {
       const code = (error as { code?: string }).code ?? '';
-      if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED') return { ok: false, present: true, reason: `The token's "${(error as { claim?: string }).claim}" claim is not accepted` };
+      if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED') {
+        const { claim, reason } = error as { claim?: string; reason?: string };
+        return { ok: false, present: true, reason: reason === 'missing' ? `The token has no "${claim}" claim` : `The token's "${claim}" claim is not accepted` };
+      }
       const reason = JOSE_REASONS[code];
       if (reason !== undefined) return { ok: false, present: true, reason };
       if (code.startsWith('ERR_JWKS') || (error as Error).name === 'TypeError' || (error as Error).name === 'AbortError') {
