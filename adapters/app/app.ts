@@ -107,6 +107,7 @@ export interface MethodRegistrar<State, Prefix extends string, Self> {
 }
 
 const HERE = dirname(fileURLToPath(import.meta.url));
+const JSON_ONLY = ['application/json'];
 
 /** The first stack frame outside this package folder: where the user registered something. */
 function callerSite(): string {
@@ -385,9 +386,11 @@ export class App<State = undefined> extends Registrar<State, ''> {
       }
     }
     let parsers = this.settings.parsers;
-    if (consumes !== undefined) {
+    // A body schema takes JSON unless `consumes` says more: what the OpenAPI document lists (a spec's routes say their own).
+    const accepted = consumes ?? (schema.body !== undefined && source === undefined ? JSON_ONLY : undefined);
+    if (accepted !== undefined) {
       try {
-        parsers = parsers.only(consumes);
+        parsers = parsers.only(accepted);
       } catch (error) {
         throw new Error(`${(error as Error).message} (${name} at ${site})`);
       }

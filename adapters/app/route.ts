@@ -92,7 +92,7 @@ export interface RouteOptions<State, Path extends string, S extends RouteSchema>
   schema?: S;
   /** Run around this route's handler, inside the app's and group's middleware. */
   middleware?: ReadonlyArray<Middleware<State>>;
-  /** Media types the body may have (default: every registered parser). */
+  /** Media types the body may have, listed in the OpenAPI document. Default: application/json (and +json types) for a route with a body schema, every registered parser for one without. */
   consumes?: readonly string[];
   /** false: no parsing; read `c.req.body` (a stream) yourself. Default true. */
   parseBody?: boolean;

@@ -28,8 +28,8 @@ export interface AuthInfo {
   readonly scopes: readonly string[];
 }
 
-/** What a verify function returns: the principal, or null / undefined / false for "not valid". */
-export type Verified = Principal | null | undefined | false;
+/** What a verify function returns: the principal, `true` (valid, a principal with no claims), or null / undefined / false for "not valid". */
+export type Verified = Principal | true | null | undefined | false;
 type MaybePromise<T> = T | Promise<T>;
 
 export interface JwtOptions {
@@ -170,7 +170,9 @@ function jwtScopes(payload: JWTPayload): readonly string[] {
 async function fromVerify(result: MaybePromise<Verified>, scopes: (p: Principal) => readonly string[], reason: string): Promise<Outcome> {
   const principal = await result;
   if (principal === null || principal === undefined || principal === false) return { ok: false, present: true, reason };
-  if (typeof principal !== 'object') throw new TypeError('a security verify function must return a principal object, or null/false');
+  // Principal may be narrowed by declaration merging; `true` vouches for the credentials, not for claims.
+  if (principal === true) return { ok: true, principal: {} as Principal, scopes: [] };
+  if (typeof principal !== 'object') throw new TypeError('a security verify function must return a principal object, true, or null/false');
   return { ok: true, principal, scopes: scopes(principal) };
 }
 
