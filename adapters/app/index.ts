@@ -69,7 +69,7 @@ export type {
   RouteMeta,
   RouteOptions,
 } from './route.js';
-export type { BodyOf, CookiesOf, HeadersOf, ParamsOf, PathParams, QueryOf, ResponsesOf, RouteSchema, SuccessBody } from './types.js';
+export type { BareReturn, BodyOf, CookiesOf, HeadersOf, ParamsOf, PathParams, QueryOf, ResponsesOf, RouteSchema, SuccessBody } from './types.js';
 // The wire types a raw handler meets.
 export type { ResponseWriter, WireRequest, Written } from 'wirecore';
 // One install: the schema builder whose schemas drive validation, serialization and types.

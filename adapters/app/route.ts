@@ -11,7 +11,7 @@ import type { AppLogger } from './logger.js';
 import type { TrustFn } from './proxy.js';
 import type { PartValidator, SchemaCompiler, Serializer } from './schema.js';
 import type { Authenticate, SecurityRegistry } from './security.js';
-import type { BodyOf, CookiesOf, HeadersOf, ParamsOf, QueryOf, ResponsesOf, RouteSchema, SuccessBody } from './types.js';
+import type { BodyOf, CookiesOf, HeadersOf, ParamsOf, QueryOf, ResponsesOf, RouteSchema, BareReturn } from './types.js';
 
 /** OpenAPI operation metadata carried by a route. */
 export interface RouteMeta {
@@ -83,8 +83,12 @@ export type ErrorHandler<State = unknown> = (error: unknown, c: AnyContext<State
 /** The context a route's handler gets: its params, query, headers, body and replies typed by its schema. */
 export type RouteContext<State, Path extends string, S> = Context<State, ParamsOf<Path, S>, QueryOf<S>, HeadersOf<S>, BodyOf<S>, ResponsesOf<S>, CookiesOf<S>>;
 
-/** What a handler may return: with response schemas, a 2xx body, a reply, or the raw writer's Written; anything otherwise. */
-export type HandlerResult<S> = [ResponsesOf<S>] extends [never] ? unknown : SuccessBody<ResponsesOf<S>> | Replied | Written;
+/**
+ * What a handler may return: with response schemas, a bare value sent as 200 (so the 200 type), `undefined` for
+ * 204 where 204 is declared, a reply (`c.reply(status, body)`, typed by that status), or the raw writer's Written;
+ * anything without response schemas.
+ */
+export type HandlerResult<S> = [ResponsesOf<S>] extends [never] ? unknown : BareReturn<ResponsesOf<S>> | Replied | Written;
 
 export type Handler<State, Path extends string, S> = (c: RouteContext<State, Path, S>) => HandlerResult<S> | Promise<HandlerResult<S>>;
 
@@ -192,10 +196,10 @@ export class CompiledRoute implements RouteInfo {
   readonly summary?: string;
   readonly description?: string;
   readonly tags?: readonly string[];
-  readonly security?: RouteInfo['security'];
+  readonly security?: NonNullable<RouteInfo['security']>;
   readonly deprecated?: boolean;
   readonly hidden?: boolean;
-  readonly openapi?: RouteInfo['openapi'];
+  readonly openapi?: NonNullable<RouteInfo['openapi']>;
   readonly requestTypes: readonly string[];
   readonly bodyRequired: boolean;
   readonly openapiPath?: string;
