@@ -2,7 +2,10 @@
 // middleware runs (a preflight carries no credentials, so auth must not see
 // it), and the Access-Control-* headers on every answer to an allowed
 // origin, error answers included.
+import type { CorsPolicy } from './model.js';
 import type { AnyContext } from './route.js';
+
+export type { CorsPolicy } from './model.js';
 
 export interface CorsOptions {
   /**
@@ -27,15 +30,6 @@ export interface CorsOptions {
   exposedHeaders?: readonly string[];
   /** Seconds a browser may cache a preflight (Access-Control-Max-Age). */
   maxAge?: number;
-}
-
-export interface CorsPolicy {
-  /** The Access-Control-* headers for an actual answer (none when the origin is not allowed). */
-  headers(c: AnyContext, out: Array<[string, string]>): void;
-  /** Whether the answer varies by Origin (so caches must key on it). */
-  readonly varies: boolean;
-  /** The headers of a preflight answer for `allowed` methods, or null when the origin is not allowed. */
-  preflight(c: AnyContext, allowed: readonly string[]): Array<[string, string]> | null;
 }
 
 export function compileCors(options: CorsOptions): CorsPolicy {

@@ -6,51 +6,14 @@ import type { BodyParsers } from './body.js';
 import type { CompressionPolicy } from './compress.js';
 import type { Context, Replied } from './context.js';
 import type { CookieSigner } from './cookies.js';
-import type { CorsPolicy } from './cors.js';
 import type { AppLogger } from './logger.js';
 import type { TrustFn } from './proxy.js';
 import type { PartValidator, SchemaCompiler, Serializer } from './schema.js';
 import type { Authenticate, SecurityRegistry } from './security.js';
+import type { CorsPolicy, Payload, RouteFeatures, RouteInfo, RouteMeta } from './model.js';
 import type { BodyOf, CookiesOf, HeadersOf, ParamsOf, QueryOf, ResponsesOf, RouteSchema, BareReturn } from './types.js';
 
-/** OpenAPI operation metadata carried by a route. */
-export interface RouteMeta {
-  operationId?: string;
-  summary?: string;
-  description?: string;
-  tags?: readonly string[];
-  /** OpenAPI security requirements: `[{ bearer: [] }]`. */
-  security?: ReadonlyArray<Readonly<Record<string, readonly string[]>>>;
-  deprecated?: boolean;
-  /** Left out of the OpenAPI document (health probes, metrics, the document itself). */
-  hidden?: boolean;
-  /**
-   * OpenAPI operation fields the schemas do not say, merged into the generated
-   * operation: `parameters` entries matched by `in` and `name` (description,
-   * style, examples…), `requestBody` and `responses` merged by media type and
-   * status (descriptions, headers, examples, more content), any other field as is.
-   */
-  openapi?: Readonly<Record<string, unknown>>;
-}
-
-/** A registered route as generators see it. */
-export interface RouteInfo extends RouteMeta {
-  readonly method: string;
-  /** The full path in router syntax (":id", ":id(^\\d+)", "*"). */
-  readonly path: string;
-  readonly schema: RouteSchema;
-  /** Media types its body may have ([] when it reads no body or reads it raw). */
-  readonly consumes: readonly string[];
-  /** The media types an OpenAPI document lists for its body schema: `consumes` when declared, else application/json. */
-  readonly requestTypes: readonly string[];
-  /** Whether a body is required (a body schema makes it required unless `bodyRequired: false`). */
-  readonly bodyRequired: boolean;
-  /** The OpenAPI path template when the route came from one ("/pets/{petId}"). */
-  readonly openapiPath?: string;
-}
-
-/** What a streamed, serialized or raw answer is just before it is written. */
-export type Payload = string | Uint8Array | AsyncIterable<string | Uint8Array> | null;
+export type { Payload, RouteFeatures, RouteInfo, RouteMeta } from './model.js';
 
 // The loosest context a scope-wide function can count on.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -130,12 +93,6 @@ export interface AppSettings {
   readonly trust: TrustFn | null;
   /** Served over TLS (c.protocol is then "https" without a trusted proxy saying otherwise). */
   secure: boolean;
-}
-
-/** What the writer adds to a route's answers: CORS headers, compression. Null on a route with neither. */
-export interface RouteFeatures {
-  readonly cors: CorsPolicy | null;
-  readonly compression: CompressionPolicy | null;
 }
 
 /** Middleware, hooks and the error handler of an app, a group or a mounted app. */

@@ -9,24 +9,10 @@ import { readFileSync } from 'node:fs';
 import { isIPv4 } from 'node:net';
 import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { Forbidden, HttpError, ServiceUnavailable, Unauthorized } from './errors.js';
+import type { AuthInfo, Principal, SecurityRequirements } from './model.js';
 import type { AnyContext } from './route.js';
 
-/**
- * The verified identity of a request: a JWT's claims, what a verify function
- * returned, `{ username }` from a basic `users` list, `{ key: index }` from an
- * API key list. Name its fields by declaration merging, for what your schemes
- * produce: `declare module 'wirecore/app' { interface Principal { sub: string; role: 'admin' | 'user' } }`.
- */
-export interface Principal {
-  [claim: string]: unknown;
-}
-
-/** Who a request was authenticated as, and by which scheme. */
-export interface AuthInfo {
-  readonly scheme: string;
-  readonly principal: Principal;
-  readonly scopes: readonly string[];
-}
+export type { AuthInfo, Principal, SecurityRequirements } from './model.js';
 
 /** What a verify function returns: the principal, `true` (valid, a principal with no claims), or null / undefined / false for "not valid". */
 export type Verified = Principal | true | null | undefined | false;
@@ -114,9 +100,6 @@ export type SchemeVerification = Omit<BearerSchemeConfig, 'type' | 'scheme'> &
   Omit<BasicSchemeConfig, 'type' | 'scheme'> &
   Omit<ApiKeySchemeConfig, 'type' | 'in' | 'name'> &
   Omit<OAuthSchemeConfig, 'type'>;
-
-/** OpenAPI security requirements: alternatives, each a set of schemes with the scopes they need. */
-export type SecurityRequirements = ReadonlyArray<Readonly<Record<string, readonly string[]>>>;
 
 type Outcome =
   | { readonly ok: true; readonly principal: Principal; readonly scopes: readonly string[] }

@@ -1,0 +1,82 @@
+// The types the route, the context, security, CORS and the answer writer
+// share, in one module that imports none of them back: what a route is to a
+// generator (RouteInfo), who a request is (AuthInfo), and the policies an
+// answer is written with.
+import type { CompressionPolicy } from './compress.js';
+import type { RouteSchema } from './types.js';
+import type { AnyContext } from './route.js';
+
+/** OpenAPI operation metadata carried by a route. */
+export interface RouteMeta {
+  operationId?: string;
+  summary?: string;
+  description?: string;
+  tags?: readonly string[];
+  /** OpenAPI security requirements: `[{ bearer: [] }]`. */
+  security?: ReadonlyArray<Readonly<Record<string, readonly string[]>>>;
+  deprecated?: boolean;
+  /** Left out of the OpenAPI document (health probes, metrics, the document itself). */
+  hidden?: boolean;
+  /**
+   * OpenAPI operation fields the schemas do not say, merged into the generated
+   * operation: `parameters` entries matched by `in` and `name` (description,
+   * style, examples…), `requestBody` and `responses` merged by media type and
+   * status (descriptions, headers, examples, more content), any other field as is.
+   */
+  openapi?: Readonly<Record<string, unknown>>;
+}
+
+/** A registered route as generators see it. */
+export interface RouteInfo extends RouteMeta {
+  readonly method: string;
+  /** The full path in router syntax (":id", ":id(^\\d+)", "*"). */
+  readonly path: string;
+  readonly schema: RouteSchema;
+  /** Media types its body may have ([] when it reads no body or reads it raw). */
+  readonly consumes: readonly string[];
+  /** The media types an OpenAPI document lists for its body schema: `consumes` when declared, else application/json. */
+  readonly requestTypes: readonly string[];
+  /** Whether a body is required (a body schema makes it required unless `bodyRequired: false`). */
+  readonly bodyRequired: boolean;
+  /** The OpenAPI path template when the route came from one ("/pets/{petId}"). */
+  readonly openapiPath?: string;
+}
+
+/** What a streamed, serialized or raw answer is just before it is written. */
+export type Payload = string | Uint8Array | AsyncIterable<string | Uint8Array> | null;
+
+/**
+ * The verified identity of a request: a JWT's claims, what a verify function
+ * returned, `{ username }` from a basic `users` list, `{ key: index }` from an
+ * API key list. Name its fields by declaration merging, for what your schemes
+ * produce: `declare module 'wirecore/app' { interface Principal { sub: string; role: 'admin' | 'user' } }`.
+ */
+export interface Principal {
+  [claim: string]: unknown;
+}
+
+/** Who a request was authenticated as, and by which scheme. */
+export interface AuthInfo {
+  readonly scheme: string;
+  readonly principal: Principal;
+  readonly scopes: readonly string[];
+}
+
+/** OpenAPI security requirements: alternatives, each a set of schemes with the scopes they need. */
+export type SecurityRequirements = ReadonlyArray<Readonly<Record<string, readonly string[]>>>;
+
+export interface CorsPolicy {
+  /** The Access-Control-* headers for an actual answer (none when the origin is not allowed). */
+  headers(c: AnyContext, out: Array<[string, string]>): void;
+  /** Whether the answer varies by Origin (so caches must key on it). */
+  readonly varies: boolean;
+  /** The headers of a preflight answer for `allowed` methods, or null when the origin is not allowed. */
+  preflight(c: AnyContext, allowed: readonly string[]): Array<[string, string]> | null;
+}
+
+/** What the writer adds to a route's answers: CORS headers, compression. Null on a route with neither. */
+export interface RouteFeatures {
+  readonly cors: CorsPolicy | null;
+  readonly compression: CompressionPolicy | null;
+}
+
