@@ -9,8 +9,7 @@ import { requestIdFrom, type AppLogger } from './logger.js';
 import { sseHeaders } from './answer.js';
 import { checkRedirect, type RedirectOptions } from './redirect.js';
 import { clientAddress, forwardedChain, nearestValue } from './proxy.js';
-import type { CompiledRoute } from './route.js';
-import type { AuthInfo, Principal } from './security.js';
+import type { AuthInfo, ContextRoute, Principal } from './model.js';
 import { writeEvents, type SseEvent, type SseOptions } from './sse.js';
 import type { Static, TSchema } from '@sinclair/typebox';
 
@@ -41,6 +40,10 @@ function requestLogger(log: AppLogger, reqId: string): AppLogger {
       fn({ reqId, ...fields }, message);
   return { error: bind(log.error), warn: bind(log.warn), info: bind(log.info), debug: bind(log.debug) };
 }
+
+// The loosest context a scope-wide function can count on.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyContext<State = any> = Context<State, any, any, any, any, any, any>;
 
 export class Context<
   State = unknown,
@@ -86,7 +89,7 @@ export class Context<
 
   constructor(
     /** The route being served (its path pattern, schemas and metadata). */
-    readonly route: CompiledRoute,
+    readonly route: ContextRoute,
     /** The request as the wire layer parsed it: raw headers, the body stream, the abort signal. */
     readonly req: WireRequest,
     /** The raw ResponseWriter, for full control: return what its send/endChunked/sendStatic returns. */

@@ -2,8 +2,8 @@
 // middleware runs (a preflight carries no credentials, so auth must not see
 // it), and the Access-Control-* headers on every answer to an allowed
 // origin, error answers included.
-import type { CorsPolicy } from './model.js';
-import type { AnyContext } from './route.js';
+import type { AnyContext } from './context.js';
+import type { AnswerContext, CorsPolicy } from './model.js';
 
 export type { CorsPolicy } from './model.js';
 
@@ -46,10 +46,11 @@ export function compileCors(options: CorsOptions): CorsPolicy {
   const allowedHeaders = new Set((options.allowedHeaders ?? ['content-type']).map((h) => h.toLowerCase()));
 
   /** The value of Access-Control-Allow-Origin for this request, or null. */
-  const allow = (c: AnyContext, requestOrigin: string): string | null => {
+  const allow = (c: AnswerContext, requestOrigin: string): string | null => {
     if (origin === '*') return '*';
     if (typeof origin === 'function') {
-      const verdict = origin(requestOrigin, c);
+      // Every context the policy is given is a Context (AnswerContext is the part the writer needs).
+      const verdict = origin(requestOrigin, c as AnyContext);
       return verdict === true ? requestOrigin : typeof verdict === 'string' && verdict !== '' ? verdict : null;
     }
     if (exact.has(requestOrigin)) return requestOrigin;
@@ -86,6 +87,6 @@ export function compileCors(options: CorsOptions): CorsPolicy {
 }
 
 /** A CORS preflight: OPTIONS with Origin and Access-Control-Request-Method. */
-export function isPreflight(c: AnyContext): boolean {
+export function isPreflight(c: AnswerContext): boolean {
   return c.req.method === 'OPTIONS' && c.req.headers.has('origin') && c.req.headers.has('access-control-request-method');
 }

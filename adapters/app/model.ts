@@ -2,9 +2,12 @@
 // share, in one module that imports none of them back: what a route is to a
 // generator (RouteInfo), who a request is (AuthInfo), and the policies an
 // answer is written with.
+import type { WireRequest } from 'wirecore';
 import type { CompressionPolicy } from './compress.js';
+import type { CookieSigner } from './cookies.js';
+import type { AppLogger } from './logger.js';
+import type { TrustFn } from './proxy.js';
 import type { RouteSchema } from './types.js';
-import type { AnyContext } from './route.js';
 
 /** OpenAPI operation metadata carried by a route. */
 export interface RouteMeta {
@@ -67,11 +70,11 @@ export type SecurityRequirements = ReadonlyArray<Readonly<Record<string, readonl
 
 export interface CorsPolicy {
   /** The Access-Control-* headers for an actual answer (none when the origin is not allowed). */
-  headers(c: AnyContext, out: Array<[string, string]>): void;
+  headers(c: AnswerContext, out: Array<[string, string]>): void;
   /** Whether the answer varies by Origin (so caches must key on it). */
   readonly varies: boolean;
   /** The headers of a preflight answer for `allowed` methods, or null when the origin is not allowed. */
-  preflight(c: AnyContext, allowed: readonly string[]): Array<[string, string]> | null;
+  preflight(c: AnswerContext, allowed: readonly string[]): Array<[string, string]> | null;
 }
 
 /** What the writer adds to a route's answers: CORS headers, compression. Null on a route with neither. */
@@ -80,3 +83,33 @@ export interface RouteFeatures {
   readonly compression: CompressionPolicy | null;
 }
 
+
+/** What the answer writer and the CORS policy read from a request's context (the Context class has it all). */
+export interface AnswerContext {
+  readonly req: WireRequest;
+  /** Response headers set by c.header(), in order. */
+  readonly responseHeaders: ReadonlyArray<[string, string]> | null;
+  readonly requestId: string;
+}
+
+/** The settings of the app a route belongs to that a request's context reads. */
+export interface ContextSettings {
+  readonly logger: AppLogger;
+  readonly requestIdHeader: string;
+  /** Echo the request id on every response. */
+  readonly exposeRequestId: boolean;
+  readonly cookieSigner: CookieSigner | null;
+  /** Which peers' X-Forwarded-* headers are believed (null: none). */
+  readonly trust: TrustFn | null;
+  /** Served over TLS (c.protocol is then "https" without a trusted proxy saying otherwise). */
+  readonly secure: boolean;
+}
+
+/** The route a context serves, as the context and the answer writer see it (a compiled route is one). */
+export interface ContextRoute extends RouteInfo {
+  /** The state given to createApp (of the app the route was registered on). */
+  readonly state: unknown;
+  readonly settings: ContextSettings;
+  /** CORS and compression for its answers (null: neither). */
+  readonly features: RouteFeatures | null;
+}

@@ -4,20 +4,15 @@
 import type { Written } from 'wirecore';
 import type { BodyParsers } from './body.js';
 import type { CompressionPolicy } from './compress.js';
-import type { Context, Replied } from './context.js';
-import type { CookieSigner } from './cookies.js';
-import type { AppLogger } from './logger.js';
-import type { TrustFn } from './proxy.js';
+import type { AnyContext, Context, Replied } from './context.js';
 import type { PartValidator, SchemaCompiler, Serializer } from './schema.js';
 import type { Authenticate, SecurityRegistry } from './security.js';
-import type { CorsPolicy, Payload, RouteFeatures, RouteInfo, RouteMeta } from './model.js';
+import type { ContextRoute, ContextSettings, CorsPolicy, Payload, RouteFeatures, RouteInfo, RouteMeta } from './model.js';
 import type { BodyOf, CookiesOf, HeadersOf, ParamsOf, QueryOf, ResponsesOf, RouteSchema, BareReturn } from './types.js';
 
 export type { Payload, RouteFeatures, RouteInfo, RouteMeta } from './model.js';
 
-// The loosest context a scope-wide function can count on.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyContext<State = any> = Context<State, any, any, any, any, any, any>;
+export type { AnyContext } from './context.js';
 
 /** Onion middleware: call `await next()` to go on, or reply / throw instead to stop. */
 export type Middleware<State = unknown> = (c: AnyContext<State>, next: () => Promise<void>) => void | Promise<void>;
@@ -77,21 +72,14 @@ export interface RouteDefinition<State, Path extends string, S extends RouteSche
 }
 
 /** Settings of the app a route belongs to. */
-export interface AppSettings {
-  readonly logger: AppLogger;
-  readonly requestIdHeader: string;
-  /** Echo the request id on every response. */
-  readonly exposeRequestId: boolean;
+export interface AppSettings extends ContextSettings {
   readonly parsers: BodyParsers;
   readonly schemas: SchemaCompiler;
   /** Security schemes routes may require. */
   readonly security: SecurityRegistry;
   readonly cors: CorsPolicy | null;
   readonly compression: CompressionPolicy | null;
-  readonly cookieSigner: CookieSigner | null;
-  /** Which peers' X-Forwarded-* headers are believed (null: none). */
-  readonly trust: TrustFn | null;
-  /** Served over TLS (c.protocol is then "https" without a trusted proxy saying otherwise). */
+  /** Set when the app is served over TLS (see ContextSettings.secure). */
   secure: boolean;
 }
 
@@ -144,7 +132,7 @@ export interface RegisteredRoute {
 }
 
 /** A route ready to serve: everything resolved once, nothing left to decide per request but the request. */
-export class CompiledRoute implements RouteInfo {
+export class CompiledRoute implements ContextRoute {
   readonly method: string;
   readonly path: string;
   readonly schema: RouteSchema;

@@ -10,7 +10,7 @@ import { isIPv4 } from 'node:net';
 import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { Forbidden, HttpError, ServiceUnavailable, Unauthorized } from './errors.js';
 import type { AuthInfo, Principal, SecurityRequirements } from './model.js';
-import type { AnyContext } from './route.js';
+import type { AnyContext } from './context.js';
 
 export type { AuthInfo, Principal, SecurityRequirements } from './model.js';
 
