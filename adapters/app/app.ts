@@ -33,7 +33,7 @@ import {
   type RouteOptions,
 } from './route.js';
 import { SchemaCompiler, type PartValidator, type SchemaOptions, type Serializer } from './schema.js';
-import { SecurityRegistry, type SecuritySchemeConfig } from './security.js';
+import { SecurityRegistry, type SecuritySchemeConfig } from './security/index.js';
 import { AppHost, dispatchApp, type RouteTable } from './table.js';
 import type { RouteSchema } from './types.js';
 

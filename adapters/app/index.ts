@@ -19,7 +19,7 @@ export {
   type SecurityRequirements,
   type SecuritySchemeConfig,
   type Verified,
-} from './security.js';
+} from './security/index.js';
 export { parseCookies, serializeCookie, CookieSigner, MAX_COOKIE_BYTES, type CookieOptions, type CookieSettings } from './cookies.js';
 export type { CorsOptions } from './cors.js';
 export { parseAcceptEncoding, type CompressionOptions, type Encoding } from './compress.js';

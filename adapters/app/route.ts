@@ -6,7 +6,7 @@ import type { BodyParsers } from './body.js';
 import type { CompressionPolicy } from './compress.js';
 import type { AnyContext, Context, Replied } from './context.js';
 import type { PartValidator, SchemaCompiler, Serializer } from './schema.js';
-import type { Authenticate, SecurityRegistry } from './security.js';
+import type { Authenticate, SecurityRegistry } from './security/index.js';
 import type { ContextRoute, ContextSettings, CorsPolicy, Payload, RouteFeatures, RouteInfo, RouteMeta } from './model.js';
 import type { BodyOf, CookiesOf, HeadersOf, ParamsOf, QueryOf, ResponsesOf, RouteSchema, BareReturn } from './types.js';
 

@@ -13,7 +13,7 @@ import type { BodyParser } from './body.js';
 import type { DocumentBase } from './openapi.js';
 import type { AnyContext, RegisteredRoute } from './route.js';
 import { SchemaCompiler } from './schema.js';
-import { SecurityRegistry, type SchemeVerification, type SecurityRequirements, type SecuritySchemeConfig } from './security.js';
+import { SecurityRegistry, type SchemeVerification, type SecurityRequirements, type SecuritySchemeConfig } from './security/index.js';
 import { checkSchemaRefs, follow, isObject, readSpec, resolvePointer, type JsonObject, type RawSpec } from './spec-load.js';
 import type { RouteSchema } from './types.js';
 import type { TSchema } from '@sinclair/typebox';
