@@ -4,7 +4,7 @@
 // middleware, hooks, typed errors, security schemes, SSE, CORS, cookies,
 // compression, health and metrics, and listen / inject / fetch entry points.
 export { createApp, App, Group, type AppOptions, type GroupOptions, type HealthOptions, type MethodRegistrar, type OpenApiServeOptions } from './app.js';
-export { fromSpec, SpecApp, type SpecHandler, type SpecOptions } from './spec.js';
+export { fromSpec, SpecApp, type SpecHandler, type SpecOptions } from './spec/app.js';
 export { generateDocument, type DocumentExtras, type OpenApiDocument, type OpenApiInfo } from './openapi.js';
 export {
   SecurityRegistry,
