@@ -2,12 +2,11 @@
 // class instance with prototype methods, its fields filled once.
 import { isIP } from 'node:net';
 import { parse as parseQueryString } from 'node:querystring';
-import type { ResponseWriter, WireRequest, Written } from 'wirecore';
+import { redirectLocation, type RedirectOptions, type ResponseWriter, type WireRequest, type Written } from 'wirecore';
 import { parseCookies, serializeCookie, type CookieOptions } from './cookies.js';
 import { Unauthorized } from './errors.js';
 import { requestIdFrom, type AppLogger } from './logger.js';
 import { sseHeaders } from './answer.js';
-import { checkRedirect, type RedirectOptions } from './redirect.js';
 import { clientAddress, forwardedChain, nearestValue } from './proxy.js';
 import type { AuthInfo, ContextRoute, Principal } from './model.js';
 import { writeEvents, type SseEvent, type SseOptions } from './sse.js';
@@ -253,7 +252,7 @@ export class Context<
    * `options.schemes` names more: a TypeError (a 500) otherwise, so `redirect(userInput)` cannot send a browser to "javascript:".
    */
   redirect(location: string, status: 301 | 302 | 303 | 307 | 308 = 302, options?: RedirectOptions): Replied {
-    this.header('location', checkRedirect(location, options));
+    this.header('location', redirectLocation(location, options));
     this.statusCode = status;
     this.statusSet = true;
     this.payload = undefined;

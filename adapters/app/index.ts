@@ -71,6 +71,6 @@ export type {
 } from './route.js';
 export type { BareReturn, BodyOf, CookiesOf, HeadersOf, ParamsOf, PathParams, QueryOf, ResponsesOf, RouteSchema, SuccessBody } from './types.js';
 // The wire types a raw handler meets.
-export type { ResponseWriter, WireRequest, Written } from 'wirecore';
+export type { RedirectOptions, ResponseWriter, WireRequest, Written } from 'wirecore';
 // One install: the schema builder whose schemas drive validation, serialization and types.
 export { Type, type Static, type TSchema } from '@sinclair/typebox';

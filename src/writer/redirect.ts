@@ -1,14 +1,15 @@
 // Redirect locations: relative, http and https by default. A browser follows
-// a Location (or a link) with any scheme, so `redirect(userInput)` with
-// "javascript:…" or "data:…" would run script; other schemes need naming.
+// a Location (or a link) with any scheme, so a redirect to user input with
+// "javascript:" or "data:" would run script; other schemes must be named.
+// Shared by the consumers' redirect helpers (wirecore/app, wirecore/ssr).
 
 export interface RedirectOptions {
   /** More schemes to allow, without the colon ("mailto", "myapp"). Default: only http, https and relative locations. */
   schemes?: readonly string[];
 }
 
-/** Throws a TypeError when `location` is empty, has control characters, or a scheme not allowed; returns it. */
-export function checkRedirect(location: string, options: RedirectOptions = {}): string {
+/** Returns `location`; throws a TypeError when it is empty, has control characters, or has a scheme not allowed. */
+export function redirectLocation(location: string, options: RedirectOptions = {}): string {
   if (typeof location !== 'string' || location === '' || /[\0-\x1f\x7f]/.test(location)) {
     throw new TypeError(`redirect(): the location ${JSON.stringify(location)} is empty or has control characters`);
   }
