@@ -194,6 +194,11 @@ describe.each(RUNTIMES)('CORS defaults on %s', (runtime) => {
     expect((await ask(server, 'x-evil'))['access-control-allow-headers']).toBeUndefined();
     server = await serveApp(runtime, listed);
     expect((await ask(server, 'authorization, x-evil, content-type'))['access-control-allow-headers']).toBe('authorization, content-type');
+    const any = createApp({ logger: recordingLogger(), cors: { origin: ['https://a.test'], allowedHeaders: ['*'] } });
+    any.post('/items', () => 'ok');
+    server = await serveApp(runtime, any);
+    expect((await ask(server, 'x-one, X-Two'))['access-control-allow-headers']).toBe('x-one, x-two');
+    expect(() => createApp({ cors: { origin: ['https://a.test'], credentials: true, allowedHeaders: ['*'] } })).toThrow(/allowedHeaders "\*" cannot go with credentials/);
   });
 
   it('origin patterns must match the whole origin, scheme included', async () => {

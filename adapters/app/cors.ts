@@ -23,7 +23,8 @@ export interface CorsOptions {
   methods?: readonly string[];
   /**
    * Request headers a preflight may ask for (case-insensitive). Default: Content-Type only. A preflight is
-   * answered with the requested headers found here, so a browser refuses a request with any other.
+   * answered with the requested headers found here, so a browser refuses a request with any other. "*" grants
+   * every requested header, and is refused with credentials.
    */
   allowedHeaders?: readonly string[];
   /** Response headers scripts may read (Access-Control-Expose-Headers). */
@@ -44,6 +45,9 @@ export function compileCors(options: CorsOptions): CorsPolicy {
   const exposed = options.exposedHeaders?.join(', ');
   const methods = options.methods?.map((m) => m.toUpperCase());
   const allowedHeaders = new Set((options.allowedHeaders ?? ['content-type']).map((h) => h.toLowerCase()));
+  // "*": any request header, as the Fetch standard allows only without credentials.
+  const anyHeader = allowedHeaders.has('*');
+  if (anyHeader && credentials) throw new TypeError('wirecore/app: cors: allowedHeaders "*" cannot go with credentials (browsers do not read it as a wildcard then); list the headers');
 
   /** The value of Access-Control-Allow-Origin for this request, or null. */
   const allow = (c: AnswerContext, requestOrigin: string): string | null => {
@@ -78,7 +82,7 @@ export function compileCors(options: CorsOptions): CorsPolicy {
       const offered = methods === undefined ? allowed : allowed.filter((m) => methods.includes(m));
       out.push(['access-control-allow-methods', offered.join(', ')]);
       const asked = c.req.headers.get('access-control-request-headers');
-      const granted = asked === undefined ? [] : asked.split(',').map((h) => h.trim().toLowerCase()).filter((h) => allowedHeaders.has(h));
+      const granted = asked === undefined ? [] : asked.split(',').map((h) => h.trim().toLowerCase()).filter((h) => h !== '' && (anyHeader || allowedHeaders.has(h)));
       if (granted.length !== 0) out.push(['access-control-allow-headers', granted.join(', ')]);
       if (options.maxAge !== undefined) out.push(['access-control-max-age', String(options.maxAge)]);
       return out;
