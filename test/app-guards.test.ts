@@ -60,6 +60,11 @@ describe.each(RUNTIMES)('escaped prototype keys on %s', (runtime) => {
         expect((await res.json()).detail).toMatch(/^JSON body has a forbidden "(__proto__|constructor\.prototype)" key$/);
       }
     }
+    for (const body of ['__proto__=a&__proto__=b', 'name=x&__proto__%5BisAdmin%5D=1&%5F%5Fproto%5F%5F=c']) {
+      const form = await fetch(`${server.url}/plain`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+      expect(form.status, body).toBe(400);
+      expect((await form.json()).detail).toBe('Form body has a forbidden "__proto__" field');
+    }
     expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
     const fine = await fetch(`${server.url}/plain`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"ada","proto":{"constructor":"x"}}' });
     expect(await fine.json()).toEqual({ role: 'user', name: 'ada', proto: { constructor: 'x' } });

@@ -44,7 +44,12 @@ function poisonedKey(text: string): string {
 
 export const parseJson: BodyParser = (req) => req.body.text().then(parseJsonText);
 export const parseText: BodyParser = (req) => req.body.text();
-export const parseForm: BodyParser = async (req) => ({ ...parseQueryString(await req.body.text()) });
+export const parseForm: BodyParser = async (req) => {
+  const fields = parseQueryString(await req.body.text());
+  // `__proto__=a&__proto__=b` would be an own "__proto__" holding an array, which a naive merge walks into Object.prototype.
+  if (Object.hasOwn(fields, '__proto__')) throw new BadRequest('Form body has a forbidden "__proto__" field');
+  return { ...fields };
+};
 export const parseBytes: BodyParser = (req) => req.body.bytes();
 
 interface Resolved {
