@@ -44,6 +44,8 @@ function mergingApp() {
   const app = createApp({ logger: recordingLogger() });
   const merge = (c: { body: unknown }) => naiveMerge({ role: 'user' }, c.body);
   app.post('/plain', merge);
+  app.get('/query', (c) => naiveMerge({}, c.query));
+  app.get('/query-schema', { schema: { query: Type.Object({ q: Type.Optional(Type.String()) }) } }, (c) => c.query);
   app.post('/schema', { schema: { body: Type.Object({}, { additionalProperties: true }) } }, merge);
   app.group('/g', {}, (g) => g.put('/x', { middleware: [async (_c, next) => next()] }, merge));
   return app;
@@ -65,6 +67,12 @@ describe.each(RUNTIMES)('escaped prototype keys on %s', (runtime) => {
       expect(form.status, body).toBe(400);
       expect((await form.json()).detail).toBe('Form body has a forbidden "__proto__" field');
     }
+    for (const path of ['/query?__proto__=a&__proto__=b', '/query?%5F%5Fproto%5F%5F=1', '/query-schema?q=x&__proto__=y']) {
+      const res = await fetch(`${server.url}${path}`);
+      expect(res.status, path).toBe(400);
+      expect((await res.json()).detail).toBe('The query has a forbidden "__proto__" parameter');
+    }
+    expect(await (await fetch(`${server.url}/query?a=1&a=2`)).json()).toEqual({ a: { 0: "1", 1: "2" } });
     expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
     const fine = await fetch(`${server.url}/plain`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"ada","proto":{"constructor":"x"}}' });
     expect(await fine.json()).toEqual({ role: 'user', name: 'ada', proto: { constructor: 'x' } });

@@ -4,7 +4,7 @@ import { isIP } from 'node:net';
 import { parse as parseQueryString } from 'node:querystring';
 import { redirectLocation, type RedirectOptions, type ResponseWriter, type WireRequest, type Written } from 'wirecore';
 import { parseCookies, serializeCookie, type CookieOptions } from './cookies.js';
-import { Unauthorized } from './errors.js';
+import { BadRequest, Unauthorized } from './errors.js';
 import { requestIdFrom, type AppLogger } from './logger.js';
 import { sseHeaders } from './answer.js';
 import { clientAddress, forwardedChain, nearestValue } from './proxy.js';
@@ -105,7 +105,13 @@ export class Context<
 
   /** The query string, parsed (coerced and checked when the route has a query schema). */
   get query(): Query {
-    return (this.queryValue ??= parseQueryString(this.req.query) as Query);
+    if (this.queryValue === undefined) {
+      const query = parseQueryString(this.req.query);
+      // ?__proto__=a&__proto__=b is an own "__proto__" holding an array: a naive merge would walk into Object.prototype.
+      if (Object.hasOwn(query, '__proto__')) throw new BadRequest('The query has a forbidden "__proto__" parameter');
+      this.queryValue = query as Query;
+    }
+    return this.queryValue;
   }
 
   /** Request headers by lower-case name (coerced and checked when the route has a headers schema). */
