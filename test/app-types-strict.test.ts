@@ -4,7 +4,7 @@
 // the declarations themselves, the README's snippets (test/app-types/*.ts)
 // and the type-level checks, whose @ts-expect-error lines must stay errors.
 import { execFile } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +34,7 @@ const STRICT = {
 
 it('a strict consumer compiles against the packed package', async () => {
   // The package as published (run after `npm run build`, as `npm test` does).
+  expect(existsSync(join(root, 'dist/adapters/app/index.d.ts')), 'dist/ is missing: run `npm run build` first').toBe(true);
   const packed = await run('npm', ['pack', '--silent', '--pack-destination', work], { cwd: root });
   const tarball = join(work, packed.stdout.trim().split('\n').pop()!);
   const modules = join(work, 'consumer', 'node_modules');
