@@ -6,6 +6,7 @@ import type { DispatchFn, StaticResponse, WireRequest, Written } from '../types.
 import type { Exchange } from './exchange.js';
 import { WireHeadersImpl } from './headers.js';
 import { pathOf } from './request.js';
+import type { Tracing } from './tracing.js';
 
 export type { ResolvedOptions } from '../options.js';
 
@@ -30,13 +31,18 @@ export class ServerCore<C> {
   /** Epoch ms as of the last tick: the clock deadlines are set and checked with. */
   now = Date.now();
   private ticker: NodeJS.Timeout | null = null;
+  /** Whether answers are timed: only when onResponse or tracing reads the figures. */
+  readonly timed: boolean;
 
   constructor(
     readonly ctx: C,
     readonly dispatch: DispatchFn<C>,
     readonly options: ResolvedOptions<C>,
+    /** options.tracing, loaded (null when off). */
+    readonly tracing: Tracing | null = null,
   ) {
     this.timedExchanges = options.responseTimeoutMs > 0 ? new Set() : null;
+    this.timed = options.onResponse !== undefined || tracing !== null;
   }
 
   /** One timer per server; its period bounds how late a deadline can fire. */

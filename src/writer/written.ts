@@ -10,7 +10,8 @@ export class WrittenRecord {
   timeToLastByteMs = -1;
   outcome: Outcome = 'complete';
 
-  private readonly startedAt: number;
+  /** performance.now() when the request head arrived (0 when untimed). */
+  readonly startedAt: number;
 
   /** Untimed records (nobody listens to onResponse) skip the clock reads. */
   constructor(readonly timed: boolean) {

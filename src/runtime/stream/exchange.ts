@@ -32,7 +32,7 @@ export class StreamExchange extends Exchange implements WriteTarget {
     requestHeaders: readonly string[],
   ) {
     super(conn.core, method, requestHeaders);
-    this.writer = new ResponseWriterImpl(this, conn.core.options.onResponse !== undefined);
+    this.writer = new ResponseWriterImpl(this, conn.core.timed);
   }
 
   get gone(): boolean {
