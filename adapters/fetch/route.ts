@@ -26,13 +26,15 @@ interface HonoRouteContext {
  * Hono middleware: `app.use(honoRoute())` (first, before the routes). After
  * the chain has run, c.req.routePath is the path of the last handler Hono
  * called; it is the route unless that was a middleware falling through to
- * Hono's 404 (a `use`/`all` entry answering 404 is not named).
+ * Hono's 404 (a `use`/`all` entry answering 404 is not named). A template
+ * a handler set with setRoute is kept.
  */
 export function honoRoute(): (c: HonoRouteContext, next: () => Promise<void>) => Promise<void> {
   return async (c, next) => {
     const own = c.req.routeIndex;
     await next();
-    if (c.req.routeIndex === own) return;
+    // A template the handler named itself (setRoute) stands.
+    if (c.req.routeIndex === own || wireOf(c.req.raw)?.route !== undefined) return;
     const route = c.req.matchedRoutes?.[c.req.routeIndex];
     if (c.res.status === 404 && (route === undefined || route.method === 'ALL')) return;
     setRoute(c.req.raw, c.req.routePath);
