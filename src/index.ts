@@ -4,10 +4,14 @@ export { createStatic } from './writer/static.js';
 export { ERROR_CODES, HeaderError, OptionError, PeerGoneError, ResponseUsageError, WireError, type WireErrorCode, type WireErrorOptions } from './errors.js';
 export { toFetchHandler, type FetchHandlerOptions, type FetchPeer } from './runtime/fetch.js';
 export type {
+  AccessLogOptions,
+  AccessLogger,
   BodyLimit,
   DispatchFn,
   HeaderValue,
   Logger,
+  OtelMeterProvider,
+  OtelTracerProvider,
   Outcome,
   RequestBody,
   ResponseBody,
@@ -22,6 +26,7 @@ export type {
   StaticResponse,
   StreamOptions,
   TlsOptions,
+  TracingOptions,
   WireHeaders,
   WireRequest,
   Written,
