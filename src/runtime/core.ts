@@ -31,8 +31,6 @@ export class ServerCore<C> {
   /** Epoch ms as of the last tick: the clock deadlines are set and checked with. */
   now = Date.now();
   private ticker: NodeJS.Timeout | null = null;
-  /** Whether answers are timed: only when onResponse or tracing reads the figures. */
-  readonly timed: boolean;
 
   constructor(
     readonly ctx: C,
@@ -42,7 +40,6 @@ export class ServerCore<C> {
     readonly tracing: Tracing | null = null,
   ) {
     this.timedExchanges = options.responseTimeoutMs > 0 ? new Set() : null;
-    this.timed = options.onResponse !== undefined || tracing !== null;
   }
 
   /** One timer per server; its period bounds how late a deadline can fire. */

@@ -100,7 +100,7 @@ export abstract class Exchange implements BodyOwner {
   /** Decides what a well-formed head gets: a static hit, or a dispatch with its body and request. */
   prepare(head: ParsedHead, peer: PeerInfo): void {
     const core = this.core;
-    if (core.tracing !== null) this.trace = core.tracing.start(head.method, head.target, head.versionMinor, head.headers, peer, this.writer.record.startedAt);
+    if (core.tracing !== null) this.trace = core.tracing.start(head.method, head.target, head.versionMinor, head.headers, peer, this.writer.record);
     this.keepAliveAsked = head.keepAlive;
     let body: RequestBody = EMPTY_BODY;
     if (head.bodyKind !== BODY_NONE) {
@@ -127,7 +127,10 @@ export abstract class Exchange implements BodyOwner {
   start(): void {
     if (this.gone) return;
     if (this.kind === KIND_STATIC) this.writer.sendStatic(this.staticHit!);
-    else if (this.kind === KIND_REJECT) this.sendError(this.rejection!.status, this.rejection!.reason, true);
+    else if (this.kind === KIND_REJECT) {
+      if (this.core.tracing !== null) this.trace = this.core.tracing.startRefused(this.method, this.rejection!.reason, this.writer.record, null);
+      this.sendError(this.rejection!.status, this.rejection!.reason, true);
+    }
     else this.dispatch();
   }
 
@@ -189,7 +192,6 @@ export abstract class Exchange implements BodyOwner {
       if (core.timedExchanges !== null) core.timedExchanges.delete(this);
     }
     if (this.trace !== null) this.endTrace();
-    else if (this.kind === KIND_REJECT && core.tracing !== null) core.tracing.refused(this.method, this.rejection!.reason, this.writer.record, null);
     core.report(this.writer.record.token, this.request ?? undefined);
   }
 

@@ -12,7 +12,7 @@ export abstract class FramedExchange extends Exchange implements FrameSink {
 
   constructor(core: ServerCore<unknown>, method: string, requestHeaders: readonly string[]) {
     super(core, method, requestHeaders);
-    this.writer = new FramedWriter(this, core.timed);
+    this.writer = new FramedWriter(this, core.options.onResponse !== undefined);
   }
 
   abstract mustClose(asked: boolean, status: number): boolean;

@@ -44,6 +44,8 @@ export interface RequestTrace {
   readonly method: string;
   readonly scheme: string;
   readonly version: string;
+  /** performance.now() at the head (the Written record's clock). */
+  readonly startedAt: number;
   errorType: string | undefined;
 }
 
@@ -108,16 +110,19 @@ export class Tracing {
     return this.histogram;
   }
 
-  /** Starts the span of a request whose head arrived at `startedAt` (performance.now()); null when nothing listens. */
-  start(method: string, target: string, versionMinor: number, raw: readonly string[], peer: PeerInfo, startedAt: number): RequestTrace | null {
+  /** Starts the span of a request (its head just arrived; `record` is its answer's); null when nothing listens. */
+  start(method: string, target: string, versionMinor: number, raw: readonly string[], peer: PeerInfo, record: WrittenRecord): RequestTrace | null {
     try {
       const tracer = this.currentTracer();
       const histogram = this.currentHistogram();
       if (tracer === null && histogram === null) return null;
+      // Clock reads only for requests something records (they are not free: ~150 ns each on Node 20).
+      record.startTiming();
+      const startedAt = record.startedAt;
       const known = KNOWN_METHODS.has(method) ? method : '_OTHER';
       const scheme = peer.secure === true || this.secure ? 'https' : 'http';
       const version = versionMinor === 1 ? '1.1' : '1.0';
-      if (tracer === null) return { span: null, context: null, histogram, method: known, scheme, version, errorType: undefined };
+      if (tracer === null) return { span: null, context: null, histogram, method: known, scheme, version, startedAt, errorType: undefined };
       const api = this.api;
       const parent = api.propagation.extract(api.ROOT_CONTEXT, raw, RAW_GETTER);
       const q = target.indexOf('?');
@@ -144,7 +149,7 @@ export class Tracing {
       const agent = header(raw, 'user-agent');
       if (agent !== undefined) attributes['user_agent.original'] = agent;
       const span = tracer.startSpan(known === '_OTHER' ? 'HTTP' : known, { kind: api.SpanKind.SERVER, attributes, startTime: performance.timeOrigin + startedAt }, parent);
-      return { span, context: api.trace.setSpan(parent, span), histogram, method: known, scheme, version, errorType: undefined };
+      return { span, context: api.trace.setSpan(parent, span), histogram, method: known, scheme, version, startedAt, errorType: undefined };
     } catch (error) {
       this.logError('tracing: starting a span threw', error);
       return null;
@@ -204,19 +209,18 @@ export class Tracing {
         if (status > 0) attributes['http.response.status_code'] = status;
         if (route !== undefined) attributes['http.route'] = route;
         if (errorType !== undefined) attributes['error.type'] = errorType;
-        histogram.record((performance.now() - record.startedAt) / 1000, attributes);
+        histogram.record((performance.now() - trace.startedAt) / 1000, attributes);
       }
     } catch (error) {
       this.logError('tracing: ending a span threw', error);
     }
   }
 
-  /** A message refused before any request existed: a span of its own (method unknown unless the runtime read it). */
-  refused(method: string, reason: string, record: WrittenRecord, peer: PeerInfo | null): void {
-    const trace = this.start(method, '', 1, [], peer ?? { remoteAddress: '', remotePort: 0 }, record.startedAt);
-    if (trace === null) return;
-    if (trace.span?.isRecording()) trace.span.setAttribute('wirecore.refused', reason);
-    this.end(trace, record, null);
+  /** A message refused before any request existed gets a span of its own (method unknown unless the runtime read it). */
+  startRefused(method: string, reason: string, record: WrittenRecord, peer: PeerInfo | null): RequestTrace | null {
+    const trace = this.start(method, '', 1, [], peer ?? { remoteAddress: '', remotePort: 0 }, record);
+    if (trace?.span?.isRecording()) trace.span.setAttribute('wirecore.refused', reason);
+    return trace;
   }
 }
 

@@ -11,11 +11,18 @@ export class WrittenRecord {
   outcome: Outcome = 'complete';
 
   /** performance.now() when the request head arrived (0 when untimed). */
-  readonly startedAt: number;
+  startedAt: number;
 
   /** Untimed records (nobody listens to onResponse) skip the clock reads. */
-  constructor(readonly timed: boolean) {
+  constructor(public timed: boolean) {
     this.startedAt = timed ? performance.now() : 0;
+  }
+
+  /** Times an untimed record from now on (a span that is recorded needs the figures). */
+  startTiming(): void {
+    if (this.timed) return;
+    this.timed = true;
+    this.startedAt = performance.now();
   }
 
   firstByte(): void {

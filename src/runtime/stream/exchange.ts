@@ -32,7 +32,7 @@ export class StreamExchange extends Exchange implements WriteTarget {
     requestHeaders: readonly string[],
   ) {
     super(conn.core, method, requestHeaders);
-    this.writer = new ResponseWriterImpl(this, conn.core.timed);
+    this.writer = new ResponseWriterImpl(this, conn.core.options.onResponse !== undefined);
   }
 
   get gone(): boolean {
