@@ -8,7 +8,7 @@ import type { Attributes, Context, Histogram, Meter, Span, TextMapGetter, Tracer
 import { OptionError } from '../errors.js';
 import type { TracingOptions } from '../types.js';
 import type { WrittenRecord } from '../writer/written.js';
-import type { PeerInfo, WireRequestImpl } from './request.js';
+import { pathOf, type PeerInfo, type WireRequestImpl } from './request.js';
 
 type Api = typeof import('@opentelemetry/api');
 
@@ -132,7 +132,8 @@ export class Tracing {
         'network.protocol.name': 'http',
         'network.protocol.version': version,
       };
-      if (target !== '') attributes['url.path'] = q === -1 ? target : target.slice(0, q);
+      // The path of an absolute-form target too ("GET http://host/a?b" → "/a").
+      if (target !== '') attributes['url.path'] = pathOf(target);
       if (known !== method && method !== '') attributes['http.request.method_original'] = method;
       if (q !== -1 && q < target.length - 1) attributes['url.query'] = target.slice(q + 1);
       const server = serverOf(header(raw, 'host'), scheme);
