@@ -3,6 +3,8 @@
 // conventions' attributes, a trace joined from traceparent and continued by
 // a user span inside the handler, error spans, spans for static hits and
 // refused messages, and the http.server.request.duration histogram.
+import { readFileSync } from 'node:fs';
+import https from 'node:https';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { createStatic, OptionError, WireError, type DispatchFn } from 'wirecore';
@@ -147,6 +149,19 @@ describe.each(RUNTIMES)('tracing on %s', (runtime) => {
     expect(things!.attributes).toMatchObject({ 'http.request.method': 'GET', 'url.scheme': 'http', 'network.protocol.version': '1.1' });
     const failed = points.find((p) => p.attributes['http.response.status_code'] === 500);
     expect(failed?.attributes['error.type']).toBe('Error');
+  });
+});
+
+describe.each(RUNTIMES)('tracing over TLS on %s', (runtime) => {
+  it('says https, and the port from the Host header', async () => {
+    const cert = readFileSync(new URL('./fixtures/tls-cert.pem', import.meta.url));
+    const key = readFileSync(new URL('./fixtures/tls-key.pem', import.meta.url));
+    const server = await start(runtime, null, dispatch, { tracing: true, tls: { key, cert } });
+    await new Promise<void>((resolve, reject) => {
+      https.get(`${server.url}/things/8`, { ca: cert, agent: false, servername: 'localhost', headers: { host: 'api.test' } }, (res) => res.resume().on('end', resolve)).on('error', reject);
+    });
+    const [span] = await otel.serverSpans(1);
+    expect(span!.attributes).toMatchObject({ 'url.scheme': 'https', 'server.address': 'api.test', 'server.port': 443, 'http.response.status_code': 200 });
   });
 });
 
