@@ -2,6 +2,9 @@
 // figures, on every runtime: to a logger passed in, or as JSON on stdout.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { type AccessLogger, type DispatchFn } from 'wirecore';
@@ -99,5 +102,35 @@ describe('access log', () => {
     expect(line).toMatchObject({ level: 30, msg: 'request completed', method: 'GET', url: '/hello?a=b', status: 200, bytes: 2, outcome: 'complete', pid: child.pid });
     expect(typeof line.time).toBe('number');
     expect(typeof line.hostname).toBe('string');
+  });
+
+  it('crosses into worker copies as `true` (with tracing: true), each copy writing its own lines', async () => {
+    const workerModule = fileURLToPath(new URL('../dist/examples/workers-app.js', import.meta.url));
+    const script = `
+      import http from 'node:http';
+      import { serveGeneric } from ${JSON.stringify(built)};
+      const server = await serveGeneric(null, () => { throw new Error('the primary never dispatches'); }, { workers: 2, workerModule: ${JSON.stringify(workerModule)}, accessLog: true, tracing: true });
+      const get = () => new Promise((resolve, reject) => http.get({ host: '127.0.0.1', port: server.port, path: '/w', agent: false }, (res) => { let b = ''; res.on('data', (c) => (b += c)); res.on('end', () => resolve(JSON.parse(b).pid)); }).on('error', reject));
+      const pids = new Set();
+      while (pids.size < 2) pids.add(await get());
+      await server.close({ graceMs: 500 });
+      console.error('PIDS ' + [...pids].join(','));
+    `;
+    // A file, not -e: cluster copies start with the primary's execArgv.
+    const dir = mkdtempSync(join(tmpdir(), 'wirecore-access-log-'));
+    const file = join(dir, 'primary.mjs');
+    writeFileSync(file, script);
+    const child = spawn(process.execPath, [file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    const [code] = await once(child, 'exit');
+    expect(code, err).toBe(0);
+    const pids = /PIDS (\S+)/.exec(err)![1]!.split(',').map(Number);
+    const lines = out.trim().split('\n').map((l) => JSON.parse(l) as { pid: number; url: string; status: number });
+    expect(lines.every((l) => l.url === '/w' && l.status === 200)).toBe(true);
+    expect(new Set(lines.map((l) => l.pid))).toEqual(new Set(pids));
   });
 });
