@@ -4,7 +4,7 @@
 // The API's globals are process-wide: each file registers once and resets
 // them after its tests.
 import { context, metrics, propagation, trace } from '@opentelemetry/api';
-import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader, type DataPoint, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { afterAll, beforeEach, expect } from 'vitest';
@@ -68,5 +68,5 @@ export function createOtel(): Otel {
 /** The data points of one metric from what collect() returned. */
 export function metricPoints(collected: ResourceMetrics[], name: string) {
   const found = collected.flatMap((r) => r.scopeMetrics.flatMap((s) => s.metrics)).filter((m) => m.descriptor.name === name);
-  return { descriptors: found.map((m) => m.descriptor), points: found.flatMap((m) => m.dataPoints) };
+  return { descriptors: found.map((m) => m.descriptor), points: found.flatMap((m) => m.dataPoints as DataPoint<unknown>[]) };
 }
