@@ -5,6 +5,7 @@
 // refused messages, and the http.server.request.duration histogram.
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
+import { connect } from 'node:net';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { createStatic, OptionError, WireError, type DispatchFn } from 'wirecore';
@@ -27,6 +28,11 @@ const dispatch: DispatchFn<null> = async (_ctx, req, res) => {
     // After an await: the server span is still the active one.
     await new Promise((resolve) => setImmediate(resolve));
     trace.getTracer('user').startActiveSpan('user work', (span) => span.end());
+  }
+  if (req.path === '/hang') {
+    // Answers only once the client has gone.
+    await new Promise((resolve) => req.signal.addEventListener('abort', resolve));
+    return res.send({ status: 200, body: 'too late' });
   }
   if (req.path === '/stream') {
     res.startChunked(200);
@@ -111,6 +117,18 @@ describe.each(RUNTIMES)('tracing on %s', (runtime) => {
     const [span] = await otel.serverSpans(1);
     expect(span!.attributes['http.response.body.size']).toBe(2);
     expect(span!.attributes['wirecore.outcome']).toBe('complete');
+  });
+
+  it('ends the span of a request whose client left before the answer as aborted', async () => {
+    const server = await start(runtime, null, dispatch, { tracing: true });
+    const socket = connect(server.port, '127.0.0.1');
+    socket.on('error', () => {});
+    socket.write('GET /hang HTTP/1.1\r\nHost: x\r\n\r\n');
+    await expect.poll(() => server.stats.inFlight).toBe(1);
+    socket.destroy();
+    const [span] = await otel.serverSpans(1);
+    expect(span!.attributes).toMatchObject({ 'url.path': '/hang', 'wirecore.outcome': 'aborted', 'error.type': 'aborted' });
+    expect(span!.attributes['http.response.status_code']).toBeUndefined();
   });
 
   it('gives a message refused before any request a span of its own', async () => {
