@@ -8,7 +8,7 @@ import https from 'node:https';
 import { connect } from 'node:net';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
-import { createStatic, OptionError, WireError, type DispatchFn } from 'wirecore';
+import { createStatic, OptionError, toFetchHandler, WireError, type DispatchFn } from 'wirecore';
 import { exchangeBytes } from 'wirecore/testing';
 import { DURATION_BUCKETS, loadTracing } from '../src/runtime/tracing.js';
 import { createOtel, metricPoints, registerOtel } from './helpers/otel.js';
@@ -208,6 +208,7 @@ describe('tracing options', () => {
     await expect(start('net', null, dispatch, { tracing: 'yes' as never })).rejects.toThrow(/options.tracing must be true, false or an object/);
     await expect(start('net', null, dispatch, { tracing: { tracer: {} } as never })).rejects.toThrow(/unknown option 'tracing.tracer'/);
     await expect(start('net', null, dispatch, { tracing: { tracerProvider: {} } as never })).rejects.toThrow(/options.tracing.tracerProvider must be/);
+    expect(() => toFetchHandler(null, dispatch, { tracing: true } as never)).toThrow(/options.tracing is not available on toFetchHandler/);
     const missing = loadTracing({}, false, () => {}, '@opentelemetry/api-not-installed');
     await expect(missing).rejects.toBeInstanceOf(OptionError);
     await expect(missing).rejects.toThrow('options.tracing needs the package @opentelemetry/api (an optional peer dependency): npm install @opentelemetry/api');
