@@ -3,7 +3,7 @@
 // histogram. The Exchange starts the span at the head, runs the dispatch
 // with it active, and ends it with the Written record. @opentelemetry/api is
 // an optional peer, imported only when options.tracing asks for it; with no
-// tracer and no meter registered a request costs two identity checks.
+// tracer and no meter registered a request costs two look-ups.
 import type { Attributes, Context, Histogram, Meter, Span, TextMapGetter, Tracer } from '@opentelemetry/api';
 import { OptionError } from '../errors.js';
 import type { TracingOptions } from '../types.js';
