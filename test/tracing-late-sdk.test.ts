@@ -1,18 +1,13 @@
 // options.tracing with no SDK registered (the API's no-op, what a library
 // user pays), then an SDK registered while the server runs: the tracer and
 // meter are looked up per request, so spans and measurements start at once.
-import { context, metrics, propagation, trace } from '@opentelemetry/api';
+import { metrics, trace } from '@opentelemetry/api';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DispatchFn } from 'wirecore';
-import { createOtel, metricPoints } from './helpers/otel.js';
+import { createOtel, metricPoints, shutdownOtel } from './helpers/otel.js';
 import { RUNTIMES, start } from './helpers/servers.js';
 
-afterAll(() => {
-  trace.disable();
-  metrics.disable();
-  propagation.disable();
-  context.disable();
-});
+afterAll(() => shutdownOtel(null));
 
 const dispatch: DispatchFn<null> = (_ctx, req, res) => {
   req.route = '/r';
@@ -35,12 +30,7 @@ describe('tracing before and after an SDK registers', () => {
       const { points } = metricPoints(await otel.collect(), 'http.server.request.duration');
       expect(points.map((p) => (p.value as { count: number }).count)).toEqual([1]);
     } finally {
-      await otel.tracerProvider.shutdown();
-      await otel.meterProvider.shutdown();
-      trace.disable();
-      metrics.disable();
-      propagation.disable();
-      context.disable();
+      await shutdownOtel(otel);
     }
   });
 });

@@ -29,15 +29,18 @@ export function registerOtel(): Otel {
   beforeEach(() => {
     otel.exporter.reset();
   });
-  afterAll(async () => {
-    await otel.tracerProvider.shutdown();
-    await otel.meterProvider.shutdown();
-    trace.disable();
-    metrics.disable();
-    propagation.disable();
-    context.disable();
-  });
+  afterAll(() => shutdownOtel(otel));
   return otel;
+}
+
+/** Shuts an SDK down and resets the API's process-wide globals. */
+export async function shutdownOtel(otel: Otel | null): Promise<void> {
+  await otel?.tracerProvider.shutdown();
+  await otel?.meterProvider.shutdown();
+  trace.disable();
+  metrics.disable();
+  propagation.disable();
+  context.disable();
 }
 
 /** An SDK of its own, not registered: for `tracing: { tracerProvider, meterProvider }` (shut it down after use). */
