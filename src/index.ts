@@ -2,13 +2,18 @@
 export { serveGeneric } from './serve.js';
 export { createStatic } from './writer/static.js';
 export { ERROR_CODES, HeaderError, OptionError, PeerGoneError, ResponseUsageError, WireError, type WireErrorCode, type WireErrorOptions } from './errors.js';
+export { forwardedChain } from './proxy/forwarded.js';
+export { compileTrust, type TrustProxy, type TrustFn } from './proxy/trust.js';
 export { toFetchHandler, type FetchHandlerOptions, type FetchPeer } from './runtime/fetch.js';
 export type {
   BodyLimit,
+  ClientInfo,
   DispatchFn,
   HeaderValue,
   Logger,
   Outcome,
+  ProxyPeer,
+  ProxyProtocolOptions,
   RequestBody,
   ResponseBody,
   ResponseHeaders,

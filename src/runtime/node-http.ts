@@ -3,13 +3,15 @@
 // ends at ServerResponse: everything between is the shared pipeline.
 import http from 'node:http';
 import https from 'node:https';
-import type net from 'node:net';
+import net from 'node:net';
 import type { Rejection } from '../parser/head.js';
 import { rejectMethod } from '../parser/validate.js';
 import { currentDate } from '../writer/clock.js';
 import type { NormalizedHeaders } from '../writer/headers.js';
 import { reasonPhrase } from '../writer/head.js';
 import { WrittenRecord } from '../writer/written.js';
+import { proxyHeaderOf, readProxyHeader } from '../proxy/gate.js';
+import type { ProxyPeer } from '../types.js';
 import { admitHead, isRejection } from './admission.js';
 import type { OpenConnection, ServerCore } from './core.js';
 import { errorBody } from './exchange.js';
@@ -69,7 +71,7 @@ function tracked(core: ServerCore<unknown>, socket: net.Socket): NodeSocket {
 }
 
 class NodeHttpExchange extends FramedExchange {
-  private readonly peer: { remoteAddress: string; remotePort: number; secure: boolean };
+  private readonly peer: { remoteAddress: string; remotePort: number; secure: boolean; proxy: ProxyPeer | null };
 
   constructor(
     core: ServerCore<unknown>,
@@ -81,7 +83,7 @@ class NodeHttpExchange extends FramedExchange {
     res.sendDate = false;
     conn.exchanges.add(this);
     const socket = incoming.socket;
-    this.peer = { remoteAddress: socket.remoteAddress ?? '', remotePort: socket.remotePort ?? 0, secure: core.options.tls !== undefined };
+    this.peer = peerOf(socket, core.options.tls !== undefined);
     // The peer leaving shows as the response closing before it finished.
     res.once('close', () => {
       if (!res.writableFinished) this.peerGone();
@@ -190,6 +192,16 @@ class NodeHttpExchange extends FramedExchange {
   }
 }
 
+/** The socket's peer, or the client a PROXY header named (the balancer then kept apart). */
+function peerOf(socket: net.Socket, secure: boolean): { remoteAddress: string; remotePort: number; secure: boolean; proxy: ProxyPeer | null } {
+  const own = { remoteAddress: socket.remoteAddress ?? '', remotePort: socket.remotePort ?? 0, secure, proxy: null };
+  const header = proxyHeaderOf(socket);
+  if (header === undefined) return own;
+  const proxy = { address: own.remoteAddress, port: own.remotePort };
+  const source = header.source;
+  return source === null ? { ...own, proxy } : { remoteAddress: source.address, remotePort: source.port, secure, proxy };
+}
+
 /** node:http checks framing itself; its header limit counts differently, so wirecore applies maxHeaderBytes as net does. */
 const NODE_GAPS = { framing: false, headerBytes: true };
 
@@ -222,7 +234,7 @@ function clientErrorStatus(error: NodeJS.ErrnoException): Rejection {
   }
 }
 
-function listenNodeHttp(core: ServerCore<unknown>, host: string, port: number): Promise<Listening> {
+async function listenNodeHttp(core: ServerCore<unknown>, host: string, port: number): Promise<Listening> {
   const o = core.options;
   const serverOptions: http.ServerOptions = {
     // Node's own limit is a backstop above ours (it counts the request line too); wirecore answers 431 at maxHeaderBytes.
@@ -298,7 +310,28 @@ function listenNodeHttp(core: ServerCore<unknown>, host: string, port: number): 
     else answer();
   });
   // Idle keep-alive connections go at once; busy ones after their answer (Connection: close).
-  return listenOn(server, host, port, () => server.closeIdleConnections());
+  const proxyProtocol = o.proxyProtocol;
+  if (proxyProtocol === null) return listenOn(server, host, port, () => server.closeIdleConnections());
+  // The PROXY header is read before node:http sees the socket: a plain listener in front hands it on.
+  const front = net.createServer({ allowHalfOpen: true }, (socket) => {
+    if (core.closing) {
+      socket.destroy();
+      return;
+    }
+    readProxyHeader(socket, proxyProtocol, o.logger, (ready) => {
+      server.emit('connection', ready);
+      // TLS reads what follows the header itself; node:http reads it from the socket's buffer once it flows.
+      if (!tls) ready.resume();
+    });
+  });
+  const listening = await listenOn(front, host, port, () => {
+    server.closeIdleConnections();
+    // Stops node:http's own timers (it never listened, so this only clears them).
+    server.close(() => {});
+  });
+  // node:http starts tracking connections (its header and request timeouts) when it hears it listens.
+  server.emit('listening');
+  return listening;
 }
 
 export const nodeHttpRuntime: RuntimeBinding = {

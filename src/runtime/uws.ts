@@ -7,6 +7,8 @@ import { OptionError } from '../errors.js';
 import { BODY_CHUNKED } from '../parser/head.js';
 import type { NormalizedHeaders } from '../writer/headers.js';
 import { reasonPhrase, statusHasNoBody } from '../writer/head.js';
+import { uwsProxiedPeer } from '../proxy/uws-proxy.js';
+import type { ProxyPeer } from '../types.js';
 import { admitHead, isRejection } from './admission.js';
 import type { ResolvedOptions, ServerCore } from './core.js';
 import { FramedExchange } from './framed-exchange.js';
@@ -65,6 +67,8 @@ class UwsExchange extends FramedExchange {
   private watchingWritable = false;
   private address: string | null = null;
   readonly remotePort = 0;
+  /** The balancer, under proxyProtocol. */
+  proxy: ProxyPeer | null = null;
   get secure(): boolean {
     return this.core.options.tls !== undefined;
   }
@@ -83,6 +87,12 @@ class UwsExchange extends FramedExchange {
       this.uwsDone = true;
       this.peerGone();
     });
+  }
+
+  /** The client a PROXY header named, and the balancer. */
+  proxied(address: string, proxy: ProxyPeer | null): void {
+    this.address = address;
+    this.proxy = proxy;
   }
 
   /** Read while the response is alive (uWS invalidates it after the answer), then remembered. */
@@ -297,6 +307,12 @@ class UwsExchange extends FramedExchange {
 }
 
 function handle(core: ServerCore<unknown>, res: UwsResponse, uwsReq: UwsRequest): void {
+  const proxyProtocol = core.options.proxyProtocol;
+  const peer = proxyProtocol === null ? null : uwsProxiedPeer(proxyProtocol, core.options.logger, res.getRemoteAddressAsText(), res.getProxiedRemoteAddressAsText());
+  if (peer === null && proxyProtocol !== null) {
+    res.close();
+    return;
+  }
   const method = uwsReq.getCaseSensitiveMethod();
   const query = uwsReq.getQuery();
   const target = query ? `${uwsReq.getUrl()}?${query}` : uwsReq.getUrl();
@@ -304,6 +320,7 @@ function handle(core: ServerCore<unknown>, res: UwsResponse, uwsReq: UwsRequest)
   // uWS hands names over lower-cased.
   uwsReq.forEach((name, value) => void headers.push(name, value));
   const ex = new UwsExchange(core, res, method, headers);
+  if (peer !== null) ex.proxied(peer.remoteAddress, peer.proxy);
   // uWS does not tell the version; it only hands over HTTP/1.1-shaped requests.
   const head = admitHead(core.options, UWS_GAPS, method, target, 1, 1, headers);
   if (isRejection(head)) {

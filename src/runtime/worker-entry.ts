@@ -14,6 +14,9 @@ interface AppModule {
 const setup: WorkerSetup = JSON.parse(process.env.WIRECORE_WORKER ?? '{}');
 const send = (message: WorkerMessage) => process.send?.(message);
 
+// The primary reloads on SIGHUP; a hangup that reaches the whole process group must not end the copies.
+if (setup.options.signals) process.on('SIGHUP', () => {});
+
 const app = (await import(setup.module)) as AppModule;
 if (typeof app.dispatch !== 'function') throw new Error(`wirecore worker: ${setup.module} does not export a dispatch function`);
 const server = await serveGeneric(app.ctx, app.dispatch, { ...app.options, ...setup.options, workers: undefined, workerModule: undefined });

@@ -79,6 +79,10 @@ export async function serveWorkers(options: ServeOptions<unknown>, resolved: Res
   /** What each copy last reported (every second). */
   const copyStats = new Map<Child, { connections: number; inFlight: number }>();
   let closing = false;
+  let closed: Promise<void> | null = null;
+  let reloading: Promise<void> | null = null;
+  /** Copies being replaced by a reload: their exit is expected. */
+  const retiring = new Set<Child>();
   // uWS shares a port between processes only when every copy binds the same number.
   const port = runtime === 'uws' && resolved.port === 0 ? await freePort(resolved.host) : resolved.port;
   let boundPort = port;
@@ -96,18 +100,38 @@ export async function serveWorkers(options: ServeOptions<unknown>, resolved: Res
         ready = true;
         boundPort = m.port;
         live.add(child);
+        // Started by a reload that a close() overtook: it goes too.
+        if (closing) void stopCopy(child, 0);
         resolve();
       });
       child.onExit((description) => {
         live.delete(child);
         copyStats.delete(child);
         if (!ready) reject(new Error(`wirecore: a worker stopped before it was ready (${description})`));
-        else if (!closing) {
+        else if (!closing && !retiring.delete(child)) {
           logger.error(`wirecore: a worker stopped (${description}); starting another`);
           startCopy().catch((error) => logger.error('wirecore: could not restart a worker', error));
         }
       });
     });
+
+  /** Drains one copy and waits for its exit. */
+  const stopCopy = (child: Child, graceMs: number): Promise<void> =>
+    new Promise<void>((done) => {
+      child.onExit(() => done());
+      child.send({ type: 'close', graceMs });
+    });
+
+  /** One copy at a time: the new one listens before the old one stops accepting, so the port never goes unserved. */
+  const replaceAll = async (): Promise<void> => {
+    for (const old of [...live]) {
+      if (closing) return;
+      await startCopy();
+      if (closing) return;
+      retiring.add(old);
+      await stopCopy(old, resolved.signals?.graceMs ?? 5000);
+    }
+  };
 
   await Promise.all(Array.from({ length: count }, () => startCopy()));
   const host = resolved.host;
@@ -129,22 +153,19 @@ export async function serveWorkers(options: ServeOptions<unknown>, resolved: Res
     get closing() {
       return closing;
     },
-    close: async ({ graceMs = 5000 } = {}) => {
-      closing = true;
-      try {
-        resolved.onClosing?.();
-      } catch (error) {
-        logger.error('onClosing threw', error);
-      }
-      await Promise.all(
-        [...live].map(
-          (child) =>
-            new Promise<void>((done) => {
-              child.onExit(() => done());
-              child.send({ type: 'close', graceMs });
-            }),
-        ),
-      );
-    },
+    close: ({ graceMs = 5000 } = {}) =>
+      (closed ??= (async () => {
+        closing = true;
+        try {
+          resolved.onClosing?.();
+        } catch (error) {
+          logger.error('onClosing threw', error);
+        }
+        await Promise.all([...live].map((child) => stopCopy(child, graceMs)));
+      })()),
+    reload: () =>
+      (reloading ??= replaceAll().finally(() => {
+        reloading = null;
+      })),
   };
 }
