@@ -1,14 +1,13 @@
 // The route model: what is registered (method, path, one schema per part,
 // OpenAPI metadata, handler, scoped middleware and hooks) and what it
 // compiles to. RouteInfo is the part a generator (OpenAPI) reads.
-import type { Written } from 'wirecore';
+import type { TrustFn, Written } from 'wirecore';
 import type { BodyParsers } from './body.js';
 import type { CompressionPolicy } from './compress.js';
 import type { Context, Replied } from './context.js';
 import type { CookieSigner } from './cookies.js';
 import type { CorsPolicy } from './cors.js';
 import type { AppLogger } from './logger.js';
-import type { TrustFn } from './proxy.js';
 import type { PartValidator, SchemaCompiler, Serializer } from './schema.js';
 import type { Authenticate, SecurityRegistry } from './security.js';
 import type { BodyOf, CookiesOf, HeadersOf, ParamsOf, QueryOf, ResponsesOf, RouteSchema, SuccessBody } from './types.js';
