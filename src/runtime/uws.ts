@@ -287,7 +287,9 @@ class UwsExchange extends FramedExchange {
   }
 
   shutdown(): void {
-    this.closeAfter = true;
+    // Once a head is out, uWS would write "Connection: close" into the body at its end: the answer ends
+    // as it began, and the next request on the connection (if any) is answered with Connection: close.
+    if (!this.writer.headersSent) this.closeAfter = true;
   }
 
   protected writeContinue(): void {
