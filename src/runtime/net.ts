@@ -100,10 +100,8 @@ function onSocketClose(this: AttachedSocket): void {
 function onSocketError(): void {}
 
 function attach(core: ServerCore<unknown>, socket: net.Socket): void {
-  if (core.closing) {
-    socket.destroy();
-    return;
-  }
+  // A connection that arrives once close() began (node:cluster hands one over as a copy drains) is still
+  // served: its answers carry Connection: close, and graceMs bounds it like any other.
   socket.setNoDelay(true);
   (socket as AttachedSocket)[CONNECTION] = new Connection(core, new SocketTransport(socket, proxyHeaderOf(socket)));
   socket.on('data', onSocketData);
@@ -121,11 +119,7 @@ function listenNet(core: ServerCore<unknown>, host: string, port: number): Promi
   if (tlsOptions) server.on('tlsClientError', () => {});
   if (proxyProtocol === null) return listenOn(server, host, port);
   // The PROXY header comes before anything else, TLS included: a plain listener reads it, then hands the socket on.
-  const front = net.createServer({ allowHalfOpen: true, pauseOnConnect: false }, (socket) => {
-    if (core.closing) {
-      socket.destroy();
-      return;
-    }
+  const front = net.createServer({ allowHalfOpen: true }, (socket) => {
     readProxyHeader(socket, proxyProtocol, core.options.logger, (ready) => {
       // TLS reads what follows the header itself (the bytes put back included); a plain socket is resumed once attached.
       if (tlsOptions) server.emit('connection', ready);

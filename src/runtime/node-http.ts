@@ -314,10 +314,6 @@ async function listenNodeHttp(core: ServerCore<unknown>, host: string, port: num
   if (proxyProtocol === null) return listenOn(server, host, port, () => server.closeIdleConnections());
   // The PROXY header is read before node:http sees the socket: a plain listener in front hands it on.
   const front = net.createServer({ allowHalfOpen: true }, (socket) => {
-    if (core.closing) {
-      socket.destroy();
-      return;
-    }
     readProxyHeader(socket, proxyProtocol, o.logger, (ready) => {
       server.emit('connection', ready);
       // TLS reads what follows the header itself; node:http reads it from the socket's buffer once it flows.

@@ -83,8 +83,10 @@ export async function serveWorkers(options: ServeOptions<unknown>, resolved: Res
   let reloading: Promise<void> | null = null;
   /** Copies being replaced by a reload: their exit is expected. */
   const retiring = new Set<Child>();
-  // uWS shares a port between processes only when every copy binds the same number.
-  const port = runtime === 'uws' && resolved.port === 0 ? await freePort(resolved.host) : resolved.port;
+  // Every copy binds one explicit number: uWS shares a port only so, and node:cluster keys its shared
+  // handles by the number asked for, so port 0 would join other servers' copies (and a reload that
+  // briefly left no copy would come back on a new port).
+  const port = resolved.port === 0 ? await freePort(resolved.host) : resolved.port;
   let boundPort = port;
 
   const startCopy = (): Promise<void> =>
@@ -94,6 +96,10 @@ export async function serveWorkers(options: ServeOptions<unknown>, resolved: Res
       child.onMessage((m) => {
         if (m.type === 'stats') {
           copyStats.set(child, m);
+          return;
+        }
+        if (m.type === 'closed') {
+          child.send({ type: 'exit' });
           return;
         }
         if (m.type !== 'ready') return;

@@ -56,6 +56,8 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
     this.output = new Output(transport);
     core.connections.add(this);
     this.setDeadline(DEADLINE_IDLE);
+    // Accepted while the server drains (node:cluster hands a copy one as it stops): one answer, with Connection: close.
+    if (core.closing) this.enter(DRAINING);
   }
 
   /** Nothing more reaches the peer: this side ended, or the transport is gone. */
