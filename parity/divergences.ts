@@ -127,6 +127,16 @@ export const DIVERGENCES = {
     targets: ['uws'],
     reason: 'uWebSockets.js exposes no idle HTTP connections: close() stops accepting and finishes in-flight answers; idle keep-alive sockets close at its own idle timeout.',
   },
+  'proxy-protocol-v1': {
+    targets: ['uws'],
+    reason:
+      'uWebSockets.js reads PROXY protocol v2 headers itself and knows no v1: a v1 header is taken for a malformed request line, so the connection stays open without an answer until uWS times it out (it never reaches a handler). Use send-proxy-v2 in front of uws.',
+  },
+  'proxy-protocol-strict': {
+    targets: ['uws'],
+    reason:
+      "uWebSockets.js lets a connection without a PROXY header through as plain HTTP, waits (rather than closes) on a malformed or truncated v2 header until its own idle timeout, and does not report the client's port. wirecore still closes any connection from a peer outside proxyProtocol.from, and nothing malformed reaches a handler.",
+  },
 } satisfies Record<string, Divergence>;
 
 export type Feature = keyof typeof DIVERGENCES;

@@ -35,6 +35,8 @@ const script = (name: string) => fileURLToPath(new URL(`./targets/${name}.js`, i
 
 export const TARGETS: TargetSpec[] = [
   ...(['net', 'uws', 'node-http'] as const).map((runtime) => ({ name: runtime, runtime, script: script('wirecore'), args: [runtime], reference: false, headerView: 'raw' as const, knowsVersion: true })),
+  // The echo behind a PROXY protocol balancer (proxyProtocol from loopback): only the PROXY protocol cases run there.
+  ...(['net', 'uws', 'node-http'] as const).map((runtime) => ({ name: `proxy/${runtime}`, runtime, script: script('wirecore'), args: [runtime, '--proxy-protocol'], reference: false, headerView: 'raw' as const, knowsVersion: true, consumer: 'proxy' })),
   ...(['net', 'uws', 'node-http'] as const).map((runtime) => ({ name: `hono/${runtime}`, runtime, script: script('hono'), args: [runtime], reference: false, headerView: 'web' as const, knowsVersion: false, consumer: 'fetch' })),
   ...(['net', 'uws', 'node-http'] as const).map((runtime) => ({ name: `ssr/${runtime}`, runtime, script: script('ssr'), args: [runtime], reference: false, headerView: 'raw' as const, knowsVersion: true, consumer: 'ssr' })),
   ...(['net', 'uws', 'node-http'] as const).map((runtime) => ({ name: `app/${runtime}`, runtime, script: script('app'), args: [runtime], reference: false, headerView: 'raw' as const, knowsVersion: true, consumer: 'app' })),
