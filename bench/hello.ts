@@ -32,5 +32,12 @@ const dispatch: DispatchFn<null> = async (_ctx, req, res) => {
 };
 
 const runtime = (process.argv[2] ?? 'net') as RuntimeName;
-const server = await serveGeneric(null, dispatch, { runtime, port: 0, keepAliveTimeoutMs: Number(process.env.KEEP_ALIVE_MS ?? 5000) });
+// argv[3] "proxy-protocol": behind a balancer that sends a PROXY header (bench/suites/proxy.ts).
+const behindProxy = process.argv[3] === 'proxy-protocol';
+const server = await serveGeneric(null, dispatch, {
+  runtime,
+  port: 0,
+  keepAliveTimeoutMs: Number(process.env.KEEP_ALIVE_MS ?? 5000),
+  ...(behindProxy ? { proxyProtocol: { from: ['loopback'] } } : {}),
+});
 console.log(`READY ${server.port}`);
