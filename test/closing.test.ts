@@ -29,6 +29,9 @@ describe.each(RUNTIMES)('closing on %s', (runtime) => {
     const slowStarted = new Promise<void>((resolve) => (started = resolve));
     // The second part is never sent before the close: the first answer must have started.
     const answer = rawRequest(server.port, ['GET /slow HTTP/1.1\r\nHost: t\r\n\r\n', ''], {
+      // uws: a stream whose head went out before the drain ends as it began (keep-alive), and the idle socket
+      // closes at uWS's own timeout (the close-idle divergence), so the answer is awaited, not the close.
+      ...(runtime === 'uws' ? { responses: 1 } : {}),
       between: async (_i, received) => {
         await waitForBytes(received, (b) => b.includes('started;'));
         started();
