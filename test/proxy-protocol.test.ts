@@ -177,3 +177,18 @@ describe.each(['net', 'node-http'] as const)('PROXY protocol before TLS on %s', 
     expect(seen).toEqual([{ remoteAddress: '2001:db8::9', remotePort: 40003, proxy: { address: '127.0.0.1', port: expect.any(Number) } }]);
   });
 });
+
+describe('proxyProtocol, trustProxy and signals options', () => {
+  const dispatch: DispatchFn<null> = (_c, _r, res) => res.send({ body: 'x' });
+  it('are checked at start-up, naming what is wrong', async () => {
+    const { serveGeneric } = await import('wirecore');
+    await expect(serveGeneric(null, dispatch, { proxyProtocol: { from: [] } })).rejects.toThrow(/proxyProtocol\.from must be a non-empty list/);
+    await expect(serveGeneric(null, dispatch, { proxyProtocol: { from: ['10.0.0.0/33'] } })).rejects.toThrow(/"10\.0\.0\.0\/33" has a bad prefix length/);
+    await expect(serveGeneric(null, dispatch, { proxyProtocol: { from: ['example.com'] } })).rejects.toThrow(/not an address, a CIDR range or a preset/);
+    await expect(serveGeneric(null, dispatch, { proxyProtocol: { from: ['loopback'], timeoutMs: -1 } })).rejects.toThrow(/proxyProtocol\.timeoutMs must be a positive number/);
+    await expect(serveGeneric(null, dispatch, { proxyProtocol: { from: ['loopback'], form: 1 } as never })).rejects.toThrow(/unknown option 'proxyProtocol\.form'/);
+    await expect(serveGeneric(null, dispatch, { trustProxy: -2 })).rejects.toThrow(/trustProxy as a number is a count of hops/);
+    await expect(serveGeneric(null, dispatch, { trustProxy: 'yes' as never })).rejects.toThrow(/trustProxy must be true, a hop count/);
+    await expect(serveGeneric(null, dispatch, { signals: { graceMs: 0 } })).rejects.toThrow(/signals\.graceMs must be a positive number/);
+  });
+});
