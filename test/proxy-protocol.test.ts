@@ -190,5 +190,7 @@ describe('proxyProtocol, trustProxy and signals options', () => {
     await expect(serveGeneric(null, dispatch, { trustProxy: -2 })).rejects.toThrow(/trustProxy as a number is a count of hops/);
     await expect(serveGeneric(null, dispatch, { trustProxy: 'yes' as never })).rejects.toThrow(/trustProxy must be true, a hop count/);
     await expect(serveGeneric(null, dispatch, { signals: { graceMs: 0 } })).rejects.toThrow(/signals\.graceMs must be a positive number/);
+    // uWS reads the header inside TLS, where balancers never send it.
+    await expect(serveGeneric(null, dispatch, { runtime: 'uws', tls: { key, cert }, proxyProtocol: { from: ['loopback'] } })).rejects.toThrow(/runtime 'uws' cannot take a PROXY protocol header before TLS/);
   });
 });

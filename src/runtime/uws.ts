@@ -363,6 +363,12 @@ function countSockets(port: number): number {
 }
 
 function checkOptions(options: ResolvedOptions<unknown>): void {
+  if (options.proxyProtocol !== null && options.tls !== undefined) {
+    throw new OptionError(
+      "runtime 'uws' cannot take a PROXY protocol header before TLS: uWebSockets.js reads it inside the TLS stream, where balancers do not send it. " +
+        "Terminate TLS at the balancer, or use runtime 'net' or 'node-http' (both read the header before the handshake)",
+    );
+  }
   const limit = options.maxHeaderBytes + options.maxTargetBytes + 1024;
   const uws = loadUws(limit);
   if (uws.headerLimit < limit) {
