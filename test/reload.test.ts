@@ -59,14 +59,12 @@ function steadyLoad(port: number, concurrency = 4): Load {
 
 // Not uws: its copies bind the port themselves (SO_REUSEPORT), and Linux resets the connections still queued
 // on a listener that closes, so a reload there can fail a few requests under load (README, docs/DEPLOY.md).
-// One server with workers per test process: a second one started after the first closed stalled after its
-// reload in this harness (not in a plain script); the other runtime runs in its own process below (SIGHUP).
-describe('rolling reload in-process (net)', () => {
+describe.each(['net', 'node-http'] as const)('rolling reload in-process on %s', (runtime) => {
   // Starting a copy is a Node process start: seconds on a loaded machine.
   it('server.reload() under steady load: every copy replaced, 0 failed requests', { timeout: 120_000 }, async () => {
     const server: Server = await serveGeneric(null, () => {
       throw new Error('the primary never dispatches');
-    }, { runtime: 'net', workers: 2, workerModule, logger: { error: () => {}, warn: () => {} } });
+    }, { runtime, workers: 2, workerModule, logger: { error: () => {}, warn: () => {} } });
     try {
       const load = steadyLoad(server.port);
       await load.after(50);
