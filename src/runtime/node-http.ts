@@ -35,6 +35,8 @@ class NodeSocket implements OpenConnection {
   readonly exchanges = new Set<NodeHttpExchange>();
   /** An answer on this socket ends it: no request after it reaches a handler. */
   closing = false;
+  /** A request has arrived on it (a socket that has sent none is not idle when a drain begins). */
+  served = false;
   deadline = 0;
 
   constructor(
@@ -176,7 +178,7 @@ class NodeHttpExchange extends FramedExchange {
     }
     // The head already promised keep-alive: once the answer is out the connection is idle, so close it then.
     const server = (this.incoming.socket as TrackedSocket).server;
-    this.res.once('finish', () => setImmediate(() => server?.closeIdleConnections()));
+    this.res.once('finish', () => setImmediate(() => server !== undefined && closeIdle(this.core)));
   }
 
   protected writeContinue(): void {
@@ -189,6 +191,17 @@ class NodeHttpExchange extends FramedExchange {
 
   resumeReading(): void {
     this.incoming.resume();
+  }
+}
+
+/**
+ * Closes the keep-alive connections with nothing in flight as a drain begins. Not node:http's
+ * closeIdleConnections(): it also closes a socket that was just accepted and whose first request is still
+ * on its way; such a socket here gets one answer, with Connection: close.
+ */
+function closeIdle(core: ServerCore<unknown>): void {
+  for (const c of core.connections) {
+    if (c instanceof NodeSocket && c.served && c.exchanges.size === 0) c.socket.destroySoon();
   }
 }
 
@@ -254,6 +267,7 @@ async function listenNodeHttp(core: ServerCore<unknown>, host: string, port: num
   if (tls) server.on('tlsClientError', () => {});
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const conn = tracked(core, req.socket);
+    conn.served = true;
     // Bytes after an answer that closes the connection never reach a handler.
     if (conn.closing) {
       req.resume();
@@ -311,7 +325,7 @@ async function listenNodeHttp(core: ServerCore<unknown>, host: string, port: num
   });
   // Idle keep-alive connections go at once; busy ones after their answer (Connection: close).
   const proxyProtocol = o.proxyProtocol;
-  if (proxyProtocol === null) return listenOn(server, host, port, () => server.closeIdleConnections());
+  if (proxyProtocol === null) return listenOn(server, host, port, () => closeIdle(core));
   // The PROXY header is read before node:http sees the socket: a plain listener in front hands it on.
   const front = net.createServer({ allowHalfOpen: true }, (socket) => {
     readProxyHeader(socket, proxyProtocol, o.logger, (ready) => {
@@ -321,7 +335,7 @@ async function listenNodeHttp(core: ServerCore<unknown>, host: string, port: num
     });
   });
   const listening = await listenOn(front, host, port, () => {
-    server.closeIdleConnections();
+    closeIdle(core);
     // Stops node:http's own timers (it never listened, so this only clears them).
     server.close(() => {});
   });
