@@ -105,3 +105,23 @@ describe('signals during start-up and repeated close()', () => {
     expect(process.listenerCount('SIGTERM')).toBe(before);
   });
 });
+
+describe.each(['net', 'node-http'] as const)('draining on %s', (runtime) => {
+  it('a connection accepted but silent when the drain begins still gets its answer, with Connection: close; an idle keep-alive one is closed', async () => {
+    const server = await serveGeneric(null, (_c, _r, res) => res.send({ body: 'ok' }), { runtime, logger: { error: () => {}, warn: () => {} } });
+    const idle = connect(server.port, 'GET / HTTP/1.1\r\nHost: a\r\n\r\n');
+    await idle.until((t) => t.endsWith('ok'));
+    const silent = connect(server.port, '');
+    await new Promise<void>((resolve) => silent.socket.once('connect', () => resolve()));
+    // The server has accepted it once the idle one's next answer shows both are counted.
+    while (server.stats.connections < 2) await new Promise((r) => setImmediate(r));
+    const closed = server.close({ graceMs: 5000 });
+    await idle.closed;
+    silent.socket.write('GET / HTTP/1.1\r\nHost: a\r\n\r\n');
+    await silent.closed;
+    await closed;
+    const answer = parseResponses(silent.received(), { eof: true }).responses[0];
+    expect(answer?.status).toBe(200);
+    expect(header(answer!, 'connection')).toBe('close');
+  });
+});
