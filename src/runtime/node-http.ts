@@ -28,7 +28,7 @@ function headerList(headers: NormalizedHeaders, extra: string[]): string[] {
 }
 
 const SOCKET = Symbol('wirecore.socket');
-type TrackedSocket = net.Socket & { [SOCKET]?: NodeSocket; server?: http.Server };
+type TrackedSocket = net.Socket & { [SOCKET]?: NodeSocket };
 
 /** One accepted socket: what server.stats counts and server.close() drains. */
 class NodeSocket implements OpenConnection {
@@ -177,8 +177,7 @@ class NodeHttpExchange extends FramedExchange {
       return;
     }
     // The head already promised keep-alive: once the answer is out the connection is idle, so close it then.
-    const server = (this.incoming.socket as TrackedSocket).server;
-    this.res.once('finish', () => setImmediate(() => server !== undefined && closeIdle(this.core)));
+    this.res.once('finish', () => setImmediate(() => closeIdle(this.core)));
   }
 
   protected writeContinue(): void {
