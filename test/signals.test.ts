@@ -5,6 +5,8 @@
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { serveGeneric } from 'wirecore';
+import { createApp } from 'wirecore/app';
+import { serveFetch } from 'wirecore/fetch';
 import { parseResponses } from 'wirecore/testing';
 import { header } from './helpers/raw.js';
 import { startProcess } from './helpers/process-server.js';
@@ -102,6 +104,25 @@ describe('signals during start-up and repeated close()', () => {
     expect(process.listenerCount('SIGTERM')).toBe(before + 1);
     expect(process.listenerCount('SIGHUP')).toBe(0);
     await watched.close();
+    expect(process.listenerCount('SIGTERM')).toBe(before);
+  });
+});
+
+describe('the consumers\' listen handle signals by default', () => {
+  it('app.listen and serveFetch watch SIGTERM until closed; signals: false leaves it alone', async () => {
+    const before = process.listenerCount('SIGTERM');
+    const app = createApp();
+    app.get('/', () => 'ok');
+    const quiet = await app.listen({ signals: false });
+    expect(process.listenerCount('SIGTERM')).toBe(before);
+    await quiet.close();
+    const fetched = await serveFetch(() => new Response('ok'));
+    expect(process.listenerCount('SIGTERM')).toBe(before + 1);
+    await fetched.close();
+    expect(process.listenerCount('SIGTERM')).toBe(before);
+    const served = await app.listen();
+    expect(process.listenerCount('SIGTERM')).toBe(before + 1);
+    await served.close();
     expect(process.listenerCount('SIGTERM')).toBe(before);
   });
 });
