@@ -149,7 +149,7 @@ export async function serveParity(app: App<undefined>): Promise<void> {
     runtime: (process.argv[2] ?? 'net') as RuntimeName,
     ...PARITY_TIMEOUTS,
     ...PARITY_LIMITS,
-    tryStatic: (_ctx, method, path) => (path.endsWith('/static-hit') && (method === 'GET' || method === 'HEAD') ? staticHello : undefined),
+    tryStatic: (_ctx, method, path) => (path.startsWith('/c/') && path.endsWith('/static-hit') && (method === 'GET' || method === 'HEAD') ? staticHello : undefined),
   });
   console.log(`READY ${server.port}`);
 }

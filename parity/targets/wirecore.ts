@@ -21,6 +21,6 @@ const server = await serveGeneric(null, dispatch, {
   ...PARITY_LIMITS,
   logger: { error: () => {}, warn: () => {} },
   ...(behindProxy ? { proxyProtocol: { from: ['loopback'] } } : {}),
-  tryStatic: (_ctx, method, path) => (path.endsWith('/static-hit') && (method === 'GET' || method === 'HEAD') ? staticHello : undefined),
+  tryStatic: (_ctx, method, path) => (path.startsWith('/c/') && path.endsWith('/static-hit') && (method === 'GET' || method === 'HEAD') ? staticHello : undefined),
 });
 console.log(`READY ${server.port}`);

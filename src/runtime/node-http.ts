@@ -215,7 +215,7 @@ function peerOf(socket: net.Socket, secure: boolean): { remoteAddress: string; r
 }
 
 /** node:http checks framing itself; its header limit counts differently, so wirecore applies maxHeaderBytes as net does. */
-const NODE_GAPS = { framing: false, headerBytes: true };
+const NODE_GAPS = { framing: false, headerBytes: true, target: false };
 
 function rejectionAnswer(status: number, reason: string): string {
   const body = errorBody(status, reason);
