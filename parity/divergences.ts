@@ -179,6 +179,18 @@ export const DIVERGENCES = {
     reason: 'uWebSockets.js exposes no idle HTTP connections: close() stops accepting and finishes in-flight answers; idle keep-alive sockets close at its own idle timeout.',
     allows: [],
   },
+  'proxy-protocol-v1': {
+    targets: ['uws'],
+    reason:
+      'uWebSockets.js reads PROXY protocol v2 headers itself and knows no v1: a v1 header is taken for a malformed request line, so the connection stays open without an answer until uWS times it out (it never reaches a handler). Use send-proxy-v2 in front of uws.',
+    allows: ['no-answer', 'stays-open'],
+  },
+  'proxy-protocol-strict': {
+    targets: ['uws'],
+    reason:
+      "uWebSockets.js lets a connection without a PROXY header through as plain HTTP (a LOCAL health check looks the same there) and does not report the client's port, so the case for a missing header (proxy-missing) runs only on the targets where wirecore reads the header. wirecore still closes any connection from a peer outside proxyProtocol.from on uws.",
+    allows: ['no-answer'],
+  },
 } satisfies Record<string, Divergence>;
 
 export type Feature = keyof typeof DIVERGENCES;

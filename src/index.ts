@@ -4,17 +4,22 @@ export { createStatic } from './writer/static.js';
 export { redirectLocation, type RedirectOptions } from './writer/redirect.js';
 export { SERVE_OPTION_NAMES, checkOptionNames } from './options.js';
 export { ERROR_CODES, HeaderError, OptionError, PeerGoneError, ResponseUsageError, WireError, type WireErrorCode, type WireErrorOptions } from './errors.js';
+export { forwardedChain } from './proxy/forwarded.js';
+export { compileTrust, type TrustProxy, type TrustFn } from './proxy/trust.js';
 export { toFetchHandler, type FetchHandlerOptions, type FetchPeer } from './runtime/fetch.js';
 export type {
   AccessLogOptions,
   AccessLogger,
   BodyLimit,
+  ClientInfo,
   DispatchFn,
   HeaderValue,
   Logger,
   OtelMeterProvider,
   OtelTracerProvider,
   Outcome,
+  ProxyPeer,
+  ProxyProtocolOptions,
   RequestBody,
   ResponseBody,
   ResponseHeaders,

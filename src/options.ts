@@ -7,6 +7,8 @@ import { withAccessLog } from './access-log.js';
 import { OptionError, describeValue } from './errors.js';
 import { RUNTIME_NAMES } from './runtime/registry.js';
 import { suggest } from './suggest.js';
+import type { ProxyProtocolConfig } from './proxy/gate.js';
+import { addressList, compileTrust, type TrustFn } from './proxy/trust.js';
 import type { AccessLogOptions, Logger, RuntimeName, ServeOptions, TlsOptions, TracingOptions } from './types.js';
 
 export interface ResolvedOptions<C> {
@@ -31,6 +33,10 @@ export interface ResolvedOptions<C> {
   workerModule: string | URL | undefined;
   /** null: off. */
   tracing: TracingOptions | null;
+  proxyProtocol: ProxyProtocolConfig | null;
+  trustProxy: TrustFn | null;
+  /** null: signals are left alone. */
+  signals: { graceMs: number } | null;
 }
 
 const consoleLogger: Logger = {
@@ -59,6 +65,9 @@ const KNOWN_KEYS: ReadonlyArray<keyof ServeOptions<unknown>> = [
   'workerModule',
   'tracing',
   'accessLog',
+  'proxyProtocol',
+  'trustProxy',
+  'signals',
 ];
 
 /** serveGeneric's option names: for a consumer that passes them on and checks its own beside them. */
@@ -172,6 +181,26 @@ function checkAccessLog(value: unknown): AccessLogOptions | null {
   return log as AccessLogOptions;
 }
 
+function checkProxyProtocol(value: unknown, fallbackTimeoutMs: number): ProxyProtocolConfig | null {
+  if (value === undefined) return null;
+  const what = "an object { from: ['10.0.0.0/8', …], timeoutMs? }";
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw expected('proxyProtocol', what, value);
+  const raw = value as Record<string, unknown>;
+  for (const key of Object.keys(raw)) if (key !== 'from' && key !== 'timeoutMs') throw unknownKey(`proxyProtocol.${key}`, ['proxyProtocol.from', 'proxyProtocol.timeoutMs']);
+  if (!Array.isArray(raw.from) || raw.from.length === 0) {
+    throw expected('proxyProtocol.from', 'a non-empty list of the balancers\' addresses, CIDR ranges or presets (loopback, linklocal, uniquelocal, private)', raw.from);
+  }
+  return { from: addressList(raw.from, 'options.proxyProtocol.from'), timeoutMs: positive({ 'proxyProtocol.timeoutMs': raw.timeoutMs }, 'proxyProtocol.timeoutMs', fallbackTimeoutMs) };
+}
+
+function checkSignals(value: unknown): { graceMs: number } | null {
+  if (value === undefined || value === false) return null;
+  if (value === true) return { graceMs: 5000 };
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw expected('signals', 'true, false or { graceMs }', value);
+  for (const key of Object.keys(value)) if (key !== 'graceMs') throw unknownKey(`signals.${key}`, ['signals.graceMs']);
+  return { graceMs: positive({ 'signals.graceMs': (value as Record<string, unknown>).graceMs }, 'signals.graceMs', 5000) };
+}
+
 /** Checks every option and fills in the defaults. */
 export function resolveOptions<C>(options: ServeOptions<C> | undefined): ResolvedOptions<C> {
   if (options === undefined) options = {};
@@ -225,5 +254,8 @@ export function resolveOptions<C>(options: ServeOptions<C> | undefined): Resolve
     workers: workers as number | 'auto' | undefined,
     workerModule: workerModule as string | URL | undefined,
     tracing: checkTracing(raw.tracing),
+    proxyProtocol: checkProxyProtocol(raw.proxyProtocol, positive(raw, 'headersTimeoutMs', 10_000)),
+    trustProxy: compileTrust(raw.trustProxy),
+    signals: checkSignals(raw.signals),
   };
 }

@@ -1,9 +1,11 @@
 // serveGeneric: the one door. Checks the options, picks the runtime's
 // binding from the registry, listens.
+import { OptionError } from './errors.js';
 import { resolveOptions } from './options.js';
 import { ServerCore } from './runtime/core.js';
 import { loadRuntime } from './runtime/registry.js';
 import { loadTracing } from './runtime/tracing.js';
+import { watchSignals, type SignalWatch } from './runtime/signals.js';
 import type { DispatchFn, ServeOptions, Server } from './types.js';
 
 /**
@@ -14,6 +16,35 @@ import type { DispatchFn, ServeOptions, Server } from './types.js';
 export async function serveGeneric<C>(ctx: C, dispatch: DispatchFn<C>, options?: ServeOptions<C>): Promise<Server> {
   if (typeof dispatch !== 'function') throw new TypeError('wirecore: serveGeneric(ctx, dispatch, options) needs a dispatch function');
   const resolved = resolveOptions(options);
+  const watch = resolved.signals === null ? null : watchSignals(resolved.signals.graceMs, resolved.logger, resolved.workers !== undefined);
+  let server: Server;
+  try {
+    server = await start(ctx, dispatch, options, resolved);
+  } catch (error) {
+    watch?.failed();
+    throw error;
+  }
+  if (watch === null) return server;
+  watch.started(server);
+  return released(server, watch);
+}
+
+/** The server, forgetting its signal watch once it is closed. */
+function released(server: Server, watch: SignalWatch): Server {
+  const close = server.close.bind(server);
+  return Object.defineProperty(server, 'close', {
+    value: (closeOptions?: { graceMs?: number }) => {
+      const closed = close(closeOptions);
+      void closed.then(
+        () => watch.release(),
+        () => watch.release(),
+      );
+      return closed;
+    },
+  });
+}
+
+async function start<C>(ctx: C, dispatch: DispatchFn<C>, options: ServeOptions<C> | undefined, resolved: ReturnType<typeof resolveOptions<C>>): Promise<Server> {
   if (resolved.workers !== undefined) {
     const { serveWorkers } = await import('./runtime/workers.js');
     return serveWorkers(options as ServeOptions<unknown>, resolved as never);
@@ -38,5 +69,6 @@ export async function serveGeneric<C>(ctx: C, dispatch: DispatchFn<C>, options?:
       return core.closing;
     },
     close: ({ graceMs = 5000 } = {}) => core.close(() => listening.stopAccepting(), graceMs),
+    reload: () => Promise.reject(new OptionError('server.reload() replaces worker copies: start the server with options.workers')),
   };
 }

@@ -131,6 +131,14 @@ export interface WireRequest {
   readonly remotePort: number;
   /** The request came over TLS (the server was started with `tls`; on fetch platforms, an https URL). */
   readonly secure: boolean;
+  /**
+   * The client as trusted forwarding says (options.trustProxy): the address,
+   * scheme and host from `Forwarded` or `X-Forwarded-For/-Proto/-Host` when
+   * the peer is trusted, else the connection's own. Made on first use.
+   */
+  readonly client: ClientInfo;
+  /** The load balancer that sent a PROXY protocol header on this connection (its own address), or null. */
+  readonly proxy: ProxyPeer | null;
   /** Whether the client asked to keep the connection (HTTP/1.1 unless "Connection: close"; HTTP/1.0 only with "keep-alive"). */
   readonly keepAlive: boolean;
   /** Fires when the peer goes away before the response is finished. */
@@ -145,6 +153,21 @@ export interface WireRequest {
    * set of names small.
    */
   route: string | undefined;
+}
+
+/** Who the client is, after trusted forwarding (see WireRequest.client). */
+export interface ClientInfo {
+  /** The client's address ("::ffff:" dropped from v4-mapped ones); whatever a trusted Forwarded names, "unknown" included. */
+  readonly address: string;
+  readonly protocol: 'http' | 'https';
+  /** From a trusted X-Forwarded-Host or Forwarded host=, else the Host header. */
+  readonly host: string | undefined;
+}
+
+/** The peer that sent a PROXY protocol header: the balancer, not the client. */
+export interface ProxyPeer {
+  readonly address: string;
+  readonly port: number;
 }
 
 /**
@@ -264,6 +287,34 @@ export interface ServeOptions<C> {
   tracing?: boolean | TracingOptions;
   /** One structured line per answer (pino-compatible JSON), from onResponse's figures. Default off. */
   accessLog?: boolean | AccessLogOptions;
+  /**
+   * Read a PROXY protocol header (v1 or v2) at the start of every connection
+   * from these peers (addresses, CIDR ranges, or the presets "loopback",
+   * "linklocal", "uniquelocal", "private"): `req.remoteAddress` is then the
+   * client's and `req.proxy` the balancer's. A connection from any other
+   * peer, or with a malformed, truncated or late header, is closed and
+   * logged. With TLS the header comes before the handshake.
+   */
+  proxyProtocol?: ProxyProtocolOptions;
+  /**
+   * Whose forwarding headers to believe for `req.client`: true (everyone), a
+   * hop count, a list of addresses/CIDR ranges/presets, or a function
+   * (address, hop) => boolean. Default: nobody.
+   */
+  trustProxy?: boolean | number | readonly string[] | ((address: string, hop: number) => boolean);
+  /**
+   * SIGTERM and SIGINT start close({ graceMs }) and exit 0 once drained (a
+   * second signal exits at once); SIGHUP reloads `workers` copy by copy.
+   * Default false at this door (a library call must not take over the
+   * process's signals); the consumers' listen() turn it on.
+   */
+  signals?: boolean | { graceMs?: number };
+}
+
+export interface ProxyProtocolOptions {
+  from: readonly string[];
+  /** From accept to the end of the header. Default: headersTimeoutMs. */
+  timeoutMs?: number;
 }
 
 /** Open sockets and requests being answered (with workers: the copies' sum, up to a second old). */
@@ -284,4 +335,9 @@ export interface Server {
   readonly closing: boolean;
   /** Stops accepting, closes idle connections, lets in-flight requests finish, destroys the rest after graceMs (default 5 s). */
   close(options?: { graceMs?: number }): Promise<void>;
+  /**
+   * With `workers`: replaces the copies one at a time, each new one listening
+   * before the old one drains, so no connection is refused. Rejects without workers.
+   */
+  reload(): Promise<void>;
 }

@@ -33,7 +33,8 @@ export async function serveFetch(fetchFn: FetchHandler, options: ServeFetchOptio
   const restore = overrideGlobalResponse ? installLightResponse() : () => {};
   let server: Server;
   try {
-    server = await serveGeneric(null, toDispatch(fetchFn, { scheme: options.tls ? 'https' : 'http' }), serveOptions);
+    // SIGTERM and SIGINT drain the server and exit 0 unless `signals: false`.
+    server = await serveGeneric(null, toDispatch(fetchFn, { scheme: options.tls ? 'https' : 'http' }), { signals: true, ...serveOptions });
   } catch (error) {
     restore();
     throw error;

@@ -97,5 +97,6 @@ export async function serveNative(options: ServeNativeOptions): Promise<Server> 
       await server.close(closeOptions);
       await dispatch.close();
     },
+    reload: () => server.reload(),
   };
 }

@@ -82,8 +82,14 @@ export class ServerCore<C> {
    * Graceful close shared by every runtime: stop accepting, let in-flight
    * answers finish, destroy what is left after graceMs.
    */
-  async close(stopAccepting: () => Promise<void>, graceMs: number): Promise<void> {
-    if (this.closing) throw new Error('wirecore: server.close() was already called');
+  close(stopAccepting: () => Promise<void>, graceMs: number): Promise<void> {
+    // A second close() (a signal beside the app's own shutdown) waits for the first.
+    return (this.closed ??= this.drain(stopAccepting, graceMs));
+  }
+
+  private closed: Promise<void> | null = null;
+
+  private async drain(stopAccepting: () => Promise<void>, graceMs: number): Promise<void> {
     this.closing = true;
     this.guard('onClosing', () => this.options.onClosing?.());
     const accepting = stopAccepting();

@@ -114,7 +114,7 @@ export abstract class Exchange implements BodyOwner {
       this.body?.discard();
       return;
     }
-    this.request = new WireRequestImpl(head.method, head.target, head.versionMinor === 1 ? '1.1' : '1.0', head.headers, head.keepAlive, body, peer);
+    this.request = new WireRequestImpl(head.method, head.target, head.versionMinor === 1 ? '1.1' : '1.0', head.headers, head.keepAlive, body, peer, core.options.trustProxy);
   }
 
   /** A head the wire layer answers itself (and closes after). */

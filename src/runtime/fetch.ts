@@ -15,7 +15,7 @@ import type { PeerInfo } from './request.js';
 const STREAM_HIGH_WATER = 4;
 const FAILED = new Error('The response failed after its head was sent');
 
-export type FetchHandlerOptions<C> = Pick<ServeOptions<C>, 'maxBodyBytes' | 'responseTimeoutMs' | 'tryStatic' | 'onResponse' | 'logger' | 'accessLog'>;
+export type FetchHandlerOptions<C> = Pick<ServeOptions<C>, 'maxBodyBytes' | 'responseTimeoutMs' | 'tryStatic' | 'onResponse' | 'logger' | 'accessLog' | 'trustProxy'>;
 
 /** Who is asking, where the platform says (Deno's info.remoteAddr, Bun's server.requestIP). */
 export type FetchPeer = Partial<PeerInfo>;

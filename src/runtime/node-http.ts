@@ -3,13 +3,14 @@
 // ends at ServerResponse: everything between is the shared pipeline.
 import http from 'node:http';
 import https from 'node:https';
-import type net from 'node:net';
+import net from 'node:net';
 import type { Rejection } from '../parser/head.js';
 import { rejectMethod } from '../parser/validate.js';
 import { currentDate } from '../writer/clock.js';
 import type { NormalizedHeaders } from '../writer/headers.js';
 import { reasonPhrase } from '../writer/head.js';
 import { WrittenRecord } from '../writer/written.js';
+import { proxyHeaderOf, readProxyHeader } from '../proxy/gate.js';
 import { admitHead, isRejection } from './admission.js';
 import type { OpenConnection, ServerCore } from './core.js';
 import { errorBody } from './exchange.js';
@@ -29,13 +30,15 @@ function headerList(headers: NormalizedHeaders, length: number): string[] {
 }
 
 const SOCKET = Symbol('wirecore.socket');
-type TrackedSocket = net.Socket & { [SOCKET]?: NodeSocket; server?: http.Server };
+type TrackedSocket = net.Socket & { [SOCKET]?: NodeSocket };
 
 /** One accepted socket: what server.stats counts and server.close() drains. */
 class NodeSocket implements OpenConnection {
   readonly exchanges = new Set<NodeHttpExchange>();
   /** An answer on this socket ends it: no request after it reaches a handler. */
   closing = false;
+  /** A request has arrived on it (a socket that has sent none is not idle when a drain begins). */
+  served = false;
   deadline = 0;
   /** The peer's address, read once per connection rather than per request. */
   peer: PeerInfo | null = null;
@@ -104,10 +107,8 @@ class NodeHttpExchange extends FramedExchange {
       this.refuse(head);
     } else {
       const conn = this.conn;
-      if (conn.peer === null) {
-        const socket = req.socket;
-        conn.peer = { remoteAddress: socket.remoteAddress ?? '', remotePort: socket.remotePort ?? 0, secure: this.core.options.tls !== undefined };
-      }
+      // The client a PROXY header named (the balancer kept apart), else the socket's peer.
+      conn.peer ??= peerOf(req.socket, this.core.options.tls !== undefined);
       this.prepare(head, conn.peer);
       if (!head.keepAlive) conn.closing = true;
       const body = this.body;
@@ -203,8 +204,7 @@ class NodeHttpExchange extends FramedExchange {
       return;
     }
     // The head already promised keep-alive: once the answer is out the connection is idle, so close it then.
-    const server = (this.incoming.socket as TrackedSocket).server;
-    this.res.once('finish', () => setImmediate(() => server?.closeIdleConnections()));
+    this.res.once('finish', () => setImmediate(() => closeIdle(this.core)));
   }
 
   protected writeContinue(): void {
@@ -218,6 +218,27 @@ class NodeHttpExchange extends FramedExchange {
   resumeReading(): void {
     this.incoming.resume();
   }
+}
+
+/**
+ * Closes the keep-alive connections with nothing in flight as a drain begins. Not node:http's
+ * closeIdleConnections(): it also closes a socket that was just accepted and whose first request is still
+ * on its way; such a socket here gets one answer, with Connection: close.
+ */
+function closeIdle(core: ServerCore<unknown>): void {
+  for (const c of core.connections) {
+    if (c instanceof NodeSocket && c.served && c.exchanges.size === 0) c.socket.destroySoon();
+  }
+}
+
+/** The socket's peer, or the client a PROXY header named (the balancer then kept apart). */
+function peerOf(socket: net.Socket, secure: boolean): PeerInfo {
+  const own = { remoteAddress: socket.remoteAddress ?? '', remotePort: socket.remotePort ?? 0, secure, proxy: null };
+  const header = proxyHeaderOf(socket);
+  if (header === undefined) return own;
+  const proxy = { address: own.remoteAddress, port: own.remotePort };
+  const source = header.source;
+  return source === null ? { ...own, proxy } : { remoteAddress: source.address, remotePort: source.port, secure, proxy };
 }
 
 /** node:http checks framing itself; its header limit counts differently, so wirecore applies maxHeaderBytes as net does. */
@@ -252,7 +273,7 @@ function clientErrorStatus(error: NodeJS.ErrnoException): Rejection {
   }
 }
 
-function listenNodeHttp(core: ServerCore<unknown>, host: string, port: number): Promise<Listening> {
+async function listenNodeHttp(core: ServerCore<unknown>, host: string, port: number): Promise<Listening> {
   const o = core.options;
   const serverOptions: http.ServerOptions = {
     // Node's own limit is a backstop above ours (it counts the request line too); wirecore answers 431 at maxHeaderBytes.
@@ -272,6 +293,7 @@ function listenNodeHttp(core: ServerCore<unknown>, host: string, port: number): 
   if (tls) server.on('tlsClientError', () => {});
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const conn = tracked(core, req.socket);
+    conn.served = true;
     // Bytes after an answer that closes the connection never reach a handler.
     if (conn.closing) {
       req.resume();
@@ -330,7 +352,24 @@ function listenNodeHttp(core: ServerCore<unknown>, host: string, port: number): 
     else answer();
   });
   // Idle keep-alive connections go at once; busy ones after their answer (Connection: close).
-  return listenOn(server, host, port, () => server.closeIdleConnections());
+  const proxyProtocol = o.proxyProtocol;
+  if (proxyProtocol === null) return listenOn(server, host, port, () => closeIdle(core));
+  // The PROXY header is read before node:http sees the socket: a plain listener in front hands it on.
+  const front = net.createServer({ allowHalfOpen: true }, (socket) => {
+    readProxyHeader(socket, proxyProtocol, o.logger, (ready) => {
+      server.emit('connection', ready);
+      // TLS reads what follows the header itself; node:http reads it from the socket's buffer once it flows.
+      if (!tls) ready.resume();
+    });
+  });
+  const listening = await listenOn(front, host, port, () => {
+    closeIdle(core);
+    // Stops node:http's own timers (it never listened, so this only clears them).
+    server.close(() => {});
+  });
+  // node:http starts tracking connections (its header and request timeouts) when it hears it listens.
+  server.emit('listening');
+  return listening;
 }
 
 export const nodeHttpRuntime: RuntimeBinding = {

@@ -28,6 +28,8 @@ export interface UwsResponse {
   onAborted(handler: () => void): UwsResponse;
   onData(handler: (chunk: ArrayBuffer, isLast: boolean) => void): UwsResponse;
   getRemoteAddressAsText(): ArrayBuffer;
+  /** The source a PROXY v2 header named (uWS reads v2 itself), or empty. */
+  getProxiedRemoteAddressAsText(): ArrayBuffer;
 }
 
 export interface UwsRequest {

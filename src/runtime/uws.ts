@@ -7,6 +7,8 @@ import { OptionError } from '../errors.js';
 import { BODY_CHUNKED } from '../parser/head.js';
 import type { NormalizedHeaders } from '../writer/headers.js';
 import { reasonPhrase, statusHasNoBody } from '../writer/head.js';
+import { uwsProxiedPeer } from '../proxy/uws-proxy.js';
+import type { ProxyPeer } from '../types.js';
 import { admitHead, isRejection } from './admission.js';
 import type { ResolvedOptions, ServerCore } from './core.js';
 import { FramedExchange } from './framed-exchange.js';
@@ -77,6 +79,8 @@ class UwsExchange extends FramedExchange {
   /** uWS closes after this answer on its own and writes no "Connection: close" for it. */
   private readonly uwsClosesSilently: boolean;
   readonly remotePort = 0;
+  /** The balancer, under proxyProtocol. */
+  proxy: ProxyPeer | null = null;
   get secure(): boolean {
     return this.core.options.tls !== undefined;
   }
@@ -96,6 +100,12 @@ class UwsExchange extends FramedExchange {
       this.uwsDone = true;
       this.peerGone();
     });
+  }
+
+  /** The client a PROXY header named, and the balancer. */
+  proxied(address: string, proxy: ProxyPeer | null): void {
+    this.address = address;
+    this.proxy = proxy;
   }
 
   /** Read while the response is alive (uWS invalidates it after the answer), then remembered. */
@@ -316,6 +326,12 @@ class UwsExchange extends FramedExchange {
 }
 
 function handle(core: ServerCore<unknown>, res: UwsResponse, uwsReq: UwsRequest): void {
+  const proxyProtocol = core.options.proxyProtocol;
+  const peer = proxyProtocol === null ? null : uwsProxiedPeer(proxyProtocol, core.options.logger, res.getRemoteAddressAsText(), res.getProxiedRemoteAddressAsText());
+  if (peer === null && proxyProtocol !== null) {
+    res.close();
+    return;
+  }
   const method = uwsReq.getCaseSensitiveMethod();
   const query = uwsReq.getQuery();
   const target = query ? `${uwsReq.getUrl()}?${query}` : uwsReq.getUrl();
@@ -323,8 +339,9 @@ function handle(core: ServerCore<unknown>, res: UwsResponse, uwsReq: UwsRequest)
   // uWS hands names over lower-cased.
   uwsReq.forEach((name, value) => void headers.push(name, value));
   const ex = new UwsExchange(core, res, method, headers);
+  if (peer !== null) ex.proxied(peer.remoteAddress, peer.proxy);
   // onResponse (an access log) reads the address once uWS has let go of the response: take it while it can be read.
-  if (core.options.onResponse !== undefined) void ex.remoteAddress;
+  else if (core.options.onResponse !== undefined) void ex.remoteAddress;
   // uWS does not tell the version; it only hands over HTTP/1.1-shaped requests.
   const head = admitHead(core.options, UWS_GAPS, method, target, 1, 1, headers);
   if (isRejection(head)) {
@@ -365,6 +382,12 @@ function countSockets(port: number): number {
 }
 
 function checkOptions(options: ResolvedOptions<unknown>): void {
+  if (options.proxyProtocol !== null && options.tls !== undefined) {
+    throw new OptionError(
+      "runtime 'uws' cannot take a PROXY protocol header before TLS: uWebSockets.js reads it inside the TLS stream, where balancers do not send it. " +
+        "Terminate TLS at the balancer, or use runtime 'net' or 'node-http' (both read the header before the handshake)",
+    );
+  }
   const limit = options.maxHeaderBytes + options.maxTargetBytes + 1024;
   const uws = loadUws(limit);
   if (uws.headerLimit < limit) {
