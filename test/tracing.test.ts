@@ -78,6 +78,20 @@ describe.each(RUNTIMES)('tracing on %s', (runtime) => {
     expect(plain!.attributes['url.query']).toBeUndefined();
   });
 
+  it('names the forwarded client behind a trusted proxy, and keeps the socket peer as network.peer.address', async () => {
+    const server = await start(runtime, null, dispatch, { tracing: true, trustProxy: ['loopback'] });
+    await fetch(`${server.url}/plain`, { headers: { 'x-forwarded-for': '203.0.113.9', 'x-forwarded-proto': 'https' } }).then((r) => r.text());
+    const [span] = await otel.serverSpans(1);
+    expect(span!.attributes).toMatchObject({ 'client.address': '203.0.113.9', 'url.scheme': 'https', 'network.peer.address': '127.0.0.1' });
+  });
+
+  it('ignores forwarding headers for the span when no proxy is trusted', async () => {
+    const server = await start(runtime, null, dispatch, { tracing: true });
+    await fetch(`${server.url}/plain`, { headers: { 'x-forwarded-for': '203.0.113.9', 'x-forwarded-proto': 'https' } }).then((r) => r.text());
+    const [span] = await otel.serverSpans(1);
+    expect(span!.attributes).toMatchObject({ 'client.address': '127.0.0.1', 'url.scheme': 'http' });
+  });
+
   it('joins the trace of a traceparent header, and a user span inside the handler is its child', async () => {
     const server = await start(runtime, null, dispatch, { tracing: true });
     await fetch(`${server.url}/nested`, { headers: { traceparent: `00-${TRACE_ID}-${PARENT_ID}-01` } }).then((r) => r.text());

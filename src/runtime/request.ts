@@ -50,6 +50,11 @@ export class WireRequestImpl implements WireRequest {
     return this.peer.secure === true;
   }
 
+  /** Whether forwarding headers can change `client` (options.trustProxy is set). */
+  get trustsForwarding(): boolean {
+    return this.trust !== null;
+  }
+
   get client(): ClientInfo {
     return (this.cachedClient ??= resolveClient(this.peer.remoteAddress, this.peer.secure === true, this.headers, this.trust));
   }

@@ -189,6 +189,12 @@ export class Tracing {
       if (span !== null) {
         if (span.isRecording()) {
           if (status > 0) span.setAttribute('http.response.status_code', status);
+          // Behind a trusted proxy the client is the one it names (trustProxy); network.peer.* stays the socket's.
+          if (req !== null && req.trustsForwarding) {
+            const client = req.client;
+            span.setAttribute('client.address', client.address);
+            span.setAttribute('url.scheme', client.protocol);
+          }
           if (route !== undefined) {
             span.setAttribute('http.route', route);
             if (trace.method !== '_OTHER') span.updateName(`${trace.method} ${route}`);
