@@ -12,6 +12,7 @@ import type { ResolvedOptions, ServerCore } from './core.js';
 import { FramedExchange } from './framed-exchange.js';
 import type { Listening } from './listening.js';
 import type { RuntimeBinding } from './registry.js';
+import { LINGER_MS } from './stream/deadlines.js';
 import { loadUws, type UwsApp, type UwsRequest, type UwsResponse } from './uws-loader.js';
 
 /** True while uWS runs our handler synchronously (and has corked the socket itself). */
@@ -45,6 +46,14 @@ function endEmpty(res: UwsResponse, close: boolean): void {
 
 type UwsWrite = () => true | Promise<void>;
 
+/**
+ * An answer that ends the connection while the request body still arrives
+ * waits for the body's last byte, or this long without a new one (LINGER_MS
+ * at most): uWS closes as soon as such an answer ends, and bytes arriving
+ * after that meet a reset, which can cost the peer the answer.
+ */
+const LINGER_QUIET_MS = 250;
+
 /** One request on uWS. */
 class UwsExchange extends FramedExchange {
   private closeAfter = false;
@@ -64,6 +73,14 @@ class UwsExchange extends FramedExchange {
   private release: (() => void) | null = null;
   private watchingWritable = false;
   private address: string | null = null;
+  /** The request declares a body and uWS has not yet passed its last byte. */
+  arriving = false;
+  /** While an answer that ends the connection waits for the rest of the body: ends it. */
+  private lingerEnd: (() => void) | null = null;
+  /** The body stream paused uWS's reading (res.pause()). */
+  private paused = false;
+  /** Its quiet-period timer, pushed back by every chunk that arrives. */
+  private lingerQuiet: NodeJS.Timeout | null = null;
   readonly remotePort = 0;
   get secure(): boolean {
     return this.core.options.tls !== undefined;
@@ -83,6 +100,35 @@ class UwsExchange extends FramedExchange {
       this.uwsDone = true;
       this.peerGone();
     });
+  }
+
+  /** uWS passed a chunk of the request body (the last one when `isLast`). */
+  bodyArrived(isLast: boolean): void {
+    if (isLast) this.arriving = false;
+    const end = this.lingerEnd;
+    if (end === null) return;
+    if (isLast) end();
+    else this.lingerQuiet?.refresh();
+  }
+
+  /**
+   * Holds an answer that ends the connection until the body has arrived (or
+   * went quiet, or LINGER_MS passed), reading and dropping it meanwhile. uWS
+   * cannot half-close (net sends its FIN and reads on): ending the answer is
+   * closing the socket, and its chunked framing cannot be ended with a close
+   * (it writes "Connection: close" into the body), so the whole answer waits.
+   * A request arriving meanwhile makes uWS close: none reaches a handler.
+   */
+  private lingerThen(write: () => void): void {
+    const end = () => {
+      clearTimeout(total);
+      clearTimeout(quiet);
+      this.lingerEnd = this.lingerQuiet = null;
+      if (!this.uwsDone) this.res.cork(write);
+    };
+    const total = setTimeout(end, LINGER_MS).unref();
+    const quiet = (this.lingerQuiet = setTimeout(end, LINGER_QUIET_MS).unref());
+    this.lingerEnd = end;
   }
 
   /** Read while the response is alive (uWS invalidates it after the answer), then remembered. */
@@ -170,11 +216,17 @@ class UwsExchange extends FramedExchange {
 
   writeWhole(status: number, headers: NormalizedHeaders, body: Uint8Array | string, noBody: boolean, close: boolean): void {
     this.touch(() => {
-      this.writeHead(status, headers);
-      if (noBody) endEmpty(this.res, close);
-      else if (this.isHead) this.res.endWithoutBody(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength, close);
-      else this.res.end(body, close);
-      this.uwsDone = true;
+      const write = () => {
+        this.resumeBeforeEnd();
+        this.writeHead(status, headers);
+        if (noBody) endEmpty(this.res, close);
+        else if (this.isHead) this.res.endWithoutBody(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength, close);
+        else this.res.end(body, close);
+        this.uwsDone = true;
+      };
+      // Decided when written: a closing answer waits for uWS to finish its read, and the body may have ended by then.
+      if (close && this.arriving) this.lingerThen(write);
+      else write();
       return true;
     });
   }
@@ -251,6 +303,7 @@ class UwsExchange extends FramedExchange {
     const close = this.closeAfter;
     // A declared length has already ended the response with its last byte (tryEnd): touch() then does nothing.
     this.touch(() => {
+      this.resumeBeforeEnd();
       if (declared >= 0) this.res.endWithoutBody(noBody ? declared : 0, close);
       else if (noBody || statusHasNoBody(this.writer.record.status)) endEmpty(this.res, close);
       else this.res.end(undefined, close);
@@ -286,11 +339,22 @@ class UwsExchange extends FramedExchange {
 
   pauseReading(): void {
     // After its answer a uWS response is gone: touching it would throw.
-    if (!this.uwsDone && !this.writer.done) this.res.pause();
+    if (this.uwsDone || this.writer.done) return;
+    this.res.pause();
+    this.paused = true;
   }
 
   resumeReading(): void {
-    if (!this.uwsDone && !this.writer.done) this.res.resume();
+    if (this.uwsDone || this.writer.done) return;
+    this.res.resume();
+    this.paused = false;
+  }
+
+  /** uWS keeps a socket paused past the answer that ends its response: resume it first, or the next request is never read. */
+  private resumeBeforeEnd(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.res.resume();
   }
 
   onDeadline(): void {}
@@ -313,16 +377,27 @@ function handle(core: ServerCore<unknown>, res: UwsResponse, uwsReq: UwsRequest)
     ex.refuse({ status: 411, reason: 'A request body needs a Content-Length on this server' });
   } else {
     ex.prepare(head, ex);
-    const body = ex.body;
-    if (body !== null) {
-      res.onData((chunk, isLast) => {
-        // uWS neuters the chunk on return: copy it.
-        if (chunk.byteLength > 0) body.push(Buffer.from(new Uint8Array(chunk)));
-        if (isLast) body.end(null);
-      });
-    }
+  }
+  // A refused head may still be followed by a body: it is read (and dropped) so the refusal can linger.
+  ex.arriving = ex.body !== null || (isRejection(head) || head.bodyKind === BODY_CHUNKED ? declaresBody(headers) : false);
+  if (ex.arriving) {
+    res.onData((chunk, isLast) => {
+      // uWS neuters the chunk on return: copy it.
+      if (chunk.byteLength > 0) ex.body?.push(Buffer.from(new Uint8Array(chunk)));
+      if (isLast) ex.body?.end(null);
+      ex.bodyArrived(isLast);
+    });
   }
   ex.start();
+}
+
+/** Whether a head declares a body uWS will read (Content-Length above 0, or Transfer-Encoding). */
+function declaresBody(headers: readonly string[]): boolean {
+  for (let i = 0; i < headers.length; i += 2) {
+    const name = headers[i]!;
+    if (name === 'transfer-encoding' || (name === 'content-length' && !/^[\t ]*0*[\t ]*$/.test(headers[i + 1]!))) return true;
+  }
+  return false;
 }
 
 /** uWS has no socket events: open connections to the listening port, as the kernel counts them (Linux), or -1. */
