@@ -1,5 +1,5 @@
 // wirecore: the public entry point.
-export { serveGeneric } from './serve.js';
+export { serveGeneric, type WorkersServeOptions } from './serve.js';
 export { createStatic } from './writer/static.js';
 export { ERROR_CODES, HeaderError, OptionError, PeerGoneError, ResponseUsageError, WireError, type WireErrorCode, type WireErrorOptions } from './errors.js';
 export { toFetchHandler, type FetchHandlerOptions, type FetchPeer } from './runtime/fetch.js';

@@ -5,13 +5,22 @@ import { ServerCore } from './runtime/core.js';
 import { loadRuntime } from './runtime/registry.js';
 import type { DispatchFn, ServeOptions, Server } from './types.js';
 
+/** With `workers`, each copy takes ctx and dispatch from `workerModule`: the primary's may be left out (null). */
+export type WorkersServeOptions = ServeOptions<unknown> & { workers: number | 'auto'; workerModule: string | URL };
+
 /**
  * Serves `dispatch` on one of wirecore's runtimes. `ctx` is handed to every
  * dispatch as it is; the wire layer never looks inside it. Resolves once the
  * server listens (port 0 picks a free port: read `server.port`).
  */
-export async function serveGeneric<C>(ctx: C, dispatch: DispatchFn<C>, options?: ServeOptions<C>): Promise<Server> {
-  if (typeof dispatch !== 'function') throw new TypeError('wirecore: serveGeneric(ctx, dispatch, options) needs a dispatch function');
+export function serveGeneric(ctx: null, dispatch: null, options: WorkersServeOptions): Promise<Server>;
+export function serveGeneric<C>(ctx: C, dispatch: DispatchFn<C>, options?: ServeOptions<C>): Promise<Server>;
+export async function serveGeneric<C>(ctx: C, dispatch: DispatchFn<C> | null, options?: ServeOptions<C>): Promise<Server> {
+  // With workers the primary never dispatches (functions cannot cross into the copies), so it need not be given one.
+  const dispatchElsewhere = options?.workers !== undefined && dispatch == null;
+  if (typeof dispatch !== 'function' && !dispatchElsewhere) {
+    throw new TypeError('wirecore: serveGeneric(ctx, dispatch, options) needs a dispatch function (with options.workers, null: each copy imports ctx and dispatch from workerModule)');
+  }
   const resolved = resolveOptions(options);
   if (resolved.workers !== undefined) {
     const { serveWorkers } = await import('./runtime/workers.js');
@@ -19,7 +28,7 @@ export async function serveGeneric<C>(ctx: C, dispatch: DispatchFn<C>, options?:
   }
   const binding = await loadRuntime(resolved.runtime);
   binding.checkOptions?.(resolved as never);
-  const core = new ServerCore<C>(ctx, dispatch, resolved);
+  const core = new ServerCore<C>(ctx, dispatch!, resolved);
   const listening = await binding.listen(core as ServerCore<unknown>, resolved.host, resolved.port);
   core.startTicker();
   const scheme = resolved.tls ? 'https' : 'http';

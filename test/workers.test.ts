@@ -26,9 +26,8 @@ async function whoAnswers(port: number, times: number): Promise<Set<string>> {
 describe.each(['net', 'uws', 'node-http'] as const)('workers on %s', (runtime) => {
   it('serves from 2 copies on one port, and replaces a copy that crashes', async () => {
     const errors: string[] = [];
-    const server: Server = await serveGeneric(null, () => {
-      throw new Error('the primary never dispatches');
-    }, { runtime, workers: 2, workerModule, logger: { error: (m) => errors.push(m), warn: () => {} } });
+    // The copies take ctx and dispatch from workerModule: the primary is given none.
+    const server: Server = await serveGeneric(null, null, { runtime, workers: 2, workerModule, logger: { error: (m) => errors.push(m), warn: () => {} } });
     try {
       expect(server.port).toBeGreaterThan(0);
       expect((await whoAnswers(server.port, 40)).size).toBe(2);
@@ -45,6 +44,11 @@ describe.each(['net', 'uws', 'node-http'] as const)('workers on %s', (runtime) =
     } finally {
       await server.close({ graceMs: 500 });
     }
+  });
+
+  it('refuses a dispatch that is neither a function nor null, with workers or without', async () => {
+    await expect(serveGeneric(null, 'dispatch' as never, { runtime, workers: 2, workerModule })).rejects.toThrow(/needs a dispatch function/);
+    await expect(serveGeneric(null, null as never, { runtime })).rejects.toThrow(/with options\.workers, null/);
   });
 
   it('fails at start-up without a worker module', async () => {
