@@ -48,7 +48,8 @@ function upload(port: number, head: string, total: number, chunked: boolean): Pr
     const next = () => {
       if (socket.destroyed || !socket.writable) return;
       if (sent >= total) {
-        socket.end(chunked ? '0\r\n\r\n' : undefined);
+        if (chunked) socket.end('0\r\n\r\n');
+        else socket.end();
         return;
       }
       const n = Math.min(PIECE, total - sent);
