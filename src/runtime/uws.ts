@@ -370,16 +370,18 @@ function handle(core: ServerCore<unknown>, res: UwsResponse, uwsReq: UwsRequest)
   const ex = new UwsExchange(core, res, method, headers);
   // uWS does not tell the version; it only hands over HTTP/1.1-shaped requests.
   const head = admitHead(core.options, UWS_GAPS, method, target, 1, 1, headers);
+  // A refused head may still be followed by a body: it is read (and dropped) so the refusal can linger.
   if (isRejection(head)) {
     ex.refuse(head);
+    ex.arriving = declaresBody(headers);
   } else if (head.bodyKind === BODY_CHUNKED) {
     // uWS decodes chunk framing itself, leniently (spaces or a bare LF after a size), out of wirecore's sight.
     ex.refuse({ status: 411, reason: 'A request body needs a Content-Length on this server' });
+    ex.arriving = true;
   } else {
     ex.prepare(head, ex);
+    ex.arriving = ex.body !== null;
   }
-  // A refused head may still be followed by a body: it is read (and dropped) so the refusal can linger.
-  ex.arriving = ex.body !== null || (isRejection(head) || head.bodyKind === BODY_CHUNKED ? declaresBody(headers) : false);
   if (ex.arriving) {
     res.onData((chunk, isLast) => {
       // uWS neuters the chunk on return: copy it.
