@@ -27,4 +27,7 @@ export type {
   PrerenderPaths,
   RendererName,
   RouteInfo,
+  RouteParams,
+  RoutePath,
+  SiteRoutes,
 } from './types.js';
