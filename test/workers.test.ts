@@ -55,3 +55,31 @@ describe.each(['net', 'uws', 'node-http'] as const)('workers on %s', (runtime) =
     await expect(serveGeneric(null, () => undefined as never, { runtime, workers: 2 })).rejects.toThrow(/workerModule/);
   });
 });
+
+it("runs the README's multi-core snippet as written (examples/workers-server.ts: serveGeneric(null, null, { workers }))", async () => {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, [new URL('../dist/examples/workers-server.js', import.meta.url).pathname], {
+    env: { ...process.env, PORT: '0' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout!.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const line = out.match(/^(http:\/\/\S+)\n/m);
+        if (line) resolve(line[1]!);
+      });
+      child.once('exit', (code) => reject(new Error(`workers-server exited (${code}) before printing its URL`)));
+    });
+    const port = Number(new URL(url).port);
+    expect(port).toBeGreaterThan(0);
+    const answer = JSON.parse((await get(port)).body) as { pid: number };
+    // A copy answered, not the primary.
+    expect(answer.pid).not.toBe(child.pid);
+  } finally {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  }
+});
