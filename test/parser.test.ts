@@ -115,6 +115,8 @@ describe('whitespace around framing values (RFC 9110 §5.5, §5.6.1)', () => {
     ['content-length: \t5 \t', 'hello', '5'],
     ['Transfer-Encoding:\tchunked\t', '5\r\nhello\r\n0\r\n\r\n', 'chunked'],
     ['Transfer-Encoding: ,chunked', '5\r\nhello\r\n0\r\n\r\n', ',chunked'],
+    ['Transfer-Encoding: chunked ,', '5\r\nhello\r\n0\r\n\r\n', 'chunked ,'],
+    ['Transfer-Encoding: chunked\t, ,', '5\r\nhello\r\n0\r\n\r\n', 'chunked\t, ,'],
   ];
 
   it.each(accepted)('%j frames the body however the bytes are cut; the value reaches the application as sent', (field, body, value) => {
@@ -126,18 +128,13 @@ describe('whitespace around framing values (RFC 9110 §5.5, §5.6.1)', () => {
     }
   });
 
-  it('empty elements after the last coding: chunked, when they arrive in one read with it', () => {
-    for (const value of ['chunked ,', 'chunked,,', 'chunked\t, ,']) {
-      const r = parse(`POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: ${value}\r\n\r\n5\r\nhello\r\n0\r\n\r\n`);
-      expect(r.code).toBe(PARSE_OK);
-      expect(r.bodies.join('')).toBe('hello');
-    }
-  });
-
-  it('is no licence for whitespace inside a value, or a list with no coding', () => {
-    for (const field of ['Content-Length: 4\t2', 'Transfer-Encoding: chunked\tgzip', 'Transfer-Encoding: ,', 'X-Content-Length:\t5\t\r\nContent-Length: 5 x']) {
-      const r = parse(`POST / HTTP/1.1\r\nHost: a\r\n${field}\r\n\r\n5\r\nhello\r\n0\r\n\r\n`);
-      expect({ field, status: r.rejection?.status }).toEqual({ field, status: 400 });
+  it('is no licence for whitespace inside a value, a coding after the empty elements, or a list with no coding', () => {
+    const refused = ['Content-Length: 4\t2', 'Transfer-Encoding: chunked\tgzip', 'Transfer-Encoding: chunked, gzip', 'Transfer-Encoding: chunked ,gzip', 'Transfer-Encoding: ,'];
+    for (const field of [...refused, 'X-Content-Length:\t5\t\r\nContent-Length: 5 x']) {
+      for (const parts of splits(`POST / HTTP/1.1\r\nHost: a\r\n${field}\r\n\r\n5\r\nhello\r\n0\r\n\r\n`)) {
+        const r = parse(parts);
+        expect({ parts, status: r.rejection?.status }).toEqual({ parts, status: 400 });
+      }
     }
   });
 });

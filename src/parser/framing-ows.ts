@@ -42,6 +42,8 @@ export class FramingValueRewriter {
   private partialName = '';
   /** The framing value being rewritten continues in the next chunk. */
   private pendingValue = NONE;
+  /** A Transfer-Encoding value being rewritten has shown a coding (what precedes one is leading, not trailing). */
+  private codingSeen = false;
 
   /** A new chunk is in wasm memory, about to be read: carry on with what the last one cut. */
   onChunk(mem: Uint8Array, length: number): void {
@@ -64,6 +66,7 @@ export class FramingValueRewriter {
   reset(): void {
     this.partialName = '';
     this.pendingValue = NONE;
+    this.codingSeen = false;
   }
 
   private nameEnded(mem: Uint8Array, start: number, end: number, length: number): void {
@@ -72,7 +75,9 @@ export class FramingValueRewriter {
     const size = before.length + end - start;
     if (size !== 14 && size !== 17) return;
     const kind = kindOf(before + latin1(mem, start, end));
-    if (kind !== NONE && mem[end] === COLON) this.rewrite(mem, end + 1, length, kind);
+    if (kind === NONE || mem[end] !== COLON) return;
+    this.codingSeen = false;
+    this.rewrite(mem, end + 1, length, kind);
   }
 
   /** Rewrites the value from `from` to its line end (or the chunk's end: then it continues in the next). */
@@ -82,10 +87,14 @@ export class FramingValueRewriter {
       const c = mem[i]!;
       if (c === CR || c === LF) break;
       if (c === HTAB) mem[i] = SP;
+      else if (c !== SP && c !== COMMA) this.codingSeen = true;
     }
     this.pendingValue = i === length ? kind : NONE;
-    if (kind !== TRANSFER_ENCODING || i === length) return;
-    // Empty elements after the last coding. Only those in this chunk: a run cut by a chunk boundary is left to llhttp, which refuses it.
+    // Leading empty elements llhttp takes; rewritten, they would move where the value it reports starts.
+    if (kind !== TRANSFER_ENCODING || !this.codingSeen) return;
+    // Empty elements after the last coding. A run cut by the end of the chunk may yet be followed by a coding:
+    // llhttp then reads "chunked gzip" for "chunked, gzip", which checkHead refuses all the same (it accepts
+    // nothing but "chunked" among empty elements, and judges the value as sent).
     for (let j = i - 1; j >= from && (mem[j] === SP || mem[j] === COMMA); j--) mem[j] = SP;
   }
 }
