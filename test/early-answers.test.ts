@@ -10,7 +10,7 @@ import { RUNTIMES, start } from './helpers/servers.js';
 
 const MAX_BODY = 1024 * 1024;
 const OVER = MAX_BODY + 10;
-const PIECE = 16 * 1024;
+const PIECE = 64 * 1024;
 /** Each case runs this many times: an answer lost one time in four must fail it. */
 const ROUNDS = 5;
 

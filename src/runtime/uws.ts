@@ -52,7 +52,7 @@ type UwsWrite = () => true | Promise<void>;
  * at most): uWS closes as soon as such an answer ends, and bytes arriving
  * after that meet a reset, which can cost the peer the answer.
  */
-const LINGER_QUIET_MS = 250;
+const LINGER_QUIET_MS = 500;
 
 /** One request on uWS. */
 class UwsExchange extends FramedExchange {
