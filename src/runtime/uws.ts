@@ -2,7 +2,6 @@
 // starts in the route handler (read the request while uWS allows it) and
 // ends at uWS's response calls; the shared pipeline runs between. What uWS
 // cannot be made to do is listed in PARITY.md.
-import { readFileSync } from 'node:fs';
 import { OptionError } from '../errors.js';
 import { BODY_CHUNKED } from '../parser/head.js';
 import type { NormalizedHeaders } from '../writer/headers.js';
@@ -10,6 +9,7 @@ import { reasonPhrase, statusHasNoBody } from '../writer/head.js';
 import { admitHead, isRejection } from './admission.js';
 import type { ResolvedOptions, ServerCore } from './core.js';
 import { FramedExchange } from './framed-exchange.js';
+import { countSockets } from './kernel-sockets.js';
 import type { Listening } from './listening.js';
 import type { RuntimeBinding } from './registry.js';
 import { LINGER_MS } from './stream/deadlines.js';
@@ -400,24 +400,6 @@ function declaresBody(headers: readonly string[]): boolean {
     if (name === 'transfer-encoding' || (name === 'content-length' && !/^[\t ]*0*[\t ]*$/.test(headers[i + 1]!))) return true;
   }
   return false;
-}
-
-/** uWS has no socket events: open connections to the listening port, as the kernel counts them (Linux), or -1. */
-function countSockets(port: number): number {
-  const hexPort = `:${port.toString(16).toUpperCase().padStart(4, '0')} `;
-  let count = 0;
-  try {
-    for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
-      for (const line of readFileSync(file, 'latin1').split('\n')) {
-        const fields = line.trim().split(/\s+/);
-        // ESTABLISHED (01) or CLOSE_WAIT (08): accepted and not yet closed by us.
-        if (fields.length > 3 && `${fields[1]} `.endsWith(hexPort) && (fields[3] === '01' || fields[3] === '08')) count++;
-      }
-    }
-  } catch {
-    return -1;
-  }
-  return count;
 }
 
 function checkOptions(options: ResolvedOptions<unknown>): void {
