@@ -28,7 +28,7 @@ interface Upload {
  * pieces, whatever the server answers meanwhile, like a client that reads
  * only once its upload is done. Resolves when the connection has closed.
  */
-function upload(port: number, head: string, total: number, chunked: boolean): Promise<Upload> {
+function upload(port: number, head: string, total: number, chunked: boolean, sentSoFar?: (sent: number) => void): Promise<Upload> {
   return new Promise((resolve, reject) => {
     const socket = net.connect({ port, host: '127.0.0.1', allowHalfOpen: true });
     const received: Buffer[] = [];
@@ -57,7 +57,10 @@ function upload(port: number, head: string, total: number, chunked: boolean): Pr
       sent += n;
       const data = chunked ? Buffer.concat([Buffer.from(`${n.toString(16)}\r\n`), piece.subarray(0, n), Buffer.from('\r\n')]) : piece.subarray(0, n);
       // One piece at a time, each once the last has left: the body keeps arriving after the answer.
-      socket.write(data, () => setImmediate(next));
+      socket.write(data, () => {
+        sentSoFar?.(sent);
+        setImmediate(next);
+      });
     };
     socket.write(head, () => setImmediate(next));
   });
@@ -66,8 +69,14 @@ function upload(port: number, head: string, total: number, chunked: boolean): Pr
 const post = (path: string, framing: string) => `POST ${path} HTTP/1.1\r\nHost: early\r\n${framing}\r\n\r\n`;
 
 describe.each(RUNTIMES)('early answers reach a client that keeps sending (%s)', (runtime) => {
+  /** Opened by the client once it has sent a good part of its body: /late answers then. */
+  let gate: Promise<void> = Promise.resolve();
   const readWhole = async (_ctx: null, req: import('wirecore').WireRequest, res: import('wirecore').ResponseWriter) => {
     if (req.path === '/ignore') return res.send({ status: 401, body: 'no upload for you\n' });
+    if (req.path === '/late') {
+      await gate;
+      return res.send({ status: 401, body: 'no upload for you\n' });
+    }
     const body = await req.body.bytes();
     return res.send({ status: 200, body: String(body.length) });
   };
@@ -75,7 +84,9 @@ describe.each(RUNTIMES)('early answers reach a client that keeps sending (%s)', 
   async function expectAnswered(head: string, chunked: boolean, status: number, body: string): Promise<void> {
     const server = await start(runtime, null, readWhole, { maxBodyBytes: MAX_BODY });
     for (let round = 0; round < ROUNDS; round++) {
-      const result = await upload(server.port, head, OVER, chunked);
+      let open = () => {};
+      gate = new Promise((resolve) => (open = resolve));
+      const result = await upload(server.port, head, OVER, chunked, (sent) => sent >= 256 * 1024 && open());
       expect({ round, error: result.error }).toEqual({ round, error: null });
       expect(result.responses.length).toBe(1);
       const answer = result.responses[0]!;
@@ -97,6 +108,10 @@ describe.each(RUNTIMES)('early answers reach a client that keeps sending (%s)', 
 
   it("a handler's answer that leaves over 64 KiB of the body unread", async () => {
     await expectAnswered(post('/ignore', `Content-Length: ${OVER}`), false, 401, 'no upload for you\n');
+  });
+
+  it('an answer given once the unread body has filled what is buffered (reading paused)', async () => {
+    await expectAnswered(post('/late', `Content-Length: ${OVER}`), false, 401, 'no upload for you\n');
   });
 
   // uws has no body timeout of its own to answer with (parity/divergences.ts: timeouts).

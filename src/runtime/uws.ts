@@ -217,7 +217,7 @@ class UwsExchange extends FramedExchange {
   writeWhole(status: number, headers: NormalizedHeaders, body: Uint8Array | string, noBody: boolean, close: boolean): void {
     this.touch(() => {
       const write = () => {
-        this.resumeBeforeEnd();
+        this.resumeReading();
         this.writeHead(status, headers);
         if (noBody) endEmpty(this.res, close);
         else if (this.isHead) this.res.endWithoutBody(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength, close);
@@ -303,7 +303,7 @@ class UwsExchange extends FramedExchange {
     const close = this.closeAfter;
     // A declared length has already ended the response with its last byte (tryEnd): touch() then does nothing.
     this.touch(() => {
-      this.resumeBeforeEnd();
+      this.resumeReading();
       if (declared >= 0) this.res.endWithoutBody(noBody ? declared : 0, close);
       else if (noBody || statusHasNoBody(this.writer.record.status)) endEmpty(this.res, close);
       else this.res.end(undefined, close);
@@ -344,15 +344,13 @@ class UwsExchange extends FramedExchange {
     this.paused = true;
   }
 
+  /**
+   * Also after the answer while uWS still holds the response (a closing
+   * answer waiting for the body), and before ending it: uWS keeps a socket
+   * paused past the end of its response, so the next request would never be read.
+   */
   resumeReading(): void {
-    if (this.uwsDone || this.writer.done) return;
-    this.res.resume();
-    this.paused = false;
-  }
-
-  /** uWS keeps a socket paused past the answer that ends its response: resume it first, or the next request is never read. */
-  private resumeBeforeEnd(): void {
-    if (!this.paused) return;
+    if (this.uwsDone || !this.paused) return;
     this.paused = false;
     this.res.resume();
   }
