@@ -34,11 +34,12 @@ export type Expectation =
   | { kind: 'drop'; before?: ExpectedResponse[]; aborted?: boolean; partial?: string }
   /**
    * No request whose target ends with `forbidden` reaches the application.
-   * With `unlessAccepted`, a target that answered the first message with a
-   * success did not refuse it (its own listed divergence): what follows is
-   * then an ordinary pipelined request.
+   * With `refused`, the message before it must be refused too: it reaches
+   * the application no more than a `reject` case's message does (its head
+   * only with `headSeen`, its body never); `before` well-formed requests
+   * precede it.
    */
-  | { kind: 'unreached'; forbidden: string; unlessAccepted: boolean };
+  | { kind: 'unreached'; forbidden: string; refused: boolean; headSeen?: boolean; before?: number };
 
 export interface Case {
   /** Short and URL-safe: it is part of every request target as /c/<id>. */

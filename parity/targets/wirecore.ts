@@ -16,6 +16,6 @@ const server = await serveGeneric(null, dispatch, {
   ...PARITY_TIMEOUTS,
   ...PARITY_LIMITS,
   logger: { error: () => {}, warn: () => {} },
-  tryStatic: (_ctx, method, path) => (path.endsWith('/static-hit') && (method === 'GET' || method === 'HEAD') ? staticHello : undefined),
+  tryStatic: (_ctx, method, path) => (path.startsWith('/c/') && path.endsWith('/static-hit') && (method === 'GET' || method === 'HEAD') ? staticHello : undefined),
 });
 console.log(`READY ${server.port}`);
