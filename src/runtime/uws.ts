@@ -13,6 +13,7 @@ import { countSockets } from './kernel-sockets.js';
 import type { Listening } from './listening.js';
 import type { RuntimeBinding } from './registry.js';
 import { LINGER_MS } from './stream/deadlines.js';
+import { connectionValueLength, declaresBody } from './uws-heads.js';
 import { loadUws, type UwsApp, type UwsRequest, type UwsResponse } from './uws-loader.js';
 
 /** True while uWS runs our handler synchronously (and has corked the socket itself). */
@@ -53,16 +54,6 @@ type UwsWrite = () => true | Promise<void>;
  * after that meet a reset, which can cost the peer the answer.
  */
 const LINGER_QUIET_MS = 500;
-
-/**
- * uWS 20.30 closes after the answer, silently, when the request's first
- * Connection value is 5 characters long ("close", but also any other word of
- * five letters), whatever wirecore decides.
- */
-function connectionValueLength(headers: readonly string[]): number {
-  for (let i = 0; i < headers.length; i += 2) if (headers[i] === 'connection') return headers[i + 1]!.length;
-  return -1;
-}
 
 /** One request on uWS. */
 class UwsExchange extends FramedExchange {
@@ -408,15 +399,6 @@ function handle(core: ServerCore<unknown>, res: UwsResponse, uwsReq: UwsRequest)
     });
   }
   ex.start();
-}
-
-/** Whether a head declares a body uWS will read (Content-Length above 0, or Transfer-Encoding). */
-function declaresBody(headers: readonly string[]): boolean {
-  for (let i = 0; i < headers.length; i += 2) {
-    const name = headers[i]!;
-    if (name === 'transfer-encoding' || (name === 'content-length' && !/^[\t ]*0*[\t ]*$/.test(headers[i + 1]!))) return true;
-  }
-  return false;
 }
 
 function checkOptions(options: ResolvedOptions<unknown>): void {
