@@ -32,5 +32,9 @@ const dispatch: DispatchFn<null> = async (_ctx, req, res) => {
 };
 
 const runtime = (process.argv[2] ?? 'net') as RuntimeName;
-const server = await serveGeneric(null, dispatch, { runtime, port: 0, keepAliveTimeoutMs: Number(process.env.KEEP_ALIVE_MS ?? 5000) });
+// A third argument turns tracing on (bench/suites/tracing.ts): 'api' with no SDK registered, 'sdk' with one.
+const tracing = process.argv[3];
+if (tracing === 'sdk') (await import('./tracing-sdk.js')).registerBenchSdk();
+else if (tracing !== undefined && tracing !== 'api') throw new Error(`hello: the tracing mode is 'api' or 'sdk', got '${tracing}'`);
+const server = await serveGeneric(null, dispatch, { runtime, port: 0, keepAliveTimeoutMs: Number(process.env.KEEP_ALIVE_MS ?? 5000), ...(tracing !== undefined ? { tracing: true } : {}) });
 console.log(`READY ${server.port}`);

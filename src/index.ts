@@ -6,10 +6,14 @@ export { SERVE_OPTION_NAMES, checkOptionNames } from './options.js';
 export { ERROR_CODES, HeaderError, OptionError, PeerGoneError, ResponseUsageError, WireError, type WireErrorCode, type WireErrorOptions } from './errors.js';
 export { toFetchHandler, type FetchHandlerOptions, type FetchPeer } from './runtime/fetch.js';
 export type {
+  AccessLogOptions,
+  AccessLogger,
   BodyLimit,
   DispatchFn,
   HeaderValue,
   Logger,
+  OtelMeterProvider,
+  OtelTracerProvider,
   Outcome,
   RequestBody,
   ResponseBody,
@@ -24,6 +28,7 @@ export type {
   StaticResponse,
   StreamOptions,
   TlsOptions,
+  TracingOptions,
   WireHeaders,
   WireRequest,
   Written,

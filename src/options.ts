@@ -3,10 +3,11 @@
 // start-up naming the key, the expected type and what was received.
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { createSecureContext } from 'node:tls';
+import { withAccessLog } from './access-log.js';
 import { OptionError, describeValue } from './errors.js';
 import { RUNTIME_NAMES } from './runtime/registry.js';
 import { suggest } from './suggest.js';
-import type { Logger, RuntimeName, ServeOptions, TlsOptions } from './types.js';
+import type { AccessLogOptions, Logger, RuntimeName, ServeOptions, TlsOptions, TracingOptions } from './types.js';
 
 export interface ResolvedOptions<C> {
   runtime: RuntimeName;
@@ -28,6 +29,8 @@ export interface ResolvedOptions<C> {
   logger: Logger;
   workers: number | 'auto' | undefined;
   workerModule: string | URL | undefined;
+  /** null: off. */
+  tracing: TracingOptions | null;
 }
 
 const consoleLogger: Logger = {
@@ -54,6 +57,8 @@ const KNOWN_KEYS: ReadonlyArray<keyof ServeOptions<unknown>> = [
   'logger',
   'workers',
   'workerModule',
+  'tracing',
+  'accessLog',
 ];
 
 /** serveGeneric's option names: for a consumer that passes them on and checks its own beside them. */
@@ -141,6 +146,32 @@ export function checkTls(value: unknown): TlsOptions | undefined {
   return tls as unknown as TlsOptions;
 }
 
+function checkTracing(value: unknown): TracingOptions | null {
+  if (value === undefined || value === false) return null;
+  if (value === true) return {};
+  if (typeof value !== 'object' || value === null) throw expected('tracing', 'true, false or an object { tracerProvider?, meterProvider? }', value);
+  const tracing = value as Record<string, unknown>;
+  for (const key of Object.keys(tracing)) if (key !== 'tracerProvider' && key !== 'meterProvider') throw unknownKey(`tracing.${key}`, ['tracing.tracerProvider', 'tracing.meterProvider']);
+  const provider = (key: 'tracerProvider' | 'meterProvider', method: string) => {
+    const p = tracing[key] as Record<string, unknown> | undefined;
+    if (p !== undefined && (typeof p !== 'object' || p === null || typeof p[method] !== 'function')) throw expected(`tracing.${key}`, `an OpenTelemetry ${key} (an object with ${method}())`, p);
+  };
+  provider('tracerProvider', 'getTracer');
+  provider('meterProvider', 'getMeter');
+  return tracing as TracingOptions;
+}
+
+function checkAccessLog(value: unknown): AccessLogOptions | null {
+  if (value === undefined || value === false) return null;
+  if (value === true) return {};
+  if (typeof value !== 'object' || value === null) throw expected('accessLog', 'true, false or an object { logger? }', value);
+  const log = value as Record<string, unknown>;
+  for (const key of Object.keys(log)) if (key !== 'logger') throw unknownKey(`accessLog.${key}`, ['accessLog.logger']);
+  const logger = log.logger as Record<string, unknown> | undefined;
+  if (logger !== undefined && (typeof logger !== 'object' || logger === null || typeof logger.info !== 'function')) throw expected('accessLog.logger', 'a pino-shaped logger (an object with info(fields, message))', logger);
+  return log as AccessLogOptions;
+}
+
 /** Checks every option and fills in the defaults. */
 export function resolveOptions<C>(options: ServeOptions<C> | undefined): ResolvedOptions<C> {
   if (options === undefined) options = {};
@@ -172,6 +203,8 @@ export function resolveOptions<C>(options: ServeOptions<C> | undefined): Resolve
   if (workers !== undefined && workerModule === undefined) {
     throw new OptionError('options.workers needs options.workerModule, a module that exports ctx and dispatch (functions cannot cross into workers)');
   }
+  const logger = checkLogger(raw.logger);
+  const logError = (message: string, error?: unknown) => logger.error(message, error);
   return {
     runtime: runtime as RuntimeName,
     host,
@@ -186,10 +219,11 @@ export function resolveOptions<C>(options: ServeOptions<C> | undefined): Resolve
     responseTimeoutMs,
     maxPipelinedRequests: positive(raw, 'maxPipelinedRequests', 32, true),
     tryStatic: optionalFunction(raw, 'tryStatic'),
-    onResponse: optionalFunction(raw, 'onResponse'),
+    onResponse: withAccessLog(optionalFunction(raw, 'onResponse'), checkAccessLog(raw.accessLog), logError),
     onClosing: optionalFunction(raw, 'onClosing'),
-    logger: checkLogger(raw.logger),
+    logger,
     workers: workers as number | 'auto' | undefined,
     workerModule: workerModule as string | URL | undefined,
+    tracing: checkTracing(raw.tracing),
   };
 }

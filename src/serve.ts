@@ -3,6 +3,7 @@
 import { resolveOptions } from './options.js';
 import { ServerCore } from './runtime/core.js';
 import { loadRuntime } from './runtime/registry.js';
+import { loadTracing } from './runtime/tracing.js';
 import type { DispatchFn, ServeOptions, Server } from './types.js';
 
 /** With `workers`, each copy takes ctx and dispatch from `workerModule`: the primary's may be left out (null). */
@@ -28,7 +29,8 @@ export async function serveGeneric<C>(ctx: C, dispatch: DispatchFn<C> | null, op
   }
   const binding = await loadRuntime(resolved.runtime);
   binding.checkOptions?.(resolved as never);
-  const core = new ServerCore<C>(ctx, dispatch!, resolved);
+  const tracing = await loadTracing(resolved.tracing, resolved.tls !== undefined, (message, error) => resolved.logger.error(message, error));
+  const core = new ServerCore<C>(ctx, dispatch!, resolved, tracing);
   const listening = await binding.listen(core as ServerCore<unknown>, resolved.host, resolved.port);
   core.startTicker();
   const scheme = resolved.tls ? 'https' : 'http';

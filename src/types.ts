@@ -136,6 +136,15 @@ export interface WireRequest {
   /** Fires when the peer goes away before the response is finished. */
   readonly signal: AbortSignal;
   readonly body: RequestBody;
+  /**
+   * The route template that matched ("/users/:id"), set by the consumer that
+   * routed the request (wirecore/app, wirecore/ssr, wirecore/ffi; a fetch app
+   * through wirecore/fetch's setRoute). Traces name their span and set
+   * http.route from it; the access log and onResponse hooks can read it.
+   * Undefined when no route matched. Never a raw path: a template keeps the
+   * set of names small.
+   */
+  route: string | undefined;
 }
 
 /**
@@ -161,6 +170,32 @@ export interface TlsOptions {
 export interface Logger {
   error(message: string, error?: unknown): void;
   warn(message: string): void;
+}
+
+/** A tracer provider as @opentelemetry/api defines it (typed here so wirecore's types do not need the package). */
+export interface OtelTracerProvider {
+  getTracer(name: string, version?: string): unknown;
+}
+
+/** A meter provider as @opentelemetry/api defines it. */
+export interface OtelMeterProvider {
+  getMeter(name: string, version?: string): unknown;
+}
+
+/** Where spans and the duration histogram go; each defaults to the global provider @opentelemetry/api holds. */
+export interface TracingOptions {
+  tracerProvider?: OtelTracerProvider;
+  meterProvider?: OtelMeterProvider;
+}
+
+/** A pino-shaped logger: `info(fields, message)`. pino itself fits. */
+export interface AccessLogger {
+  info(fields: Record<string, unknown>, message: string): void;
+}
+
+export interface AccessLogOptions {
+  /** Where the lines go. Default: one JSON line per answer on stdout, in pino's format (level 30). */
+  logger?: AccessLogger;
 }
 
 /** Every option is checked at start-up; an unknown key or a wrong type is an OptionError naming it. */
@@ -217,6 +252,18 @@ export interface ServeOptions<C> {
   workers?: number | 'auto';
   /** Path or file: URL of the module every worker imports; required with `workers`. */
   workerModule?: string | URL;
+  /**
+   * OpenTelemetry: one SERVER span per request (HTTP semantic conventions,
+   * the W3C traceparent joined through the registered propagator, the span
+   * active while the dispatch runs) and the http.server.request.duration
+   * histogram. `true` uses the global providers; an object names its own.
+   * Needs the optional peer @opentelemetry/api (a start-up error otherwise).
+   * With workers only `true` crosses into the copies; providers are set in
+   * the worker module's own options. Default off.
+   */
+  tracing?: boolean | TracingOptions;
+  /** One structured line per answer (pino-compatible JSON), from onResponse's figures. Default off. */
+  accessLog?: boolean | AccessLogOptions;
 }
 
 /** Open sockets and requests being answered (with workers: the copies' sum, up to a second old). */

@@ -11,7 +11,7 @@ import { CookieSigner, type CookieSettings } from './cookies.js';
 import { compileCors, type CorsOptions } from './cors.js';
 import { ServiceUnavailable } from './errors.js';
 import { jsonLogger, wireLogger, type AppLogger } from './logger.js';
-import { MetricsRegistry, PROMETHEUS_TYPE, type MetricsOptions } from './metrics.js';
+import { MetricsRegistry, type MetricsOptions } from './metrics.js';
 import { docsPage, generateDocument, type DocumentBase, type DocumentExtras, type OpenApiDocument, type OpenApiInfo } from './openapi.js';
 import { prepareRoutes, type Definition, type RouteSource } from './prepare.js';
 import { compileTrust, type TrustProxy } from './proxy.js';
@@ -303,7 +303,7 @@ export class App<State = undefined> extends Registrar<State, ''> implements Rout
     if (this.metricsRegistry !== null) throw new Error('wirecore/app: metrics() is already on');
     const registry = (this.metricsRegistry = new MetricsRegistry(options));
     this.register(
-      { method: 'GET', path: options.path ?? '/metrics', hidden: true, compress: false, handler: (c) => (c.header('content-type', PROMETHEUS_TYPE), registry.render()) },
+      { method: 'GET', path: options.path ?? '/metrics', hidden: true, compress: false, handler: (c) => (c.header('content-type', registry.contentType), registry.render()) },
       '',
       new Scope(null),
       callerSite(),

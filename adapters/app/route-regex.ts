@@ -14,8 +14,20 @@ type CheckSync = (source: string, flags: string, params?: Parameters) => Diagnos
 let checkSync: CheckSync | null = null;
 const verdicts = new Map<string, string | null>();
 
+/** recheck is an optional peer (its optional JAR and native binaries weigh ~50 MB): only apps with regex params need it. */
+function loadRecheck(): CheckSync {
+  try {
+    return (createRequire(import.meta.url)('recheck') as { checkSync: CheckSync }).checkSync;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
+    throw new Error(
+      'wirecore/app: a route has a regex parameter, and regexes are checked for catastrophic backtracking at start-up with the package "recheck", which is not installed: run `npm install recheck@4 --omit=optional`',
+    );
+  }
+}
+
 function recheck(source: string, params: Parameters): Diagnostics {
-  checkSync ??= (createRequire(import.meta.url)('recheck') as { checkSync: CheckSync }).checkSync;
+  checkSync ??= loadRecheck();
   // In this thread, in JavaScript: no worker, no native binary, no JVM (recheck's other backends).
   const before = process.env.RECHECK_SYNC_BACKEND;
   process.env.RECHECK_SYNC_BACKEND = 'pure';

@@ -53,3 +53,4 @@ export async function serveFetch(fetchFn: FetchHandler, options: ServeFetchOptio
 }
 
 export { LightResponse, installLightResponse } from './light-response.js';
+export { honoRoute, setRoute } from './route.js';

@@ -149,3 +149,8 @@ export function lazyRequest(wire: WireRequest, scheme: string): Request {
   self[bodyUsedKey] = false;
   return self;
 }
+
+/** The WireRequest behind a Request this adapter made; undefined for any other Request. */
+export function wireOf(request: Request): WireRequest | undefined {
+  return Object.prototype.hasOwnProperty.call(request, wireKey) ? (request as Lazy)[wireKey] : undefined;
+}

@@ -6,6 +6,7 @@ import type { DispatchFn, StaticResponse, WireRequest, Written } from '../types.
 import type { Exchange } from './exchange.js';
 import { WireHeadersImpl } from './headers.js';
 import { pathOf } from './request.js';
+import type { Tracing } from './tracing.js';
 
 export type { ResolvedOptions } from '../options.js';
 
@@ -35,6 +36,8 @@ export class ServerCore<C> {
     readonly ctx: C,
     readonly dispatch: DispatchFn<C>,
     readonly options: ResolvedOptions<C>,
+    /** options.tracing, loaded (null when off). */
+    readonly tracing: Tracing | null = null,
   ) {
     this.timedExchanges = options.responseTimeoutMs > 0 ? new Set() : null;
   }

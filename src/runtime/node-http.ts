@@ -336,7 +336,8 @@ function listenNodeHttp(core: ServerCore<unknown>, host: string, port: number): 
     }
     const answer = () => {
       const bytes = rejectionAnswer(rejection.status, rejection.reason);
-      const record = new WrittenRecord(false);
+      const record = new WrittenRecord(core.options.onResponse !== undefined);
+      const trace = core.tracing?.startRefused('', rejection.reason, record, { remoteAddress: socket.remoteAddress ?? '', remotePort: socket.remotePort ?? 0 }) ?? null;
       record.status = rejection.status;
       record.headerBytes = bytes.indexOf('\r\n\r\n') + 4;
       record.bodyBytes = bytes.length - record.headerBytes;
@@ -345,7 +346,8 @@ function listenNodeHttp(core: ServerCore<unknown>, host: string, port: number): 
         record.outcome = 'aborted';
         socket.destroy();
       }
-      // A refused message reaches onResponse like the other runtimes' refusals, with no request.
+      // A refused message reaches onResponse (and tracing) like the other runtimes' refusals, with no request.
+      if (trace !== null) core.tracing!.end(trace, record, null);
       core.report(record.token, undefined);
     };
     // Answers already in progress go out first, in order.

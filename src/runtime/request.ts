@@ -15,6 +15,8 @@ export class WireRequestImpl implements WireRequest {
   private cachedPath: string | undefined;
   private controller: AbortController | null = null;
   private gone = false;
+  /** Set by the consumer that routed the request (see WireRequest.route). */
+  route: string | undefined = undefined;
 
   constructor(
     readonly method: string,

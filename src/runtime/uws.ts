@@ -376,6 +376,8 @@ function handle(core: ServerCore<unknown>, res: UwsResponse, uwsReq: UwsRequest)
   // uWS hands names over lower-cased.
   uwsReq.forEach((name, value) => void headers.push(name, value));
   const ex = new UwsExchange(core, res, method, headers);
+  // onResponse (an access log) reads the address once uWS has let go of the response: take it while it can be read.
+  if (core.options.onResponse !== undefined) void ex.remoteAddress;
   // uWS does not tell the version; it only hands over HTTP/1.1-shaped requests.
   const head = admitHead(core.options, UWS_GAPS, method, target, 1, 1, headers);
   // A refused head may still be followed by a body: it is read (and dropped) so the refusal can linger.

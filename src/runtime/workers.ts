@@ -24,6 +24,8 @@ function plainOptions(options: ServeOptions<unknown>, port: number): ServeOption
   const plain: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(options)) {
     if (typeof value !== 'function' && key !== 'logger' && key !== 'workers' && key !== 'workerModule') plain[key] = value;
+    // Providers and loggers cannot cross: `true` does, an object is the worker module's to give.
+    if ((key === 'tracing' || key === 'accessLog') && typeof value === 'object') delete plain[key];
   }
   return { ...plain, port } as ServeOptions<unknown>;
 }
