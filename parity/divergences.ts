@@ -93,10 +93,10 @@ export const DIVERGENCES = {
       "Node's parser waits for more after an HTTP/0.9 request line, so the client gets 408 at the headers timeout where net refuses it at once with 505; node:http exposes no raw request line for wirecore to check. (RTSP/1.0 and ICE/1.0 request lines, which it takes as HTTP/1.0, reach the application: a known hole, parity/holes.ts.)",
     allows: ['status 408'],
   },
-  'te-trailing-ows': {
-    targets: ['net', 'node-http', 'uws'],
+  'framing-ows': {
+    targets: ['node-http'],
     reason:
-      'llhttp in strict mode (and uWS) refuses whitespace after a Transfer-Encoding value, which RFC 9110 §5.5 says is not part of the value. Refusing is the smuggling-safe side: the message gets 400 and the connection closes.',
+      "Node's parser (llhttp, strict) refuses a tab around a Content-Length or Transfer-Encoding value and empty list elements after the last Transfer-Encoding coding, which RFC 9110 §5.5 and §5.6.1 allow, and answers 400 before wirecore sees the field. Refusing is the smuggling-safe side: the message gets 400 and the connection closes. net rewrites these bytes before its llhttp reads them; uWS takes them.",
     allows: ['status 400'],
   },
   'empty-host': {

@@ -1,5 +1,5 @@
 // wirecore: the public entry point.
-export { serveGeneric } from './serve.js';
+export { serveGeneric, type WorkersServeOptions } from './serve.js';
 export { createStatic } from './writer/static.js';
 export { redirectLocation, type RedirectOptions } from './writer/redirect.js';
 export { SERVE_OPTION_NAMES, checkOptionNames } from './options.js';

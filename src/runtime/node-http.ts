@@ -18,6 +18,7 @@ import { FramedExchange } from './framed-exchange.js';
 import { listenOn, type Listening } from './listening.js';
 import type { RuntimeBinding } from './registry.js';
 import type { PeerInfo } from './request.js';
+import { LINGER_MS } from './stream/deadlines.js';
 
 /** The flat [name, value, …] list writeHead takes; `length` ≥ 0 adds Content-Length. */
 function headerList(headers: NormalizedHeaders, length: number): string[] {
@@ -30,7 +31,30 @@ function headerList(headers: NormalizedHeaders, length: number): string[] {
 }
 
 const SOCKET = Symbol('wirecore.socket');
-type TrackedSocket = net.Socket & { [SOCKET]?: NodeSocket };
+const LINGERING = Symbol('wirecore.lingering');
+type TrackedSocket = net.Socket & { [SOCKET]?: NodeSocket; [LINGERING]?: true; server?: http.Server; destroySoon?: () => void };
+
+/**
+ * Ends the socket after what was written, as net does: the FIN goes out, what
+ * the peer still sends (the rest of a refused body) is read and dropped, and
+ * the socket closes once the peer ends or LINGER_MS has passed. Destroyed
+ * while bytes still arrive, it would answer them with a reset, which can cost
+ * the peer the answer it has not read yet.
+ */
+function endAndLinger(socket: net.Socket, data?: string): void {
+  if (data !== undefined) socket.end(data);
+  else if (socket.writable) socket.end();
+  const s = socket as TrackedSocket;
+  if (s.destroyed || s[LINGERING]) return;
+  s[LINGERING] = true;
+  const timer = setTimeout(() => s.destroy(), LINGER_MS).unref();
+  s.once('close', () => clearTimeout(timer));
+}
+
+/** Node ends a connection after its last answer with destroySoon(): destroyed once the FIN is out. */
+function lingerInsteadOfDestroySoon(this: net.Socket): void {
+  endAndLinger(this);
+}
 
 /** One accepted socket: what server.stats counts and server.close() drains. */
 class NodeSocket implements OpenConnection {
@@ -48,6 +72,7 @@ class NodeSocket implements OpenConnection {
     readonly socket: net.Socket,
   ) {
     core.connections.add(this);
+    (socket as TrackedSocket).destroySoon = lingerInsteadOfDestroySoon;
     socket.once('close', () => {
       for (const ex of [...this.exchanges]) ex.peerGone();
       core.connectionClosed(this);
@@ -194,7 +219,7 @@ class NodeHttpExchange extends FramedExchange {
   protected closeConnection(): void {
     const socket = this.res.socket;
     // An answer on the socket: end it after what was written (destroy would drop it); one still queued behind another: destroy.
-    if (socket !== null && (socket as { _httpMessage?: unknown })._httpMessage === this.res) socket.end();
+    if (socket !== null && (socket as { _httpMessage?: unknown })._httpMessage === this.res) endAndLinger(socket);
     else this.res.destroy();
   }
 
@@ -312,7 +337,7 @@ async function listenNodeHttp(core: ServerCore<unknown>, host: string, port: num
   // Node hands CONNECT to 'connect' listeners only; no consumer is given a tunnel, so it is refused as on net.
   server.on('connect', (_req: http.IncomingMessage, socket: net.Socket) => {
     tracked(core, socket).closing = true;
-    socket.end(rejectionAnswer(501, 'CONNECT is not supported'));
+    endAndLinger(socket, rejectionAnswer(501, 'CONNECT is not supported'));
   });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: net.Socket) => {
     if (error.code === 'ECONNRESET' || !socket.writable) {
@@ -338,7 +363,7 @@ async function listenNodeHttp(core: ServerCore<unknown>, host: string, port: num
       record.status = rejection.status;
       record.headerBytes = bytes.indexOf('\r\n\r\n') + 4;
       record.bodyBytes = bytes.length - record.headerBytes;
-      if (socket.writable) socket.end(bytes);
+      if (socket.writable) endAndLinger(socket, bytes);
       else {
         record.outcome = 'aborted';
         socket.destroy();

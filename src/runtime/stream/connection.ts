@@ -280,7 +280,7 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
         return;
       }
       // The handler answered without reading everything: the rest (bounded, or the answer would have closed) is dropped.
-      if (ex.body !== null && !ex.body.complete) ex.body.discard();
+      ex.body?.answered();
       this.first?.becomeHol();
     }
     if (this.first === null) {
