@@ -254,8 +254,8 @@ export async function runBuiltin(plan: BenchPlan, argv: readonly string[]): Prom
   // ---- the named ratios and the suites' goals
   const tableOf = (scenario: string) => coreTables.find((t) => t.scenario.id === scenario) ?? [...suiteTables.values()].flat().find((t) => t.scenario.id === scenario);
   const row = (scenario: string, id: string) => tableOf(scenario)?.rows.find((r) => r.id === id);
-  const ratioGoal = (name: string, scenario: string, a: string, b: string, goal: number, extra: Partial<GoalRow> = {}): GoalRow => {
-    const r = ratioOf(row(scenario, a), row(scenario, b));
+  const ratioGoal = (name: string, scenario: string, a: string, b: string, goal: number, extra: Partial<GoalRow> = {}, scenarioB = scenario): GoalRow => {
+    const r = ratioOf(row(scenario, a), row(scenarioB, b));
     return { name, value: r.value, min: r.min, max: r.max, goal, better: 'higher', unit: '×', ...extra };
   };
   const latencyGoal = (name: string, scenario: string, a: string, p99Ms: number): GoalRow => {
@@ -286,7 +286,9 @@ export async function runBuiltin(plan: BenchPlan, argv: readonly string[]): Prom
     const gone = skipped.find((s) => s.what === `suite ${suite.name}`);
     for (const g of suite.goals) {
       const resolve = (id: string) => aliases.get(aliasKey(suite.name, g.scenario))?.get(id) ?? id;
-      const measured = 'p99Ms' in g ? latencyGoal(g.name, g.scenario, resolve(g.a), g.p99Ms) : ratioGoal(g.name, g.scenario, resolve(g.a), resolve(g.b), g.goal);
+      const resolveB = (id: string) => aliases.get(aliasKey(suite.name, ('scenarioB' in g ? g.scenarioB : undefined) ?? g.scenario))?.get(id) ?? id;
+      const measured =
+        'p99Ms' in g ? latencyGoal(g.name, g.scenario, resolve(g.a), g.p99Ms) : ratioGoal(g.name, g.scenario, resolve(g.a), resolveB(g.b), g.goal, {}, g.scenarioB);
       goals.push({ ...measured, suite: suite.name, ...(gone ? { skipped: 'the suite was left out (see above)' } : {}) });
     }
   }

@@ -32,5 +32,16 @@ const dispatch: DispatchFn<null> = async (_ctx, req, res) => {
 };
 
 const runtime = (process.argv[2] ?? 'net') as RuntimeName;
-const server = await serveGeneric(null, dispatch, { runtime, port: 0, keepAliveTimeoutMs: Number(process.env.KEEP_ALIVE_MS ?? 5000) });
+// A third argument picks a variant: 'api' / 'sdk' turn tracing on (bench/suites/tracing.ts: no SDK registered,
+// or one), 'proxy-protocol' serves behind a balancer that sends a PROXY header (bench/suites/proxy.ts).
+const variant = process.argv[3];
+if (variant !== undefined && !['api', 'sdk', 'proxy-protocol'].includes(variant)) throw new Error(`hello: the variant is 'api', 'sdk' or 'proxy-protocol', got '${variant}'`);
+if (variant === 'sdk') (await import('./tracing-sdk.js')).registerBenchSdk();
+const server = await serveGeneric(null, dispatch, {
+  runtime,
+  port: 0,
+  keepAliveTimeoutMs: Number(process.env.KEEP_ALIVE_MS ?? 5000),
+  ...(variant === 'api' || variant === 'sdk' ? { tracing: true } : {}),
+  ...(variant === 'proxy-protocol' ? { proxyProtocol: { from: ['loopback'] } } : {}),
+});
 console.log(`READY ${server.port}`);

@@ -24,6 +24,12 @@ export interface Scenario {
   body?: string;
   /** Request header fields (autocannon; wrk too when the scenario has no script). */
   headers?: Record<string, string>;
+  /**
+   * A load client of bench/clients instead of wrk or autocannon (what they cannot send, such as a PROXY
+   * header once per connection): `node client port connections seconds path pipelining ...clientArgs`,
+   * printing one JSON line { rps, p50Ms, p99Ms, errors }.
+   */
+  client?: { script: string; args: string[] };
 }
 
 export interface Target {
@@ -201,8 +207,17 @@ async function autocannon(host: string, port: number, s: Scenario, seconds: numb
   return { rps: result.requests.average, p50Ms: result.latency.p50, p99Ms: result.latency.p99, errors: result.errors + result.non2xx };
 }
 
+async function ownClient(port: number, s: Scenario, seconds: number, clientCpu: number | undefined): Promise<Omit<Sample, 'peakRss'>> {
+  const client = s.client!;
+  const args = [benchFile(`./clients/${client.script}`), String(port), String(s.connections), String(Math.max(1, Math.round(seconds))), s.path, String(s.pipelining ?? 1), ...client.args];
+  const [command, argv] = pinned(clientCpu, process.execPath, args);
+  const { stdout } = await run(command, argv, { timeout: (seconds + 30) * 1000 });
+  return JSON.parse(stdout.trim().split('\n').pop()!) as Omit<Sample, 'peakRss'>;
+}
+
 /** One measurement of `seconds` against a server. */
 export function measure(generator: GeneratorName, port: number, s: Scenario, seconds: number, clientCpu: number | undefined): Promise<Omit<Sample, 'peakRss'>> {
+  if (s.client !== undefined) return ownClient(port, s, seconds, clientCpu);
   return generator === 'wrk' ? wrk('127.0.0.1', port, s, seconds, clientCpu) : autocannon('127.0.0.1', port, s, seconds);
 }
 

@@ -13,6 +13,8 @@ export interface RatioGoal {
   /** a ÷ b, each a target id of the suite (or of the core tables, for a core scenario). */
   a: string;
   b: string;
+  /** b's row from this scenario instead (two load clients, one server each, e.g. with and without a PROXY header). */
+  scenarioB?: string;
   goal: number;
 }
 

@@ -92,10 +92,10 @@ export const DIVERGENCES = {
       "Node's parser waits for more after an HTTP/0.9 request line, so the client gets 408 at the headers timeout where net refuses it at once with 505; node:http exposes no raw request line for wirecore to check. (RTSP/1.0 and ICE/1.0 request lines, which it takes as HTTP/1.0, reach the application: a known hole, parity/holes.ts.)",
     allows: ['status 408'],
   },
-  'te-trailing-ows': {
-    targets: ['net', 'node-http', 'uws'],
+  'framing-ows': {
+    targets: ['node-http'],
     reason:
-      'llhttp in strict mode (and uWS) refuses whitespace after a Transfer-Encoding value, which RFC 9110 §5.5 says is not part of the value. Refusing is the smuggling-safe side: the message gets 400 and the connection closes.',
+      "Node's parser (llhttp, strict) refuses a tab around a Content-Length or Transfer-Encoding value and empty list elements after the last Transfer-Encoding coding, which RFC 9110 §5.5 and §5.6.1 allow, and answers 400 before wirecore sees the field. Refusing is the smuggling-safe side: the message gets 400 and the connection closes. net rewrites these bytes before its llhttp reads them; uWS takes them.",
     allows: ['status 400'],
   },
   'empty-host': {
@@ -189,6 +189,18 @@ export const DIVERGENCES = {
     reason:
       'uWebSockets.js discards what arrives in the same read as the upgrade request\'s head, so a frame a client sends before the 101 is lost (RFC 6455 §4.1 has clients wait for the 101); frames sent after it are read.',
     allows: ['ws-lost-frames'],
+  },
+  'proxy-protocol-v1': {
+    targets: ['uws'],
+    reason:
+      'uWebSockets.js reads PROXY protocol v2 headers itself and knows no v1: a v1 header is taken for a malformed request line, so the connection stays open without an answer until uWS times it out (it never reaches a handler). Use send-proxy-v2 in front of uws.',
+    allows: ['no-answer', 'stays-open'],
+  },
+  'proxy-protocol-strict': {
+    targets: ['uws'],
+    reason:
+      "uWebSockets.js lets a connection without a PROXY header through as plain HTTP (a LOCAL health check looks the same there) and does not report the client's port, so the case for a missing header (proxy-missing) runs only on the targets where wirecore reads the header. wirecore still closes any connection from a peer outside proxyProtocol.from on uws.",
+    allows: ['no-answer'],
   },
 } satisfies Record<string, Divergence>;
 

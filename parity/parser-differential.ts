@@ -24,7 +24,7 @@ const canonical = fc
     fields: fc.array(
       fc.oneof(
         { weight: 5, arbitrary: fc.tuple(token, printable).map(([n, v]) => `${n}:${v}`) },
-        { weight: 1, arbitrary: fc.constantFrom('Connection: close', 'Connection: keep-alive', 'connection: Keep-Alive', 'Connection: upgrade', 'Expect: 100-continue', 'Content-Length: 0', 'Content-Length: 00', 'Transfer-Encoding: chunked', 'Upgrade: h2c') },
+        { weight: 1, arbitrary: fc.constantFrom('Connection: close', 'Connection: keep-alive', 'connection: Keep-Alive', 'Connection: upgrade', 'Expect: 100-continue', 'Content-Length: 0', 'Content-Length: 00', 'Transfer-Encoding: chunked', 'Upgrade: h2c', 'Content-Length:\t0\t', 'Transfer-Encoding: ,chunked', 'Transfer-Encoding: chunked\t, ,') },
       ),
       { maxLength: 6 },
     ),

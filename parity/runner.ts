@@ -2,7 +2,8 @@
 // target what reached the application (/seen/<id>), judges, and applies the
 // waivers. Shared by wirecore-parity and its built-in run (npm run parity).
 import http from 'node:http';
-import { parseResponses } from 'wirecore/testing';
+import net from 'node:net';
+import { encodeProxyHeader, parseResponses } from 'wirecore/testing';
 import type { Case, Part } from './case.js';
 import { exchange } from './client.js';
 import { answersToWaitFor, judge, withPrefix } from './judge.js';
@@ -44,12 +45,23 @@ export function caseFor(c: Case, spec: TargetSpec): Case {
   return JSON.parse(JSON.stringify(c).replaceAll('{P}/echo?', path + joiner).replaceAll('{P}/echo', path)) as Case;
 }
 
+const LOCAL_HEADER = encodeProxyHeader({ version: 2, local: true });
+
+/** Writes a PROXY v2 LOCAL header first: node:http's request follows it on the same socket. */
+function withLocalHeader(socket: net.Socket): net.Socket {
+  socket.write(LOCAL_HEADER);
+  return socket;
+}
+
 /** What the target's application saw for a case (the echo contract's /seen/<id>), or why it could not be read. */
 function appLog(target: RunningTarget, id: string): Promise<{ log: string[] } | { error: string; unanswered?: true }> {
   if (target.spec.url !== undefined) return Promise.resolve({ log: [] });
   const path = `/seen/${id}`;
   return new Promise((resolve) => {
-    const req = http.get({ host: target.host, port: target.port, path, headers: { host: 'parity' }, agent: false }, (res) => {
+    // A target behind a PROXY protocol balancer takes nothing without a header: the log is asked for as a health check would (v2 LOCAL).
+    // (createConnection is only used without an agent: agent false would make a fresh one.)
+    const connection = target.spec.proxyProtocol === true ? { createConnection: () => withLocalHeader(net.connect(target.port, target.host)) } : { agent: false as const };
+    const req = http.get({ host: target.host, port: target.port, path, headers: { host: 'parity' }, ...connection }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));

@@ -24,6 +24,10 @@ export interface TargetSpec {
   knowsVersion: boolean;
   /** The consumer it runs, whose own cases (Case.consumer) it also gets. */
   consumer?: string;
+  /** Other consumers' own cases it runs too. */
+  alsoRuns?: readonly string[];
+  /** It sits behind a PROXY protocol balancer: the harness's own requests (/seen) start with a v2 LOCAL header. */
+  proxyProtocol?: boolean;
   /** Its {P}/ws upgrades to a WebSocket that echoes every message (maxPayloadBytes 64 KiB): it gets the WebSocket cases. */
   webSocket?: boolean;
 }
@@ -31,13 +35,27 @@ export interface TargetSpec {
 /** Whether a case runs against a target: every echo case does; a consumer's own cases only on its targets. */
 export function appliesTo(c: { consumer?: string; webSocket?: boolean }, spec: TargetSpec): boolean {
   if (c.webSocket === true && spec.webSocket !== true) return false;
-  return c.consumer === undefined || c.consumer === spec.consumer;
+  return c.consumer === undefined || c.consumer === spec.consumer || (spec.alsoRuns?.includes(c.consumer) ?? false);
 }
 
 const script = (name: string) => fileURLToPath(new URL(`./targets/${name}.js`, import.meta.url));
 
 export const TARGETS: TargetSpec[] = [
   ...(['net', 'uws', 'node-http'] as const).map((runtime) => ({ name: runtime, runtime, script: script('wirecore'), args: [runtime], reference: false, headerView: 'raw' as const, knowsVersion: true, webSocket: true })),
+  // The echo behind a PROXY protocol balancer (proxyProtocol from loopback): only the PROXY protocol cases run there.
+  // uws lets a connection without a header through (parity/divergences.ts): the 'proxy-strict' cases run where wirecore reads the header.
+  ...(['net', 'uws', 'node-http'] as const).map((runtime) => ({
+    name: `proxy/${runtime}`,
+    runtime,
+    script: script('wirecore'),
+    args: [runtime, '--proxy-protocol'],
+    reference: false,
+    headerView: 'raw' as const,
+    knowsVersion: true,
+    consumer: 'proxy',
+    proxyProtocol: true,
+    ...(runtime === 'uws' ? {} : { alsoRuns: ['proxy-strict'] }),
+  })),
   ...(['net', 'uws', 'node-http'] as const).map((runtime) => ({ name: `hono/${runtime}`, runtime, script: script('hono'), args: [runtime], reference: false, headerView: 'web' as const, knowsVersion: false, consumer: 'fetch' })),
   ...(['net', 'uws', 'node-http'] as const).map((runtime) => ({ name: `ssr/${runtime}`, runtime, script: script('ssr'), args: [runtime], reference: false, headerView: 'raw' as const, knowsVersion: true, consumer: 'ssr' })),
   ...(['net', 'uws', 'node-http'] as const).map((runtime) => ({ name: `app/${runtime}`, runtime, script: script('app'), args: [runtime], reference: false, headerView: 'raw' as const, knowsVersion: true, consumer: 'app' })),

@@ -1,19 +1,28 @@
 // wirecore: the public entry point.
-export { serveGeneric } from './serve.js';
+export { serveGeneric, type WorkersServeOptions } from './serve.js';
 export { createStatic } from './writer/static.js';
 export { redirectLocation, type RedirectOptions } from './writer/redirect.js';
 export { SERVE_OPTION_NAMES, checkOptionNames } from './options.js';
 export { ERROR_CODES, HeaderError, OptionError, PeerGoneError, ResponseUsageError, WireError, type WireErrorCode, type WireErrorOptions } from './errors.js';
+export { forwardedChain } from './proxy/forwarded.js';
+export { compileTrust, type TrustProxy, type TrustFn } from './proxy/trust.js';
 export { toFetchHandler, type FetchHandlerOptions, type FetchPeer } from './runtime/fetch.js';
 export { offeredProtocols } from './websocket/handshake.js';
 export { redisPubSub, type RedisPubSubOptions } from './websocket/redis.js';
 export type { PubSubAdapter, SendOptions, SendStatus, ServerWebSocket, UpgradeOptions, WebSocketData, WebSocketHandlers, WebSocketOptions } from './websocket/types.js';
 export type {
+  AccessLogOptions,
+  AccessLogger,
   BodyLimit,
+  ClientInfo,
   DispatchFn,
   HeaderValue,
   Logger,
+  OtelMeterProvider,
+  OtelTracerProvider,
   Outcome,
+  ProxyPeer,
+  ProxyProtocolOptions,
   RequestBody,
   ResponseBody,
   ResponseHeaders,
@@ -27,6 +36,7 @@ export type {
   StaticResponse,
   StreamOptions,
   TlsOptions,
+  TracingOptions,
   WireHeaders,
   WireRequest,
   Written,

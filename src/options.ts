@@ -3,10 +3,13 @@
 // start-up naming the key, the expected type and what was received.
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { createSecureContext } from 'node:tls';
+import { withAccessLog } from './access-log.js';
 import { OptionError, describeValue } from './errors.js';
 import { RUNTIME_NAMES } from './runtime/registry.js';
 import { suggest } from './suggest.js';
-import type { Logger, RuntimeName, ServeOptions, TlsOptions } from './types.js';
+import type { ProxyProtocolConfig } from './proxy/gate.js';
+import { addressList, compileTrust, type TrustFn } from './proxy/trust.js';
+import type { AccessLogOptions, Logger, RuntimeName, ServeOptions, TlsOptions, TracingOptions } from './types.js';
 import { resolveWebSocketOptions, type ResolvedWebSocketOptions } from './websocket/options.js';
 
 export interface ResolvedOptions<C> {
@@ -30,6 +33,12 @@ export interface ResolvedOptions<C> {
   workers: number | 'auto' | undefined;
   workerModule: string | URL | undefined;
   websocket: ResolvedWebSocketOptions;
+  /** null: off. */
+  tracing: TracingOptions | null;
+  proxyProtocol: ProxyProtocolConfig | null;
+  trustProxy: TrustFn | null;
+  /** null: signals are left alone. */
+  signals: { graceMs: number } | null;
 }
 
 const consoleLogger: Logger = {
@@ -57,6 +66,11 @@ const KNOWN_KEYS: ReadonlyArray<keyof ServeOptions<unknown>> = [
   'workers',
   'workerModule',
   'websocket',
+  'tracing',
+  'accessLog',
+  'proxyProtocol',
+  'trustProxy',
+  'signals',
 ];
 
 /** serveGeneric's option names: for a consumer that passes them on and checks its own beside them. */
@@ -144,6 +158,52 @@ export function checkTls(value: unknown): TlsOptions | undefined {
   return tls as unknown as TlsOptions;
 }
 
+function checkTracing(value: unknown): TracingOptions | null {
+  if (value === undefined || value === false) return null;
+  if (value === true) return {};
+  if (typeof value !== 'object' || value === null) throw expected('tracing', 'true, false or an object { tracerProvider?, meterProvider? }', value);
+  const tracing = value as Record<string, unknown>;
+  for (const key of Object.keys(tracing)) if (key !== 'tracerProvider' && key !== 'meterProvider') throw unknownKey(`tracing.${key}`, ['tracing.tracerProvider', 'tracing.meterProvider']);
+  const provider = (key: 'tracerProvider' | 'meterProvider', method: string) => {
+    const p = tracing[key] as Record<string, unknown> | undefined;
+    if (p !== undefined && (typeof p !== 'object' || p === null || typeof p[method] !== 'function')) throw expected(`tracing.${key}`, `an OpenTelemetry ${key} (an object with ${method}())`, p);
+  };
+  provider('tracerProvider', 'getTracer');
+  provider('meterProvider', 'getMeter');
+  return tracing as TracingOptions;
+}
+
+function checkAccessLog(value: unknown): AccessLogOptions | null {
+  if (value === undefined || value === false) return null;
+  if (value === true) return {};
+  if (typeof value !== 'object' || value === null) throw expected('accessLog', 'true, false or an object { logger? }', value);
+  const log = value as Record<string, unknown>;
+  for (const key of Object.keys(log)) if (key !== 'logger') throw unknownKey(`accessLog.${key}`, ['accessLog.logger']);
+  const logger = log.logger as Record<string, unknown> | undefined;
+  if (logger !== undefined && (typeof logger !== 'object' || logger === null || typeof logger.info !== 'function')) throw expected('accessLog.logger', 'a pino-shaped logger (an object with info(fields, message))', logger);
+  return log as AccessLogOptions;
+}
+
+function checkProxyProtocol(value: unknown, fallbackTimeoutMs: number): ProxyProtocolConfig | null {
+  if (value === undefined) return null;
+  const what = "an object { from: ['10.0.0.0/8', …], timeoutMs? }";
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw expected('proxyProtocol', what, value);
+  const raw = value as Record<string, unknown>;
+  for (const key of Object.keys(raw)) if (key !== 'from' && key !== 'timeoutMs') throw unknownKey(`proxyProtocol.${key}`, ['proxyProtocol.from', 'proxyProtocol.timeoutMs']);
+  if (!Array.isArray(raw.from) || raw.from.length === 0) {
+    throw expected('proxyProtocol.from', 'a non-empty list of the balancers\' addresses, CIDR ranges or presets (loopback, linklocal, uniquelocal, private)', raw.from);
+  }
+  return { from: addressList(raw.from, 'options.proxyProtocol.from'), timeoutMs: positive({ 'proxyProtocol.timeoutMs': raw.timeoutMs }, 'proxyProtocol.timeoutMs', fallbackTimeoutMs) };
+}
+
+function checkSignals(value: unknown): { graceMs: number } | null {
+  if (value === undefined || value === false) return null;
+  if (value === true) return { graceMs: 5000 };
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw expected('signals', 'true, false or { graceMs }', value);
+  for (const key of Object.keys(value)) if (key !== 'graceMs') throw unknownKey(`signals.${key}`, ['signals.graceMs']);
+  return { graceMs: positive({ 'signals.graceMs': (value as Record<string, unknown>).graceMs }, 'signals.graceMs', 5000) };
+}
+
 /** Checks every option and fills in the defaults. */
 export function resolveOptions<C>(options: ServeOptions<C> | undefined): ResolvedOptions<C> {
   if (options === undefined) options = {};
@@ -175,6 +235,8 @@ export function resolveOptions<C>(options: ServeOptions<C> | undefined): Resolve
   if (workers !== undefined && workerModule === undefined) {
     throw new OptionError('options.workers needs options.workerModule, a module that exports ctx and dispatch (functions cannot cross into workers)');
   }
+  const logger = checkLogger(raw.logger);
+  const logError = (message: string, error?: unknown) => logger.error(message, error);
   return {
     runtime: runtime as RuntimeName,
     host,
@@ -189,11 +251,15 @@ export function resolveOptions<C>(options: ServeOptions<C> | undefined): Resolve
     responseTimeoutMs,
     maxPipelinedRequests: positive(raw, 'maxPipelinedRequests', 32, true),
     tryStatic: optionalFunction(raw, 'tryStatic'),
-    onResponse: optionalFunction(raw, 'onResponse'),
+    onResponse: withAccessLog(optionalFunction(raw, 'onResponse'), checkAccessLog(raw.accessLog), logError),
     onClosing: optionalFunction(raw, 'onClosing'),
-    logger: checkLogger(raw.logger),
+    logger,
     workers: workers as number | 'auto' | undefined,
     workerModule: workerModule as string | URL | undefined,
     websocket: resolveWebSocketOptions(raw.websocket),
+    tracing: checkTracing(raw.tracing),
+    proxyProtocol: checkProxyProtocol(raw.proxyProtocol, positive(raw, 'headersTimeoutMs', 10_000)),
+    trustProxy: compileTrust(raw.trustProxy),
+    signals: checkSignals(raw.signals),
   };
 }

@@ -6,6 +6,7 @@ import { WireHeadersImpl } from './runtime/headers.js';
 import type { DispatchFn, ServeOptions, WireHeaders } from './types.js';
 
 export { parseResponses, exchangeBytes };
+export { encodeProxyHeader, parseProxyHeader, type ProxyHeader, type ProxyHeaderInit } from './proxy/protocol.js';
 export type { ParsedResponse, ParseResponsesResult } from './parser/response-parser.js';
 
 export interface InjectRequest {

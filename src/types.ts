@@ -141,11 +141,43 @@ export interface WireRequest {
   readonly remotePort: number;
   /** The request came over TLS (the server was started with `tls`; on fetch platforms, an https URL). */
   readonly secure: boolean;
+  /**
+   * The client as trusted forwarding says (options.trustProxy): the address,
+   * scheme and host from `Forwarded` or `X-Forwarded-For/-Proto/-Host` when
+   * the peer is trusted, else the connection's own. Made on first use.
+   */
+  readonly client: ClientInfo;
+  /** The load balancer that sent a PROXY protocol header on this connection (its own address), or null. */
+  readonly proxy: ProxyPeer | null;
   /** Whether the client asked to keep the connection (HTTP/1.1 unless "Connection: close"; HTTP/1.0 only with "keep-alive"). */
   readonly keepAlive: boolean;
   /** Fires when the peer goes away before the response is finished. */
   readonly signal: AbortSignal;
   readonly body: RequestBody;
+  /**
+   * The route template that matched ("/users/:id"), set by the consumer that
+   * routed the request (wirecore/app, wirecore/ssr, wirecore/ffi; a fetch app
+   * through wirecore/fetch's setRoute). Traces name their span and set
+   * http.route from it; the access log and onResponse hooks can read it.
+   * Undefined when no route matched. Never a raw path: a template keeps the
+   * set of names small.
+   */
+  route: string | undefined;
+}
+
+/** Who the client is, after trusted forwarding (see WireRequest.client). */
+export interface ClientInfo {
+  /** The client's address ("::ffff:" dropped from v4-mapped ones); whatever a trusted Forwarded names, "unknown" included. */
+  readonly address: string;
+  readonly protocol: 'http' | 'https';
+  /** From a trusted X-Forwarded-Host or Forwarded host=, else the Host header. */
+  readonly host: string | undefined;
+}
+
+/** The peer that sent a PROXY protocol header: the balancer, not the client. */
+export interface ProxyPeer {
+  readonly address: string;
+  readonly port: number;
 }
 
 /**
@@ -171,6 +203,32 @@ export interface TlsOptions {
 export interface Logger {
   error(message: string, error?: unknown): void;
   warn(message: string): void;
+}
+
+/** A tracer provider as @opentelemetry/api defines it (typed here so wirecore's types do not need the package). */
+export interface OtelTracerProvider {
+  getTracer(name: string, version?: string): unknown;
+}
+
+/** A meter provider as @opentelemetry/api defines it. */
+export interface OtelMeterProvider {
+  getMeter(name: string, version?: string): unknown;
+}
+
+/** Where spans and the duration histogram go; each defaults to the global provider @opentelemetry/api holds. */
+export interface TracingOptions {
+  tracerProvider?: OtelTracerProvider;
+  meterProvider?: OtelMeterProvider;
+}
+
+/** A pino-shaped logger: `info(fields, message)`. pino itself fits. */
+export interface AccessLogger {
+  info(fields: Record<string, unknown>, message: string): void;
+}
+
+export interface AccessLogOptions {
+  /** Where the lines go. Default: one JSON line per answer on stdout, in pino's format (level 30). */
+  logger?: AccessLogger;
 }
 
 /** Every option is checked at start-up; an unknown key or a wrong type is an OptionError naming it. */
@@ -229,6 +287,46 @@ export interface ServeOptions<C> {
   workerModule?: string | URL;
   /** WebSocket handlers and limits, for the sockets res.upgrade() opens (see WebSocketOptions). */
   websocket?: WebSocketOptions<any>;
+  /**
+   * OpenTelemetry: one SERVER span per request (HTTP semantic conventions,
+   * the W3C traceparent joined through the registered propagator, the span
+   * active while the dispatch runs) and the http.server.request.duration
+   * histogram. `true` uses the global providers; an object names its own.
+   * Needs the optional peer @opentelemetry/api (a start-up error otherwise).
+   * With workers only `true` crosses into the copies; providers are set in
+   * the worker module's own options. Default off.
+   */
+  tracing?: boolean | TracingOptions;
+  /** One structured line per answer (pino-compatible JSON), from onResponse's figures. Default off. */
+  accessLog?: boolean | AccessLogOptions;
+  /**
+   * Read a PROXY protocol header (v1 or v2) at the start of every connection
+   * from these peers (addresses, CIDR ranges, or the presets "loopback",
+   * "linklocal", "uniquelocal", "private"): `req.remoteAddress` is then the
+   * client's and `req.proxy` the balancer's. A connection from any other
+   * peer, or with a malformed, truncated or late header, is closed and
+   * logged. With TLS the header comes before the handshake.
+   */
+  proxyProtocol?: ProxyProtocolOptions;
+  /**
+   * Whose forwarding headers to believe for `req.client`: true (everyone), a
+   * hop count, a list of addresses/CIDR ranges/presets, or a function
+   * (address, hop) => boolean. Default: nobody.
+   */
+  trustProxy?: boolean | number | readonly string[] | ((address: string, hop: number) => boolean);
+  /**
+   * SIGTERM and SIGINT start close({ graceMs }) and exit 0 once drained (a
+   * second signal exits at once); SIGHUP reloads `workers` copy by copy.
+   * Default false at this door (a library call must not take over the
+   * process's signals); the consumers' listen() turn it on.
+   */
+  signals?: boolean | { graceMs?: number };
+}
+
+export interface ProxyProtocolOptions {
+  from: readonly string[];
+  /** From accept to the end of the header. Default: headersTimeoutMs. */
+  timeoutMs?: number;
 }
 
 /** Open sockets and requests being answered (with workers: the copies' sum, up to a second old). */
@@ -257,4 +355,9 @@ export interface Server {
   close(options?: { graceMs?: number }): Promise<void>;
   /** Sends to every WebSocket subscribed to `topic`: on this server, its workers, and through websocket.pubsub, every server. */
   publish(topic: string, data: WebSocketData, options?: SendOptions): void;
+  /**
+   * With `workers`: replaces the copies one at a time, each new one listening
+   * before the old one drains, so no connection is refused. Rejects without workers.
+   */
+  reload(): Promise<void>;
 }

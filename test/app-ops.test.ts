@@ -2,7 +2,9 @@
 // soon as a graceful close begins), and /metrics in the Prometheus text
 // format, scraped and parsed, fed by every answer's Written figures.
 import { describe, expect, it } from 'vitest';
+import { Counter, Registry } from 'prom-client';
 import { Type, Unauthorized, createApp } from 'wirecore/app';
+import { loadPromClient } from '../adapters/app/metrics.js';
 import { recordingLogger, serveApp } from './helpers/app.js';
 import { rawRequest } from './helpers/raw.js';
 import { RUNTIMES } from './helpers/servers.js';
@@ -124,23 +126,55 @@ describe.each(RUNTIMES)('metrics on %s', (runtime) => {
         const scrape = await fetch(`${server.url}/metrics`);
         expect(scrape.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
         parsed = parseMetrics(await scrape.text());
-        return value(parsed.samples, 'http_responses_aborted_total', { route: '/stream' });
+        return value(parsed.samples, 'http_server_responses_aborted_total', { route: '/stream' });
       })
       .toBe(1);
     const { samples, types } = parsed;
-    expect(types).toMatchObject({ http_requests_total: 'counter', http_request_duration_seconds: 'histogram', http_response_body_bytes_total: 'counter', http_responses_aborted_total: 'counter', http_responses_errored_total: 'counter' });
-    expect(value(samples, 'http_requests_total', { method: 'GET', route: '/users/:id', status: '200' })).toBe(2);
-    expect(value(samples, 'http_requests_total', { route: '/users/:id', status: '400' })).toBe(1);
-    expect(value(samples, 'http_requests_total', { route: '(unmatched)', status: '404' })).toBe(1);
-    expect(value(samples, 'http_response_body_bytes_total', { route: '/users/:id', status: '200' })).toBe('{"id":1}'.length * 2);
-    expect(value(samples, 'http_responses_errored_total', { route: '/broken' })).toBe(1);
-    expect(value(samples, 'http_requests_total', { route: '(refused)', method: 'other', status: '400' })).toBe(1);
-    // The histogram of one route: cumulative buckets, +Inf equal to the count.
-    const buckets = samples.filter((s) => s.name === 'http_request_duration_seconds_bucket' && s.labels.route === '/users/:id');
+    expect(types).toMatchObject({
+      http_server_request_duration_seconds: 'histogram',
+      http_server_response_body_bytes_total: 'counter',
+      http_server_response_header_bytes_total: 'counter',
+      http_server_responses_aborted_total: 'counter',
+      http_server_responses_errored_total: 'counter',
+    });
+    // Answers are counted by the histogram's _count, by method, route template and status.
+    const answers = 'http_server_request_duration_seconds_count';
+    expect(value(samples, answers, { method: 'GET', route: '/users/:id', status: '200' })).toBe(2);
+    expect(value(samples, answers, { route: '/users/:id', status: '400' })).toBe(1);
+    expect(value(samples, answers, { route: '(unmatched)', status: '404' })).toBe(1);
+    expect(value(samples, 'http_server_response_body_bytes_total', { route: '/users/:id', status: '200' })).toBe('{"id":1}'.length * 2);
+    expect(value(samples, 'http_server_response_header_bytes_total', { route: '/users/:id', status: '200' })).toBeGreaterThan(0);
+    expect(value(samples, 'http_server_responses_errored_total', { route: '/broken' })).toBe(1);
+    expect(value(samples, answers, { route: '(refused)', method: 'other', status: '400' })).toBe(1);
+    // The histogram of one route and status: cumulative buckets, +Inf equal to the count.
+    const buckets = samples.filter((s) => s.name === 'http_server_request_duration_seconds_bucket' && s.labels.route === '/users/:id' && s.labels.status === '200');
     expect(buckets.at(-1)!.labels.le).toBe('+Inf');
     for (let i = 1; i < buckets.length; i++) expect(buckets[i]!.value).toBeGreaterThanOrEqual(buckets[i - 1]!.value);
-    expect(buckets.at(-1)!.value).toBe(3);
-    expect(value(samples, 'http_request_duration_seconds_count', { route: '/users/:id' })).toBe(3);
-    expect(value(samples, 'http_request_duration_seconds_sum', { route: '/users/:id' })).toBeGreaterThan(0);
+    expect(buckets.at(-1)!.value).toBe(2);
+    expect(value(samples, 'http_server_request_duration_seconds_sum', { route: '/users/:id', status: '200' })).toBeGreaterThan(0);
+  });
+});
+
+describe('metrics through prom-client', () => {
+  it("serves the user's own prom-client metrics from the registry they pass, beside wirecore's", async () => {
+    const registry = new Registry();
+    const jobs = new Counter({ name: 'jobs_done_total', help: 'Jobs done.', registers: [registry] });
+    const app = createApp({ logger: recordingLogger() });
+    app.post('/jobs', () => (jobs.inc(), { ok: true }));
+    app.metrics({ registry, prefix: 'api_' });
+    await app.inject({ method: 'POST', url: '/jobs' });
+    await app.inject({ method: 'POST', url: '/jobs' });
+    const scrape = await app.inject({ url: '/metrics' });
+    expect(scrape.headers.get('content-type')).toBe(registry.contentType);
+    const { samples, types } = parseMetrics(scrape.text());
+    expect(value(samples, 'jobs_done_total', {})).toBe(2);
+    expect(types.api_request_duration_seconds).toBe('histogram');
+    expect(value(samples, 'api_request_duration_seconds_count', { method: 'POST', route: '/jobs', status: '200' })).toBe(2);
+    // A second app in the same registry under the same names is a clear error, not a silent merge.
+    expect(() => createApp().metrics({ registry, prefix: 'api_' })).toThrow(/could not register in the registry.*another prefix/);
+  });
+
+  it('names prom-client when it is not installed', () => {
+    expect(() => loadPromClient('prom-client-not-installed')).toThrow('wirecore/app: metrics() needs the package prom-client (an optional peer dependency): npm install prom-client');
   });
 });

@@ -101,3 +101,40 @@ describe('llhttp (wasm)', () => {
     expect(r.bodies).toEqual(['ab', 'c']);
   });
 });
+
+describe('whitespace around framing values (RFC 9110 §5.5, §5.6.1)', () => {
+  /** Every way to cut `bytes` in two, plus whole and one byte at a time. */
+  function splits(bytes: string): string[][] {
+    const ways = [[bytes], [...bytes]];
+    for (let i = 1; i < bytes.length; i++) ways.push([bytes.slice(0, i), bytes.slice(i)]);
+    return ways;
+  }
+
+  const accepted: Array<[string, string, string]> = [
+    ['Content-Length:\t5\t', 'hello', '5'],
+    ['content-length: \t5 \t', 'hello', '5'],
+    ['Transfer-Encoding:\tchunked\t', '5\r\nhello\r\n0\r\n\r\n', 'chunked'],
+    ['Transfer-Encoding: ,chunked', '5\r\nhello\r\n0\r\n\r\n', ',chunked'],
+    ['Transfer-Encoding: chunked ,', '5\r\nhello\r\n0\r\n\r\n', 'chunked ,'],
+    ['Transfer-Encoding: chunked\t, ,', '5\r\nhello\r\n0\r\n\r\n', 'chunked\t, ,'],
+  ];
+
+  it.each(accepted)('%j frames the body however the bytes are cut; the value reaches the application as sent', (field, body, value) => {
+    for (const parts of splits(`POST / HTTP/1.1\r\nHost: a\r\n${field}\r\n\r\n${body}`)) {
+      const r = parse(parts);
+      expect({ parts, code: r.code }).toEqual({ parts, code: PARSE_OK });
+      expect(r.bodies.join('')).toBe('hello');
+      expect(r.heads[0]!.headers[3]).toBe(value);
+    }
+  });
+
+  it('is no licence for whitespace inside a value, a coding after the empty elements, or a list with no coding', () => {
+    const refused = ['Content-Length: 4\t2', 'Transfer-Encoding: chunked\tgzip', 'Transfer-Encoding: chunked, gzip', 'Transfer-Encoding: chunked ,gzip', 'Transfer-Encoding: ,'];
+    for (const field of [...refused, 'X-Content-Length:\t5\t\r\nContent-Length: 5 x']) {
+      for (const parts of splits(`POST / HTTP/1.1\r\nHost: a\r\n${field}\r\n\r\n5\r\nhello\r\n0\r\n\r\n`)) {
+        const r = parse(parts);
+        expect({ parts, status: r.rejection?.status }).toEqual({ parts, status: 400 });
+      }
+    }
+  });
+});

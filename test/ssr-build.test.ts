@@ -141,7 +141,7 @@ describe('the wirecore-ssr command', () => {
   it('builds a site and lists its routes', async () => {
     const outDir = outDirFor(FIXTURE_SITE, 'cli');
     const { stdout } = await run(process.execPath, [CLI, 'build', FIXTURE_SITE, '--out', outDir, '--renderer', 'react']);
-    expect(stdout).toMatch(/wirecore-ssr: 17 routes, 1 islands \(react\)/);
+    expect(stdout).toMatch(/wirecore-ssr: 18 routes, 1 islands \(react\)/);
     expect(stdout).toMatch(/\/blog\/\[slug\] +pages\/blog\/\[slug\]\.tsx/);
     expect(JSON.parse(readFileSync(join(outDir, 'manifest.json'), 'utf8')).renderer).toBe('react');
   });

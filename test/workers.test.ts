@@ -26,9 +26,8 @@ async function whoAnswers(port: number, times: number): Promise<Set<string>> {
 describe.each(['net', 'uws', 'node-http'] as const)('workers on %s', (runtime) => {
   it('serves from 2 copies on one port, and replaces a copy that crashes', async () => {
     const errors: string[] = [];
-    const server: Server = await serveGeneric(null, () => {
-      throw new Error('the primary never dispatches');
-    }, { runtime, workers: 2, workerModule, logger: { error: (m) => errors.push(m), warn: () => {} } });
+    // The copies take ctx and dispatch from workerModule: the primary is given none.
+    const server: Server = await serveGeneric(null, null, { runtime, workers: 2, workerModule, logger: { error: (m) => errors.push(m), warn: () => {} } });
     try {
       expect(server.port).toBeGreaterThan(0);
       expect((await whoAnswers(server.port, 40)).size).toBe(2);
@@ -47,7 +46,40 @@ describe.each(['net', 'uws', 'node-http'] as const)('workers on %s', (runtime) =
     }
   });
 
+  it('refuses a dispatch that is neither a function nor null, with workers or without', async () => {
+    await expect(serveGeneric(null, 'dispatch' as never, { runtime, workers: 2, workerModule })).rejects.toThrow(/needs a dispatch function/);
+    await expect(serveGeneric(null, null as never, { runtime })).rejects.toThrow(/with options\.workers, null/);
+  });
+
   it('fails at start-up without a worker module', async () => {
     await expect(serveGeneric(null, () => undefined as never, { runtime, workers: 2 })).rejects.toThrow(/workerModule/);
   });
+});
+
+it("runs the README's multi-core snippet as written (examples/workers-server.ts: serveGeneric(null, null, { workers }))", async () => {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, [new URL('../dist/examples/workers-server.js', import.meta.url).pathname], {
+    env: { ...process.env, PORT: '0' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout!.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const line = out.match(/^(http:\/\/\S+)\n/m);
+        if (line) resolve(line[1]!);
+      });
+      child.once('exit', (code) => reject(new Error(`workers-server exited (${code}) before printing its URL`)));
+    });
+    const port = Number(new URL(url).port);
+    expect(port).toBeGreaterThan(0);
+    const answer = JSON.parse((await get(port)).body) as { pid: number };
+    // A copy answered, not the primary.
+    expect(answer.pid).not.toBe(child.pid);
+  } finally {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  }
 });

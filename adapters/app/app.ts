@@ -1,7 +1,7 @@
 // createApp: routes, groups, mounted apps, middleware, hooks and the entry
 // points (dispatch, listen, inject, fetch). Registration compiles each
 // route's schemas at once; compile() builds the table the host serves.
-import { serveGeneric, toFetchHandler, type DispatchFn, type FetchHandlerOptions, type FetchPeer, type ServeOptions, type Server } from 'wirecore';
+import { compileTrust, serveGeneric, toFetchHandler, type TrustProxy, type DispatchFn, type FetchHandlerOptions, type FetchPeer, type ServeOptions, type Server } from 'wirecore';
 import type { InjectRequest, InjectResponse } from 'wirecore/testing';
 import { BodyParsers, type BodyParser } from './body.js';
 import { compileTable, type AppDefinition, type Mount, type RouterOptions } from './compile.js';
@@ -11,10 +11,9 @@ import { CookieSigner, type CookieSettings } from './cookies.js';
 import { compileCors, type CorsOptions } from './cors.js';
 import { ServiceUnavailable } from './errors.js';
 import { jsonLogger, wireLogger, type AppLogger } from './logger.js';
-import { MetricsRegistry, PROMETHEUS_TYPE, type MetricsOptions } from './metrics.js';
+import { MetricsRegistry, type MetricsOptions } from './metrics.js';
 import { docsPage, generateDocument, type DocumentBase, type DocumentExtras, type OpenApiDocument, type OpenApiInfo } from './openapi.js';
 import { prepareRoutes, type Definition, type RouteSource } from './prepare.js';
-import { compileTrust, type TrustProxy } from './proxy.js';
 import { Registrar, callerSite, type RouteOwner } from './registrar.js';
 import { Scope, type AppSettings, type RegisteredRoute, type RouteInfo } from './route.js';
 import { SchemaCompiler, type SchemaOptions } from './schema.js';
@@ -92,6 +91,8 @@ export class App<State = undefined> extends Registrar<State, ''> implements Rout
   private fetchOptions: FetchHandlerOptions<AppHost> = {};
   /** @internal ajv options, for the compilers of loaded specs. */
   readonly schemaOptions: SchemaOptions | undefined;
+  /** Passed to the wire layer, which decides req.client from it. */
+  private readonly trustProxy: TrustProxy | undefined;
   private metricsRegistry: MetricsRegistry | null = null;
   /** @internal The spec this app was loaded from (spec-first), re-emitted by openapi(). */
   specBase: SpecBase | null = null;
@@ -123,6 +124,7 @@ export class App<State = undefined> extends Registrar<State, ''> implements Rout
       trust: compileTrust(options.trustProxy),
       secure: false,
     };
+    this.trustProxy = options.trustProxy;
     this.schemaOptions = options.schema;
     this.state = options.state as State;
     this.routerOptions = { ...options.router };
@@ -303,7 +305,7 @@ export class App<State = undefined> extends Registrar<State, ''> implements Rout
     if (this.metricsRegistry !== null) throw new Error('wirecore/app: metrics() is already on');
     const registry = (this.metricsRegistry = new MetricsRegistry(options));
     this.register(
-      { method: 'GET', path: options.path ?? '/metrics', hidden: true, compress: false, handler: (c) => (c.header('content-type', PROMETHEUS_TYPE), registry.render()) },
+      { method: 'GET', path: options.path ?? '/metrics', hidden: true, compress: false, handler: (c) => (c.header('content-type', registry.contentType), registry.render()) },
       '',
       new Scope(null),
       callerSite(),
@@ -344,6 +346,8 @@ export class App<State = undefined> extends Registrar<State, ''> implements Rout
   /** Options to pass to serveGeneric beside `app.ctx` and `app.dispatch`: the app's logger, and answer timing when onResponse hooks need it. */
   serveOptions(options: ServeOptions<AppHost> = {}): ServeOptions<AppHost> {
     const out: ServeOptions<AppHost> = { logger: wireLogger(this.settings.logger), ...options };
+    // The wire layer decides req.client (c.ip, c.protocol, c.host) from the app's trustProxy.
+    if (out.trustProxy === undefined && this.trustProxy !== undefined) out.trustProxy = this.trustProxy;
     const host = this.ctx;
     const registry = this.metricsRegistry;
     if (registry !== null) {
@@ -366,10 +370,14 @@ export class App<State = undefined> extends Registrar<State, ''> implements Rout
     return out;
   }
 
-  /** Compiles, then serves on any runtime (net, uws, node-http; workers need a module exporting ctx and dispatch). */
+  /**
+   * Compiles, then serves on any runtime (net, uws, node-http; workers need a module exporting ctx and dispatch).
+   * SIGTERM and SIGINT drain it and exit 0 (`signals: false` to handle them yourself).
+   */
   async listen(options: ServeOptions<AppHost> = {}): Promise<Server> {
     const ctx = this.ctx;
-    return serveGeneric(ctx, dispatchApp, this.serveOptions(options));
+    // A served app drains on SIGTERM/SIGINT unless told not to (`signals: false`).
+    return serveGeneric(ctx, dispatchApp, { signals: true, ...this.serveOptions(options) });
   }
 
   /** Options for app.fetch (body limit, tryStatic, onResponse, logger); takes effect on the next request. */

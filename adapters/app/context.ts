@@ -2,12 +2,11 @@
 // class instance with prototype methods, its fields filled once.
 import { isIP } from 'node:net';
 import { parse as parseQueryString } from 'node:querystring';
-import { redirectLocation, type RedirectOptions, type ResponseWriter, type WireRequest, type Written } from 'wirecore';
+import { forwardedChain, redirectLocation, type RedirectOptions, type ResponseWriter, type WireRequest, type Written } from 'wirecore';
 import { parseCookies, serializeCookie, type CookieOptions } from './cookies.js';
 import { BadRequest, Unauthorized } from './errors.js';
 import { requestIdFrom, type AppLogger } from './logger.js';
 import { sseHeaders } from './answer.js';
-import { clientAddress, forwardedChain, nearestValue } from './proxy.js';
 import type { AuthInfo, ContextRoute, Principal } from './model.js';
 import { writeEvents, type SseEvent, type SseOptions } from './sse.js';
 import type { Static, TSchema } from '@sinclair/typebox';
@@ -155,38 +154,29 @@ export class Context<
   }
 
   /**
-   * The client's address: the peer's, or (with trustProxy) the first untrusted hop of X-Forwarded-For;
-   * an IPv4 or IPv6 address ("::ffff:" taken off), or null when that hop is not one (a forged "unknown", a name).
+   * The client's address: the peer's, or (with trustProxy) the first untrusted hop of Forwarded or
+   * X-Forwarded-For (the wire layer's req.client); an IPv4 or IPv6 address ("::ffff:" taken off), or null
+   * when that hop is not one (a forged "unknown", a name).
    */
   get ip(): string | null {
-    const address = clientAddress(this.ips, this.route.settings.trust);
+    const address = this.req.client.address;
     return isIP(address) === 0 ? null : address;
   }
 
   /** The addresses the request passed through, the nearest first (X-Forwarded-For counts only with trustProxy). */
   get ips(): string[] {
-    const trust = this.route.settings.trust;
-    return forwardedChain(this.req.remoteAddress, trust === null ? undefined : this.req.headers.get('x-forwarded-for'));
+    const forwardedFor = this.route.settings.trust === null ? undefined : this.req.headers.get('x-forwarded-for');
+    return forwardedChain(this.req.remoteAddress, forwardedFor === undefined ? [] : forwardedFor.split(','));
   }
 
-  /** "http" or "https": X-Forwarded-Proto from a trusted proxy, else how the app is served. */
+  /** "http" or "https": Forwarded / X-Forwarded-Proto from a trusted proxy, else how the app is served. */
   get protocol(): string {
-    const trust = this.route.settings.trust;
-    if (trust !== null && trust(this.req.remoteAddress, 0)) {
-      const forwarded = nearestValue(this.req.headers.get('x-forwarded-proto'))?.toLowerCase();
-      if (forwarded === 'http' || forwarded === 'https') return forwarded;
-    }
-    return this.route.settings.secure ? 'https' : 'http';
+    return this.req.client.protocol;
   }
 
-  /** The host the client asked for: X-Forwarded-Host from a trusted proxy, else the Host header. */
+  /** The host the client asked for: Forwarded / X-Forwarded-Host from a trusted proxy, else the Host header. */
   get host(): string | undefined {
-    const trust = this.route.settings.trust;
-    if (trust !== null && trust(this.req.remoteAddress, 0)) {
-      const forwarded = nearestValue(this.req.headers.get('x-forwarded-host'));
-      if (forwarded !== undefined) return forwarded;
-    }
-    return this.req.headers.get('host');
+    return this.req.client.host;
   }
 
   /** The Last-Event-ID an EventSource sends when it reconnects, or null. */

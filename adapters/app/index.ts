@@ -23,9 +23,9 @@ export {
 export { parseCookies, serializeCookie, CookieSigner, MAX_COOKIE_BYTES, type CookieOptions, type CookieSettings } from './cookies.js';
 export type { CorsOptions } from './cors.js';
 export { parseAcceptEncoding, type CompressionOptions, type Encoding } from './compress.js';
-export type { TrustProxy } from './proxy.js';
+export type { TrustProxy } from 'wirecore';
 export { formatEvent, type SseEvent, type SseOptions } from './sse.js';
-export { MetricsRegistry, PROMETHEUS_TYPE, type MetricsOptions } from './metrics.js';
+export { MetricsRegistry, PROMETHEUS_TYPE, type MetricsOptions, type PromRegistry } from './metrics.js';
 export { Context, type Locals, type Replied, type HeaderInput } from './context.js';
 export {
   HttpError,

@@ -6,7 +6,7 @@ import type { WireRequest } from 'wirecore';
 import type { CompressionPolicy } from './compress.js';
 import type { CookieSigner } from './cookies.js';
 import type { AppLogger } from './logger.js';
-import type { TrustFn } from './proxy.js';
+import type { TrustFn } from 'wirecore';
 import type { RouteSchema } from './types.js';
 
 /** OpenAPI operation metadata carried by a route. */

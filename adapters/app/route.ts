@@ -1,7 +1,7 @@
 // The route model: what is registered (method, path, one schema per part,
 // OpenAPI metadata, handler, scoped middleware and hooks) and what it
 // compiles to. RouteInfo is the part a generator (OpenAPI) reads.
-import type { Written } from 'wirecore';
+import type { TrustFn, Written } from 'wirecore';
 import type { BodyParsers } from './body.js';
 import type { CompressionPolicy } from './compress.js';
 import type { AnyContext, Context, Replied } from './context.js';

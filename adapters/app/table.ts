@@ -64,7 +64,7 @@ const NO_PARAMS = Object.freeze({}) as Record<string, string>;
 
 /** serveGeneric's ctx for an app: it holds the current table. */
 export class AppHost {
-  /** The route template of each request being answered, kept only while metrics are on (see routeTemplate). */
+  /** Labels of requests answered without a route (CORS preflights), kept only while metrics are on (see routeTemplate). */
   templates: WeakMap<WireRequest, string> | null = null;
   /** True once the server began closing: readiness turns false so a balancer drains this instance. */
   draining = false;
@@ -74,7 +74,7 @@ export class AppHost {
   /** The metrics label of a request: its route template, "(unmatched)", or "(refused)" for messages refused before a request existed. */
   routeTemplate(req: WireRequest | undefined): string {
     if (req === undefined) return REFUSED;
-    return this.templates?.get(req) ?? UNMATCHED;
+    return req.route ?? this.templates?.get(req) ?? UNMATCHED;
   }
 
   /** Serves `table` from the next request on; requests in flight finish on the table they started with. Returns the old one. */
@@ -102,7 +102,8 @@ export function dispatchApp(host: AppHost, req: WireRequest, res: ResponseWriter
   }
   const route = found.store as CompiledRoute | null;
   if (route === null) return runRoute(table.badTarget, new Context(table.badTarget, req, res, NO_PARAMS));
-  if (host.templates !== null) host.templates.set(req, route.path);
+  // For traces, logs and metrics: the wire layer's one place for the template.
+  req.route = route.path;
   return runRoute(route, new Context(route, req, res, found.params));
 }
 

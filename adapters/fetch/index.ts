@@ -33,7 +33,8 @@ export async function serveFetch(fetchFn: FetchHandler, options: ServeFetchOptio
   const restore = overrideGlobalResponse ? installLightResponse() : () => {};
   let server: Server;
   try {
-    server = await serveGeneric(null, toDispatch(fetchFn, { scheme: options.tls ? 'https' : 'http' }), serveOptions);
+    // SIGTERM and SIGINT drain the server and exit 0 unless `signals: false`.
+    server = await serveGeneric(null, toDispatch(fetchFn, { scheme: options.tls ? 'https' : 'http' }), { signals: true, ...serveOptions });
   } catch (error) {
     restore();
     throw error;
@@ -53,3 +54,4 @@ export async function serveFetch(fetchFn: FetchHandler, options: ServeFetchOptio
 }
 
 export { LightResponse, installLightResponse } from './light-response.js';
+export { honoRoute, setRoute } from './route.js';

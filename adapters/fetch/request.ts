@@ -140,7 +140,13 @@ Object.setPrototypeOf(prototype, Request.prototype);
 /** `scheme` is how the client reached the server ("http" or "https"). */
 export function lazyRequest(wire: WireRequest, scheme: string): Request {
   const target = wire.target;
-  const url = target.charCodeAt(0) === 0x2f ? `${scheme}://${wire.headers.get('host') || 'localhost'}${target}` : target;
+  let url = target;
+  if (target.charCodeAt(0) === 0x2f) {
+    // Scheme and host as the client used them: trusted forwarding (options.trustProxy) where it says so.
+    const client = wire.client;
+    const protocol = client.protocol !== (wire.secure ? 'https' : 'http') ? client.protocol : scheme;
+    url = `${protocol}://${client.host || 'localhost'}${target}`;
+  }
   const self = Object.create(prototype) as Lazy;
   self[wireKey] = wire;
   self[urlKey] = url;
@@ -148,4 +154,9 @@ export function lazyRequest(wire: WireRequest, scheme: string): Request {
   self[realKey] = undefined;
   self[bodyUsedKey] = false;
   return self;
+}
+
+/** The WireRequest behind a Request this adapter made; undefined for any other Request. */
+export function wireOf(request: Request): WireRequest | undefined {
+  return Object.prototype.hasOwnProperty.call(request, wireKey) ? (request as Lazy)[wireKey] : undefined;
 }

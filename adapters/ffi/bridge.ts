@@ -47,6 +47,7 @@ export class NativeBridge {
     this.dispatch = (_ctx, req, res) => {
       const route = single ?? this.routes.match(req.path);
       if (route === undefined) return res.send(NOT_FOUND);
+      if (route.key !== '*') req.route = route.key;
       const hasBody = req.body.length !== 0;
       if (hasBody && route.readBody) return this.withBody(route, req, res);
       return this.call(route, req, res, null, hasBody);

@@ -98,5 +98,6 @@ export async function serveNative(options: ServeNativeOptions): Promise<Server> 
       await dispatch.close();
     },
     publish: (topic, data, options) => server.publish(topic, data, options),
+    reload: () => server.reload(),
   };
 }

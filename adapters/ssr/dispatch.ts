@@ -87,6 +87,7 @@ export function dispatchSite(site: SiteState, req: WireRequest, res: ResponseWri
   const found = findRoute(table, path);
   if (found === undefined) return answerNotFound(state, req, res);
   const { route, params } = found;
+  req.route = route.pattern;
   if (route.kind === 'endpoint') return answerEndpoint(state, route, params, req, res);
   if (req.method !== 'GET' && req.method !== 'HEAD') return textAnswer(res, 405, 'Method Not Allowed\n', { allow: 'GET, HEAD' });
   return answerPage(state, route, params, req, res);

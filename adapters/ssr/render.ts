@@ -11,10 +11,11 @@ export const HTML_HEADERS = { 'content-type': 'text/html; charset=utf-8' } as co
 
 type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
 
-/** The request URL: Host names the authority; a bad Host falls back to localhost. */
+/** The request URL as the client asked for it (trusted forwarding included); a bad Host falls back to localhost. */
 export function requestUrl(req: WireRequest): URL {
   try {
-    return new URL(req.target, `http://${req.headers.get('host') || 'localhost'}`);
+    const client = req.client;
+    return new URL(req.target, `${client.protocol}://${client.host || 'localhost'}`);
   } catch {
     return new URL(req.path, 'http://localhost');
   }

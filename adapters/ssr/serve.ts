@@ -33,7 +33,8 @@ export async function serveSite(options: ServeSiteOptions): Promise<SiteServer> 
   const site = await loadSite({ root, outDir, publicDir, dev, renderer, prerender, onReload, logger: options.logger });
   let server: Server;
   try {
-    server = await serveGeneric(site, dispatchSite, { ...serveOptions, logger: site.logger, tryStatic: tryPrerendered });
+    // SIGTERM and SIGINT drain the server and exit 0 unless `signals: false`.
+    server = await serveGeneric(site, dispatchSite, { signals: true, ...serveOptions, logger: site.logger, tryStatic: tryPrerendered });
   } catch (error) {
     site.close();
     throw error;
@@ -56,5 +57,6 @@ export async function serveSite(options: ServeSiteOptions): Promise<SiteServer> 
       await server.close(closeOptions);
     },
     publish: (topic, data, publishOptions) => server.publish(topic, data, publishOptions),
+    reload: () => server.reload(),
   };
 }

@@ -8,6 +8,7 @@ import { fetchCases } from './fetch.js';
 import { ffiCases } from './ffi.js';
 import { framingCases } from './framing.js';
 import { messageCases } from './message.js';
+import { proxyCases } from './proxy.js';
 import { reachCases } from './reach.js';
 import { smugglingCases } from './smuggling.js';
 import { ssrCases } from './ssr.js';
@@ -27,7 +28,7 @@ function tagChunkedBodies(cases: Case[]): Case[] {
 
 const BASE_CASES: Case[] = tagChunkedBodies([...framingCases, ...smugglingCases, ...messageCases, ...connectionCases, ...reachCases]);
 
-export const CASES: Case[] = [...BASE_CASES, ...appendedRequestCases(BASE_CASES), ...ssrCases, ...appCases, ...ffiCases, ...fetchCases, ...webSocketCases, ...appendedRequestCases(webSocketCases)];
+export const CASES: Case[] = [...BASE_CASES, ...appendedRequestCases(BASE_CASES), ...ssrCases, ...appCases, ...ffiCases, ...fetchCases, ...proxyCases, ...webSocketCases, ...appendedRequestCases(webSocketCases)];
 
 /** Ids are unique and URL-safe: each is part of every request target of its case. */
 export function checkCases(cases: readonly Case[]): void {

@@ -48,8 +48,16 @@ export const smugglingCases: Case[] = [
   te('te-gzip', 'Transfer-Encoding: gzip (final coding not chunked)', 'gzip', 400, ['reject-status']),
   te('te-double', 'Transfer-Encoding: chunked, chunked', 'chunked, chunked', 400),
   te('te-empty', 'an empty Transfer-Encoding', '', 400, ['reject-status']),
-  te('te-comma', 'Transfer-Encoding: ,chunked', ',chunked', 400, ['reject-status']),
-  te('te-tab-after', 'a tab after chunked (optional whitespace)', 'chunked\t', null, ['te-trailing-ows']),
+  // A list field (RFC 9110 §5.6.1): OWS is SP or HTAB, and empty elements are ignored.
+  te('te-comma', 'Transfer-Encoding: ,chunked (an empty element first)', ',chunked', null),
+  te('te-comma-space', 'Transfer-Encoding: , chunked', ', chunked', null),
+  te('te-comma-only', 'Transfer-Encoding: , (no coding at all)', ',', 400),
+  te('te-tab-after', 'a tab after chunked (optional whitespace)', 'chunked\t', null, ['framing-ows']),
+  te('te-tab-around', 'tabs around chunked', '\tchunked\t', null, ['framing-ows']),
+  te('te-comma-after', 'Transfer-Encoding: chunked , (an empty element last)', 'chunked ,', null, ['framing-ows']),
+  te('te-commas-after', 'Transfer-Encoding: chunked,, (empty elements last)', 'chunked,,', null, ['framing-ows']),
+  te('te-empty-element', 'Transfer-Encoding: gzip, , chunked (a coding we do not decode, an empty element)', 'gzip, , chunked', 501),
+  te('te-chunked-tab-gzip', 'Transfer-Encoding: chunked<TAB>gzip (not a list: one unknown coding)', 'chunked\tgzip', 400),
   te('te-quoted', 'Transfer-Encoding: "chunked"', '"chunked"', 400, ['reject-status']),
   {
     id: 'te-two-fields',

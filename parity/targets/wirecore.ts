@@ -5,8 +5,12 @@ import { PARITY_LIMITS, PARITY_TIMEOUTS, PARITY_WEBSOCKET, SeenLog, actionOf, an
 const seen = new SeenLog();
 const staticHello = createStatic({ headers: { 'content-type': 'text/plain' }, body: 'static hello\n' });
 
+// --proxy-protocol: the echo behind a balancer; "/peer" answers "<remoteAddress> <proxy address>".
+const behindProxy = process.argv.includes('--proxy-protocol');
+
 const dispatch: DispatchFn<null> = (_ctx, req, res) => {
   const path = req.path;
+  if (behindProxy && path.endsWith('/peer')) return res.send({ headers: { 'content-type': 'text/plain' }, body: `${req.remoteAddress} ${req.proxy?.address ?? '-'}` });
   if (path.startsWith('/seen/')) return res.send({ headers: { 'content-type': 'application/json' }, body: JSON.stringify(seen.take(path.slice(6))) });
   // The WebSocket echo: the first subprotocol offered, every message sent back.
   if (actionOf(path) === 'ws') return res.upgrade(null, { protocol: offeredProtocols(req)[0] });
@@ -19,6 +23,7 @@ const server = await serveGeneric(null, dispatch, {
   ...PARITY_LIMITS,
   logger: { error: () => {}, warn: () => {} },
   websocket: { maxPayloadBytes: PARITY_WEBSOCKET.maxPayloadBytes, message: (ws, message, isBinary) => void ws.send(message, { binary: isBinary }) },
+  ...(behindProxy ? { proxyProtocol: { from: ['loopback'] } } : {}),
   tryStatic: (_ctx, method, path) => (path.startsWith('/c/') && path.endsWith('/static-hit') && (method === 'GET' || method === 'HEAD') ? staticHello : undefined),
 });
 console.log(`READY ${server.port}`);

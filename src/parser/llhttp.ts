@@ -2,6 +2,7 @@
 // All parsers share its memory; execution is synchronous, so one input
 // buffer in wasm memory and one "current session" pointer are enough.
 import { createRequire } from 'node:module';
+import type { FramingValueRewriter } from './framing-ows.js';
 
 const require = createRequire(import.meta.url);
 
@@ -52,6 +53,8 @@ export enum ParserType {
  * handler turns them into strings when it needs them.
  */
 export interface LlhttpHandler {
+  /** Rewrites Content-Length and Transfer-Encoding whitespace llhttp would refuse (request parsers only). */
+  readonly framingRewriter?: FramingValueRewriter | null;
   onMessageBegin(): number;
   onHeadersComplete(statusCode: number, upgrade: boolean, keepAlive: boolean): number;
   onBody(start: number, end: number): number;
@@ -111,6 +114,8 @@ let current: LlhttpHandler | null = null;
 let inputPtr = 0;
 let inputSize = 0;
 let inputView: Uint8Array | null = null;
+/** Bytes of the chunk being executed. */
+let inputLength = 0;
 
 function loadModule(): { module: WasmModule; simd: boolean } {
   const simdBytes: Uint8Array = require('undici/lib/llhttp/llhttp_simd-wasm.js');
@@ -128,7 +133,10 @@ const instance = new WebAssembly.Instance(loaded.module, {
     wasm_on_message_begin: (_p: number) => current!.onMessageBegin(),
     wasm_on_url: (_p: number, at: number, len: number) => recordSpan(SPAN_URL, at, len),
     wasm_on_status: (_p: number, at: number, len: number) => recordSpan(SPAN_STATUS, at, len),
-    wasm_on_header_field: (_p: number, at: number, len: number) => recordSpan(SPAN_FIELD, at, len),
+    wasm_on_header_field: (_p: number, at: number, len: number) => {
+      current!.framingRewriter?.onFieldName(inputView!, at - inputPtr, at - inputPtr + len, inputLength);
+      return recordSpan(SPAN_FIELD, at, len);
+    },
     wasm_on_header_value: (_p: number, at: number, len: number) => recordSpan(SPAN_VALUE, at, len),
     wasm_on_headers_complete: (_p: number, status: number, upgrade: number, keepAlive: number) =>
       current!.onHeadersComplete(status, upgrade === 1, keepAlive === 1),
@@ -173,7 +181,9 @@ export function execute(ptr: number, handler: LlhttpHandler, data: Uint8Array): 
   // Growing wasm memory (a malloc anywhere) detaches old views: re-make it then.
   if (inputView === null || inputView.byteLength === 0) inputView = new Uint8Array(llhttp.memory.buffer, inputPtr, inputSize);
   inputView.set(data);
+  inputLength = data.length;
   if (current !== null) throw new Error('llhttp execute re-entered');
+  handler.framingRewriter?.onChunk(inputView, data.length);
   current = handler;
   spans.count = 0;
   try {

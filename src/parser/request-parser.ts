@@ -4,6 +4,7 @@
 import { ErrorCode, ParserType, SPAN_FIELD, SPAN_URL, SPAN_VALUE, errorOffset, errorReason, execute, llhttp, methodNames, spans, type LlhttpHandler } from './llhttp.js';
 import { BODY_NONE, type ParsedHead, type Rejection } from './head.js';
 import { FastHeadReader } from './fast-path.js';
+import { FramingValueRewriter } from './framing-ows.js';
 import { checkHead, rejectFromLlhttp } from './validate.js';
 
 declare global {
@@ -85,6 +86,8 @@ class LlhttpState {
 const NO_LLHTTP = Object.freeze(new LlhttpState());
 
 export class RequestParser implements LlhttpHandler {
+  /** Made with llhttp's state: only heads llhttp reads need it. */
+  framingRewriter: FramingValueRewriter | null = null;
   private destroyed = false;
   private pending: Buffer | null = null;
 
@@ -198,6 +201,7 @@ export class RequestParser implements LlhttpHandler {
     if (this.ll === NO_LLHTTP) {
       this.ll = new LlhttpState();
       this.ll.ptr = llhttp.llhttp_alloc(ParserType.REQUEST);
+      this.framingRewriter = new FramingValueRewriter();
     }
     this.ll.data = data;
     this.ll.bodyEnd = 0;
@@ -281,6 +285,7 @@ export class RequestParser implements LlhttpHandler {
   }
 
   onMessageBegin(): number {
+    this.framingRewriter?.reset();
     this.inMessage = true;
     this.headersDone = false;
     this.ll.url = '';

@@ -12,7 +12,7 @@ const TOKEN_RE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 let lastValidHost = '';
 
 /** ASCII case-insensitive match of a token against a lower-case name of the same length, without allocating. */
-function sameName(name: string, lower: string): boolean {
+export function sameName(name: string, lower: string): boolean {
   for (let i = 0; i < lower.length; i++) if ((name.charCodeAt(i) | 0x20) !== lower.charCodeAt(i)) return false;
   return true;
 }
@@ -118,15 +118,27 @@ const CLOSE = { close: true, keepAlive: false };
 /**
  * RFC 9112 §6.3: a request whose final coding is not chunked is 400;
  * chunked twice is 400; other codings before it we do not decode (501).
+ * A list (RFC 9110 §5.6.1): OWS around each element, empty elements ignored.
  */
 function checkTransferEncoding(value: string, seenChunked: boolean): Rejection | null {
-  const codings = value.split(',').map((c) => c.trim().toLowerCase());
+  const codings = value === 'chunked' ? CHUNKED_ONLY : transferCodings(value);
   if (seenChunked || codings[codings.length - 1] !== 'chunked') return reject(400, 'Invalid Transfer-Encoding');
   for (let i = 0; i < codings.length - 1; i++) {
     const coding = codings[i]!;
     if (coding === 'chunked' || !TOKEN_RE.test(coding.split(';')[0]!.trim())) return reject(400, 'Invalid Transfer-Encoding');
   }
   return codings.length > 1 ? reject(501, `Transfer-Encoding "${codings.slice(0, -1).join(', ')}" is not implemented`) : null;
+}
+
+const CHUNKED_ONLY = ['chunked'];
+
+function transferCodings(value: string): string[] {
+  const codings: string[] = [];
+  for (const element of value.split(',')) {
+    const coding = element.replace(OWS_EDGES, '').toLowerCase();
+    if (coding !== '') codings.push(coding);
+  }
+  return codings;
 }
 
 /** The request-target is visible ASCII (RFC 9112 §3.2), as llhttp in strict mode reads it: no control, space, DEL or byte over 0x7e. */

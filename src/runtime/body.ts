@@ -87,6 +87,19 @@ export class BodyStream implements RequestBody, AsyncIterator<Uint8Array> {
     }
   }
 
+  /**
+   * The exchange has answered: the rest still to come is dropped, and a body
+   * that arrived whole but was not read no longer holds reading paused (the
+   * next request behind it would wait for nothing).
+   */
+  answered(): void {
+    if (!this.ended) this.discard();
+    else if (this.paused) {
+      this.paused = false;
+      this.owner.resumeReading();
+    }
+  }
+
   /** Drops what is buffered and what is still to come. */
   discard(): void {
     this.discarding = true;

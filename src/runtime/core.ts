@@ -7,6 +7,7 @@ import type { Exchange } from './exchange.js';
 import { WireHeadersImpl } from './headers.js';
 import { pathOf } from './request.js';
 import { WebSocketHub } from '../websocket/hub.js';
+import type { Tracing } from './tracing.js';
 
 export type { ResolvedOptions } from '../options.js';
 
@@ -38,6 +39,8 @@ export class ServerCore<C> {
     readonly ctx: C,
     readonly dispatch: DispatchFn<C>,
     readonly options: ResolvedOptions<C>,
+    /** options.tracing, loaded (null when off). */
+    readonly tracing: Tracing | null = null,
   ) {
     this.timedExchanges = options.responseTimeoutMs > 0 ? new Set() : null;
     this.webSockets = new WebSocketHub(options.websocket, options.logger);
@@ -83,8 +86,14 @@ export class ServerCore<C> {
    * Graceful close shared by every runtime: stop accepting, let in-flight
    * answers finish, destroy what is left after graceMs.
    */
-  async close(stopAccepting: () => Promise<void>, graceMs: number): Promise<void> {
-    if (this.closing) throw new Error('wirecore: server.close() was already called');
+  close(stopAccepting: () => Promise<void>, graceMs: number): Promise<void> {
+    // A second close() (a signal beside the app's own shutdown) waits for the first.
+    return (this.closed ??= this.drain(stopAccepting, graceMs));
+  }
+
+  private closed: Promise<void> | null = null;
+
+  private async drain(stopAccepting: () => Promise<void>, graceMs: number): Promise<void> {
     this.closing = true;
     this.guard('onClosing', () => this.options.onClosing?.());
     const accepting = stopAccepting();

@@ -16,6 +16,7 @@ import type { WrittenRecord } from '../writer/written.js';
 import { BodyStream, EMPTY_BODY, type BodyOwner } from './body.js';
 import type { ServerCore } from './core.js';
 import { WireRequestImpl, type PeerInfo } from './request.js';
+import type { RequestTrace } from './tracing.js';
 
 /** What the pipeline needs of a writer, beyond the public ResponseWriter. */
 export interface ExchangeWriter extends ResponseWriter {
@@ -73,6 +74,8 @@ export abstract class Exchange implements BodyOwner, UpgradeSide {
   /** When the dispatch began (core clock), for responseTimeoutMs. */
   startedAt = 0;
   readonly isHead: boolean;
+  /** The request's span and measurement, when options.tracing is on and something listens. */
+  private trace: RequestTrace | null = null;
 
   abstract readonly writer: ExchangeWriter;
   /** The peer left, or this side ended the connection: nothing more reaches the peer. */
@@ -133,6 +136,7 @@ export abstract class Exchange implements BodyOwner, UpgradeSide {
   /** Decides what a well-formed head gets: a static hit, or a dispatch with its body and request. */
   prepare(head: ParsedHead, peer: PeerInfo): void {
     const core = this.core;
+    if (core.tracing !== null) this.trace = core.tracing.start(head.method, head.target, head.versionMinor, head.headers, peer, this.writer.record);
     this.keepAliveAsked = head.keepAlive;
     this.upgradeAsked = asksToUpgrade(head.headers);
     let body: RequestBody = EMPTY_BODY;
@@ -147,7 +151,7 @@ export abstract class Exchange implements BodyOwner, UpgradeSide {
       this.body?.discard();
       return;
     }
-    this.request = new WireRequestImpl(head.method, head.target, head.versionMinor === 1 ? '1.1' : '1.0', head.headers, head.keepAlive, body, peer);
+    this.request = new WireRequestImpl(head.method, head.target, head.versionMinor === 1 ? '1.1' : '1.0', head.headers, head.keepAlive, body, peer, core.options.trustProxy);
   }
 
   /** A head the wire layer answers itself (and closes after). */
@@ -160,7 +164,10 @@ export abstract class Exchange implements BodyOwner, UpgradeSide {
   start(): void {
     if (this.gone) return;
     if (this.kind === KIND_STATIC) this.writer.sendStatic(this.staticHit!);
-    else if (this.kind === KIND_REJECT) this.sendError(this.rejection!.status, this.rejection!.reason, true);
+    else if (this.kind === KIND_REJECT) {
+      if (this.core.tracing !== null) this.trace = this.core.tracing.startRefused(this.method, this.rejection!.reason, this.writer.record, null);
+      this.sendError(this.rejection!.status, this.rejection!.reason, true);
+    }
     else this.dispatch();
   }
 
@@ -202,6 +209,14 @@ export abstract class Exchange implements BodyOwner, UpgradeSide {
   abort(): void {
     this.request?.abort();
     this.body?.fail(new PeerGoneError());
+    // A static hit cut short never reaches report(): its span ends here.
+    if (this.trace !== null && !this.dispatched) this.endTrace();
+  }
+
+  private endTrace(): void {
+    const trace = this.trace!;
+    this.trace = null;
+    this.core.tracing!.end(trace, this.writer.record, this.request);
   }
 
   /** onResponse, once per exchange, with the inFlight count kept. */
@@ -213,6 +228,7 @@ export abstract class Exchange implements BodyOwner, UpgradeSide {
       core.inFlight--;
       if (core.timedExchanges !== null) core.timedExchanges.delete(this);
     }
+    if (this.trace !== null) this.endTrace();
     core.report(this.writer.record.token, this.request ?? undefined);
   }
 
@@ -227,8 +243,9 @@ export abstract class Exchange implements BodyOwner, UpgradeSide {
       core.timedExchanges.add(this);
     }
     let result: unknown;
+    const trace = this.trace;
     try {
-      result = core.dispatch(core.ctx, this.request!, this.writer);
+      result = trace === null ? core.dispatch(core.ctx, this.request!, this.writer) : core.tracing!.run(trace, core.dispatch, core.ctx, this.request!, this.writer);
     } catch (error) {
       this.dispatchFailed(error);
       return;
@@ -250,6 +267,7 @@ export abstract class Exchange implements BodyOwner, UpgradeSide {
   }
 
   private dispatchFailed(error: unknown): void {
+    if (this.trace !== null) this.core.tracing!.failed(this.trace, error);
     if (this.gone) return;
     const wire = error instanceof WireError && answerable(error.status) ? error : null;
     const writer = this.writer;

@@ -1,6 +1,7 @@
 // The `fetch` runtime: the platform (Deno.serve, Bun.serve, a worker, a test)
 // accepts and parses; a dispatch answers a web Request with a web Response,
 // streaming included, through the same writer lifecycle as uws and node-http.
+import { OptionError } from '../errors.js';
 import { resolveOptions } from '../options.js';
 import { BODY_CHUNKED, BODY_LENGTH, BODY_NONE } from '../parser/head.js';
 import type { DispatchFn, ServeOptions, Written } from '../types.js';
@@ -15,7 +16,7 @@ import type { PeerInfo } from './request.js';
 const STREAM_HIGH_WATER = 4;
 const FAILED = new Error('The response failed after its head was sent');
 
-export type FetchHandlerOptions<C> = Pick<ServeOptions<C>, 'maxBodyBytes' | 'responseTimeoutMs' | 'tryStatic' | 'onResponse' | 'logger'>;
+export type FetchHandlerOptions<C> = Pick<ServeOptions<C>, 'maxBodyBytes' | 'responseTimeoutMs' | 'tryStatic' | 'onResponse' | 'logger' | 'accessLog' | 'trustProxy'>;
 
 /** Who is asking, where the platform says (Deno's info.remoteAddr, Bun's server.requestIP). */
 export type FetchPeer = Partial<PeerInfo>;
@@ -179,7 +180,10 @@ function rawHeadersOf(headers: Headers): string[] {
  */
 export function toFetchHandler<C>(ctx: C, dispatch: DispatchFn<C>, options: FetchHandlerOptions<C> = {}): (request: Request, peer?: FetchPeer) => Promise<Response> {
   if (typeof dispatch !== 'function') throw new TypeError('wirecore: toFetchHandler(ctx, dispatch, options) needs a dispatch function');
-  const core = new ServerCore<C>(ctx, dispatch, resolveOptions(options as ServeOptions<C>)) as ServerCore<unknown>;
+  const resolved = resolveOptions(options as ServeOptions<C>);
+  // The handler is made synchronously, and tracing loads its package lazily: not here (a fetch platform has its own instrumentation).
+  if (resolved.tracing !== null) throw new OptionError('options.tracing is not available on toFetchHandler: use the platform\'s OpenTelemetry instrumentation, or serveGeneric');
+  const core = new ServerCore<C>(ctx, dispatch, resolved) as ServerCore<unknown>;
   // The ticker only watches responseTimeoutMs here: no connections, no other deadlines.
   if (core.timedExchanges !== null) core.startTicker();
   return (request, peer = {}) => {

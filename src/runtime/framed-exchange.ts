@@ -24,6 +24,8 @@ export abstract class FramedExchange extends Exchange implements FrameSink {
   protected abstract closeConnection(): void;
 
   answered(): void {
+    // What the handler left unread is dropped, as on net: kept, it would pile up and pause a socket that must drain.
+    this.body?.answered();
     this.report();
     this.released();
   }

@@ -1,6 +1,7 @@
 // The `memory` runtime: the connection state machine over an in-process
 // byte pipe, for tests that need no socket.
 import type { DispatchFn, ServeOptions } from '../types.js';
+import { loadTracing } from './tracing.js';
 import { Connection } from './stream/connection.js';
 import { resolveOptions } from '../options.js';
 import { ServerCore } from './core.js';
@@ -63,7 +64,8 @@ export class MemoryTransport implements Transport {
 
 /** Runs raw request bytes through a fresh connection; resolves with every byte answered once it closes or has nothing left to answer. */
 export async function exchangeBytes<C>(ctx: C, dispatch: DispatchFn<C>, request: Uint8Array, options: ServeOptions<C> = {}): Promise<Buffer> {
-  const core = new ServerCore<C>(ctx, dispatch, resolveOptions(options));
+  const resolved = resolveOptions(options);
+  const core = new ServerCore<C>(ctx, dispatch, resolved, await loadTracing(resolved.tracing, false, (message, error) => resolved.logger.error(message, error)));
   core.startTicker();
   const transport = new MemoryTransport();
   const connection = new Connection(core as ServerCore<unknown>, transport);

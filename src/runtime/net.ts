@@ -3,6 +3,9 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { Connection } from './stream/connection.js';
+import { proxyHeaderOf, readProxyHeader } from '../proxy/gate.js';
+import type { ProxyHeader } from '../proxy/protocol.js';
+import type { ProxyPeer } from '../types.js';
 import type { ServerCore } from './core.js';
 import { listenOn, type Listening } from './listening.js';
 import type { RuntimeBinding } from './registry.js';
@@ -15,7 +18,20 @@ class SocketTransport implements Transport {
   /** 'drain' is listened to only once a write has been refused: an idle connection holds one listener less. */
   private drainWatched = false;
 
-  constructor(private readonly socket: net.Socket) {}
+  /** The balancer, when the connection began with a PROXY header. */
+  readonly proxy: ProxyPeer | null = null;
+
+  constructor(
+    private readonly socket: net.Socket,
+    header: ProxyHeader | undefined,
+  ) {
+    if (header === undefined) return;
+    this.proxy = { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 };
+    // LOCAL (a health check) and address-less headers leave the connection's own address.
+    const source = header.source;
+    this.address = source?.address ?? this.proxy.address;
+    this.port = source?.port ?? this.proxy.port;
+  }
 
   get remoteAddress(): string {
     return (this.address ??= this.socket.remoteAddress ?? '');
@@ -95,12 +111,10 @@ function onSocketClose(this: AttachedSocket): void {
 function onSocketError(): void {}
 
 function attach(core: ServerCore<unknown>, socket: net.Socket): void {
-  if (core.closing) {
-    socket.destroy();
-    return;
-  }
+  // A connection that arrives once close() began (node:cluster hands one over as a copy drains) is still
+  // served: its answers carry Connection: close, and graceMs bounds it like any other.
   socket.setNoDelay(true);
-  (socket as AttachedSocket)[CONNECTION] = new Connection(core, new SocketTransport(socket));
+  (socket as AttachedSocket)[CONNECTION] = new Connection(core, new SocketTransport(socket, proxyHeaderOf(socket)));
   socket.on('data', onSocketData);
   socket.on('end', onSocketEnd);
   socket.on('close', onSocketClose);
@@ -109,11 +123,24 @@ function attach(core: ServerCore<unknown>, socket: net.Socket): void {
 
 function listenNet(core: ServerCore<unknown>, host: string, port: number): Promise<Listening> {
   const tlsOptions = core.options.tls;
+  const proxyProtocol = core.options.proxyProtocol;
   const server: net.Server = tlsOptions
     ? tls.createServer({ ...tlsOptions, allowHalfOpen: true }, (socket) => attach(core, socket))
     : net.createServer({ allowHalfOpen: true }, (socket) => attach(core, socket));
   if (tlsOptions) server.on('tlsClientError', () => {});
-  return listenOn(server, host, port);
+  if (proxyProtocol === null) return listenOn(server, host, port);
+  // The PROXY header comes before anything else, TLS included: a plain listener reads it, then hands the socket on.
+  const front = net.createServer({ allowHalfOpen: true }, (socket) => {
+    readProxyHeader(socket, proxyProtocol, core.options.logger, (ready) => {
+      // TLS reads what follows the header itself (the bytes put back included); a plain socket is resumed once attached.
+      if (tlsOptions) server.emit('connection', ready);
+      else {
+        attach(core, ready);
+        ready.resume();
+      }
+    });
+  });
+  return listenOn(front, host, port);
 }
 
 export const netRuntime: RuntimeBinding = {

@@ -3,7 +3,7 @@
 // ends at ServerResponse: everything between is the shared pipeline.
 import http from 'node:http';
 import https from 'node:https';
-import type net from 'node:net';
+import net from 'node:net';
 import type { Rejection } from '../parser/head.js';
 import { rejectMethod } from '../parser/validate.js';
 import { currentDate } from '../writer/clock.js';
@@ -15,6 +15,7 @@ import { switchingHead } from '../websocket/upgrade.js';
 import { negotiateDeflate } from '../websocket/ws-codec.js';
 import { reasonPhrase } from '../writer/head.js';
 import { WrittenRecord } from '../writer/written.js';
+import { proxyHeaderOf, readProxyHeader } from '../proxy/gate.js';
 import { admitHead, isRejection } from './admission.js';
 import type { OpenConnection, ServerCore } from './core.js';
 import { errorBody } from './exchange.js';
@@ -22,6 +23,7 @@ import { FramedExchange } from './framed-exchange.js';
 import { listenOn, type Listening } from './listening.js';
 import type { RuntimeBinding } from './registry.js';
 import type { PeerInfo } from './request.js';
+import { LINGER_MS } from './stream/deadlines.js';
 
 /** The flat [name, value, …] list writeHead takes; `length` ≥ 0 adds Content-Length. */
 function headerList(headers: NormalizedHeaders, length: number): string[] {
@@ -34,13 +36,38 @@ function headerList(headers: NormalizedHeaders, length: number): string[] {
 }
 
 const SOCKET = Symbol('wirecore.socket');
-type TrackedSocket = net.Socket & { [SOCKET]?: NodeSocket; server?: http.Server };
+const LINGERING = Symbol('wirecore.lingering');
+type TrackedSocket = net.Socket & { [SOCKET]?: NodeSocket; [LINGERING]?: true; server?: http.Server; destroySoon?: () => void };
+
+/**
+ * Ends the socket after what was written, as net does: the FIN goes out, what
+ * the peer still sends (the rest of a refused body) is read and dropped, and
+ * the socket closes once the peer ends or LINGER_MS has passed. Destroyed
+ * while bytes still arrive, it would answer them with a reset, which can cost
+ * the peer the answer it has not read yet.
+ */
+function endAndLinger(socket: net.Socket, data?: string): void {
+  if (data !== undefined) socket.end(data);
+  else if (socket.writable) socket.end();
+  const s = socket as TrackedSocket;
+  if (s.destroyed || s[LINGERING]) return;
+  s[LINGERING] = true;
+  const timer = setTimeout(() => s.destroy(), LINGER_MS).unref();
+  s.once('close', () => clearTimeout(timer));
+}
+
+/** Node ends a connection after its last answer with destroySoon(): destroyed once the FIN is out. */
+function lingerInsteadOfDestroySoon(this: net.Socket): void {
+  endAndLinger(this);
+}
 
 /** One accepted socket: what server.stats counts and server.close() drains. */
 class NodeSocket implements OpenConnection {
   readonly exchanges = new Set<NodeHttpExchange>();
   /** An answer on this socket ends it: no request after it reaches a handler. */
   closing = false;
+  /** A request has arrived on it (a socket that has sent none is not idle when a drain begins). */
+  served = false;
   deadline = 0;
   /** The peer's address, read once per connection rather than per request. */
   peer: PeerInfo | null = null;
@@ -50,6 +77,7 @@ class NodeSocket implements OpenConnection {
     readonly socket: net.Socket,
   ) {
     core.connections.add(this);
+    (socket as TrackedSocket).destroySoon = lingerInsteadOfDestroySoon;
     socket.once('close', () => {
       for (const ex of [...this.exchanges]) ex.peerGone();
       core.connectionClosed(this);
@@ -126,10 +154,8 @@ class NodeHttpExchange extends FramedExchange {
       this.refuse(head);
     } else {
       const conn = this.conn;
-      if (conn.peer === null) {
-        const socket = req.socket;
-        conn.peer = { remoteAddress: socket.remoteAddress ?? '', remotePort: socket.remotePort ?? 0, secure: this.core.options.tls !== undefined };
-      }
+      // The client a PROXY header named (the balancer kept apart), else the socket's peer.
+      conn.peer ??= peerOf(req.socket, this.core.options.tls !== undefined);
       this.prepare(head, conn.peer);
       if (!head.keepAlive) conn.closing = true;
       const body = this.body;
@@ -228,7 +254,7 @@ class NodeHttpExchange extends FramedExchange {
   protected closeConnection(): void {
     const socket = this.res.socket;
     // An answer on the socket: end it after what was written (destroy would drop it); one still queued behind another: destroy.
-    if (socket !== null && (socket as { _httpMessage?: unknown })._httpMessage === this.res) socket.end();
+    if (socket !== null && (socket as { _httpMessage?: unknown })._httpMessage === this.res) endAndLinger(socket);
     else this.res.destroy();
   }
 
@@ -238,8 +264,7 @@ class NodeHttpExchange extends FramedExchange {
       return;
     }
     // The head already promised keep-alive: once the answer is out the connection is idle, so close it then.
-    const server = (this.incoming.socket as TrackedSocket).server;
-    this.res.once('finish', () => setImmediate(() => server?.closeIdleConnections()));
+    this.res.once('finish', () => setImmediate(() => closeIdle(this.core)));
   }
 
   protected writeContinue(): void {
@@ -279,6 +304,27 @@ class NodeHttpExchange extends FramedExchange {
   }
 }
 
+/**
+ * Closes the keep-alive connections with nothing in flight as a drain begins. Not node:http's
+ * closeIdleConnections(): it also closes a socket that was just accepted and whose first request is still
+ * on its way; such a socket here gets one answer, with Connection: close.
+ */
+function closeIdle(core: ServerCore<unknown>): void {
+  for (const c of core.connections) {
+    if (c instanceof NodeSocket && c.served && c.exchanges.size === 0) c.socket.destroySoon();
+  }
+}
+
+/** The socket's peer, or the client a PROXY header named (the balancer then kept apart). */
+function peerOf(socket: net.Socket, secure: boolean): PeerInfo {
+  const own = { remoteAddress: socket.remoteAddress ?? '', remotePort: socket.remotePort ?? 0, secure, proxy: null };
+  const header = proxyHeaderOf(socket);
+  if (header === undefined) return own;
+  const proxy = { address: own.remoteAddress, port: own.remotePort };
+  const source = header.source;
+  return source === null ? { ...own, proxy } : { remoteAddress: source.address, remotePort: source.port, secure, proxy };
+}
+
 /** node:http checks framing itself; its header limit counts differently, so wirecore applies maxHeaderBytes as net does. */
 const NODE_GAPS = { framing: false, headerBytes: true, target: false };
 
@@ -311,7 +357,7 @@ function clientErrorStatus(error: NodeJS.ErrnoException): Rejection {
   }
 }
 
-function listenNodeHttp(core: ServerCore<unknown>, host: string, port: number): Promise<Listening> {
+async function listenNodeHttp(core: ServerCore<unknown>, host: string, port: number): Promise<Listening> {
   const o = core.options;
   const serverOptions: http.ServerOptions = {
     // Node's own limit is a backstop above ours (it counts the request line too); wirecore answers 431 at maxHeaderBytes.
@@ -331,6 +377,7 @@ function listenNodeHttp(core: ServerCore<unknown>, host: string, port: number): 
   if (tls) server.on('tlsClientError', () => {});
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const conn = tracked(core, req.socket);
+    conn.served = true;
     // Bytes after an answer that closes the connection never reach a handler.
     if (conn.closing) {
       req.resume();
@@ -365,7 +412,7 @@ function listenNodeHttp(core: ServerCore<unknown>, host: string, port: number): 
   // Node hands CONNECT to 'connect' listeners only; no consumer is given a tunnel, so it is refused as on net.
   server.on('connect', (_req: http.IncomingMessage, socket: net.Socket) => {
     tracked(core, socket).closing = true;
-    socket.end(rejectionAnswer(501, 'CONNECT is not supported'));
+    endAndLinger(socket, rejectionAnswer(501, 'CONNECT is not supported'));
   });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: net.Socket) => {
     if (error.code === 'ECONNRESET' || !socket.writable) {
@@ -386,16 +433,18 @@ function listenNodeHttp(core: ServerCore<unknown>, host: string, port: number): 
     }
     const answer = () => {
       const bytes = rejectionAnswer(rejection.status, rejection.reason);
-      const record = new WrittenRecord(false);
+      const record = new WrittenRecord(core.options.onResponse !== undefined);
+      const trace = core.tracing?.startRefused('', rejection.reason, record, { remoteAddress: socket.remoteAddress ?? '', remotePort: socket.remotePort ?? 0 }) ?? null;
       record.status = rejection.status;
       record.headerBytes = bytes.indexOf('\r\n\r\n') + 4;
       record.bodyBytes = bytes.length - record.headerBytes;
-      if (socket.writable) socket.end(bytes);
+      if (socket.writable) endAndLinger(socket, bytes);
       else {
         record.outcome = 'aborted';
         socket.destroy();
       }
-      // A refused message reaches onResponse like the other runtimes' refusals, with no request.
+      // A refused message reaches onResponse (and tracing) like the other runtimes' refusals, with no request.
+      if (trace !== null) core.tracing!.end(trace, record, null);
       core.report(record.token, undefined);
     };
     // Answers already in progress go out first, in order.
@@ -403,7 +452,24 @@ function listenNodeHttp(core: ServerCore<unknown>, host: string, port: number): 
     else answer();
   });
   // Idle keep-alive connections go at once; busy ones after their answer (Connection: close).
-  return listenOn(server, host, port, () => server.closeIdleConnections());
+  const proxyProtocol = o.proxyProtocol;
+  if (proxyProtocol === null) return listenOn(server, host, port, () => closeIdle(core));
+  // The PROXY header is read before node:http sees the socket: a plain listener in front hands it on.
+  const front = net.createServer({ allowHalfOpen: true }, (socket) => {
+    readProxyHeader(socket, proxyProtocol, o.logger, (ready) => {
+      server.emit('connection', ready);
+      // TLS reads what follows the header itself; node:http reads it from the socket's buffer once it flows.
+      if (!tls) ready.resume();
+    });
+  });
+  const listening = await listenOn(front, host, port, () => {
+    closeIdle(core);
+    // Stops node:http's own timers (it never listened, so this only clears them).
+    server.close(() => {});
+  });
+  // node:http starts tracking connections (its header and request timeouts) when it hears it listens.
+  server.emit('listening');
+  return listening;
 }
 
 export const nodeHttpRuntime: RuntimeBinding = {

@@ -1,6 +1,8 @@
 // The WireRequest handed to dispatch. Headers view, path, query and the
 // abort signal are made only when asked for.
-import type { RequestBody, WireHeaders, WireRequest } from '../types.js';
+import { resolveClient } from '../proxy/forwarded.js';
+import type { TrustFn } from '../proxy/trust.js';
+import type { ClientInfo, ProxyPeer, RequestBody, WireHeaders, WireRequest } from '../types.js';
 import { WireHeadersImpl } from './headers.js';
 
 export interface PeerInfo {
@@ -8,6 +10,8 @@ export interface PeerInfo {
   readonly remotePort: number;
   /** The connection is TLS. */
   readonly secure?: boolean;
+  /** The balancer, when the connection began with a PROXY protocol header. */
+  readonly proxy?: ProxyPeer | null;
 }
 
 export class WireRequestImpl implements WireRequest {
@@ -15,6 +19,9 @@ export class WireRequestImpl implements WireRequest {
   private cachedPath: string | undefined;
   private controller: AbortController | null = null;
   private gone = false;
+  /** Set by the consumer that routed the request (see WireRequest.route). */
+  route: string | undefined = undefined;
+  private cachedClient: ClientInfo | null = null;
 
   constructor(
     readonly method: string,
@@ -24,6 +31,7 @@ export class WireRequestImpl implements WireRequest {
     readonly keepAlive: boolean,
     readonly body: RequestBody,
     private readonly peer: PeerInfo,
+    private readonly trust: TrustFn | null = null,
   ) {}
 
   get headers(): WireHeaders {
@@ -40,6 +48,19 @@ export class WireRequestImpl implements WireRequest {
 
   get secure(): boolean {
     return this.peer.secure === true;
+  }
+
+  /** Whether forwarding headers can change `client` (options.trustProxy is set). */
+  get trustsForwarding(): boolean {
+    return this.trust !== null;
+  }
+
+  get client(): ClientInfo {
+    return (this.cachedClient ??= resolveClient(this.peer.remoteAddress, this.peer.secure === true, this.headers, this.trust));
+  }
+
+  get proxy(): ProxyPeer | null {
+    return this.peer.proxy ?? null;
   }
 
   get path(): string {

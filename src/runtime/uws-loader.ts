@@ -30,6 +30,8 @@ export interface UwsResponse {
   onData(handler: (chunk: ArrayBuffer, isLast: boolean) => void): UwsResponse;
   getRemoteAddressAsText(): ArrayBuffer;
   upgrade(userData: unknown, secWebSocketKey: string, secWebSocketProtocol: string, secWebSocketExtensions: string, context: unknown): void;
+  /** The source a PROXY v2 header named (uWS reads v2 itself), or empty. */
+  getProxiedRemoteAddressAsText(): ArrayBuffer;
 }
 
 export interface UwsRequest {

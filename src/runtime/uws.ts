@@ -2,17 +2,21 @@
 // starts in the route handler (read the request while uWS allows it) and
 // ends at uWS's response calls; the shared pipeline runs between. What uWS
 // cannot be made to do is listed in PARITY.md.
-import { readFileSync } from 'node:fs';
 import { OptionError } from '../errors.js';
 import { BODY_CHUNKED } from '../parser/head.js';
 import type { NormalizedHeaders } from '../writer/headers.js';
 import type { Written } from '../types.js';
 import { reasonPhrase, statusHasNoBody } from '../writer/head.js';
+import { uwsProxiedPeer } from '../proxy/uws-proxy.js';
+import type { ProxyPeer } from '../types.js';
 import { admitHead, isRejection } from './admission.js';
 import type { ResolvedOptions, ServerCore } from './core.js';
 import { FramedExchange } from './framed-exchange.js';
+import { countSockets } from './kernel-sockets.js';
 import type { Listening } from './listening.js';
 import type { RuntimeBinding } from './registry.js';
+import { LINGER_MS } from './stream/deadlines.js';
+import { connectionValueLength, declaresBody } from './uws-heads.js';
 import { loadUws, type UwsApp, type UwsRequest, type UwsResponse } from './uws-loader.js';
 import type { AcceptedUpgrade } from '../websocket/upgrade.js';
 import type { UwsSocketData } from '../websocket/uws-codec.js';
@@ -50,14 +54,12 @@ function endEmpty(res: UwsResponse, close: boolean): void {
 type UwsWrite = () => true | Promise<void>;
 
 /**
- * uWS 20.30 closes after the answer, silently, when the request's first
- * Connection value is 5 characters long ("close", but also any other word of
- * five letters), whatever wirecore decides.
+ * An answer that ends the connection while the request body still arrives
+ * waits for the body's last byte, or this long without a new one (LINGER_MS
+ * at most): uWS closes as soon as such an answer ends, and bytes arriving
+ * after that meet a reset, which can cost the peer the answer.
  */
-function connectionValueLength(headers: readonly string[]): number {
-  for (let i = 0; i < headers.length; i += 2) if (headers[i] === 'connection') return headers[i + 1]!.length;
-  return -1;
-}
+const LINGER_QUIET_MS = 500;
 
 /** One request on uWS. */
 class UwsExchange extends FramedExchange {
@@ -78,9 +80,19 @@ class UwsExchange extends FramedExchange {
   private release: (() => void) | null = null;
   private watchingWritable = false;
   private address: string | null = null;
+  /** The request declares a body and uWS has not yet passed its last byte. */
+  arriving = false;
+  /** While an answer that ends the connection waits for the rest of the body: ends it. */
+  private lingerEnd: (() => void) | null = null;
+  /** The body stream paused uWS's reading (res.pause()). */
+  private paused = false;
+  /** Its quiet-period timer, pushed back by every chunk that arrives. */
+  private lingerQuiet: NodeJS.Timeout | null = null;
   /** uWS closes after this answer on its own and writes no "Connection: close" for it. */
   private readonly uwsClosesSilently: boolean;
   readonly remotePort = 0;
+  /** The balancer, under proxyProtocol. */
+  proxy: ProxyPeer | null = null;
   get secure(): boolean {
     return this.core.options.tls !== undefined;
   }
@@ -102,6 +114,41 @@ class UwsExchange extends FramedExchange {
       this.uwsDone = true;
       this.peerGone();
     });
+  }
+
+  /** The client a PROXY header named, and the balancer. */
+  proxied(address: string, proxy: ProxyPeer | null): void {
+    this.address = address;
+    this.proxy = proxy;
+  }
+
+  /** uWS passed a chunk of the request body (the last one when `isLast`). */
+  bodyArrived(isLast: boolean): void {
+    if (isLast) this.arriving = false;
+    const end = this.lingerEnd;
+    if (end === null) return;
+    if (isLast) end();
+    else this.lingerQuiet?.refresh();
+  }
+
+  /**
+   * Holds an answer that ends the connection until the body has arrived (or
+   * went quiet, or LINGER_MS passed), reading and dropping it meanwhile. uWS
+   * cannot half-close (net sends its FIN and reads on): ending the answer is
+   * closing the socket, and its chunked framing cannot be ended with a close
+   * (it writes "Connection: close" into the body), so the whole answer waits.
+   * A request arriving meanwhile makes uWS close: none reaches a handler.
+   */
+  private lingerThen(write: () => void): void {
+    const end = () => {
+      clearTimeout(total);
+      clearTimeout(quiet);
+      this.lingerEnd = this.lingerQuiet = null;
+      if (!this.uwsDone) this.res.cork(write);
+    };
+    const total = setTimeout(end, LINGER_MS).unref();
+    const quiet = (this.lingerQuiet = setTimeout(end, LINGER_QUIET_MS).unref());
+    this.lingerEnd = end;
   }
 
   /** Read while the response is alive (uWS invalidates it after the answer), then remembered. */
@@ -194,11 +241,17 @@ class UwsExchange extends FramedExchange {
 
   writeWhole(status: number, headers: NormalizedHeaders, body: Uint8Array | string, noBody: boolean, close: boolean): void {
     this.touch(() => {
-      this.writeHead(status, headers, close, false);
-      if (noBody) endEmpty(this.res, close);
-      else if (this.isHead) this.res.endWithoutBody(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength, close);
-      else this.res.end(body, close);
-      this.uwsDone = true;
+      const write = () => {
+        this.resumeReading();
+        this.writeHead(status, headers, close, false);
+        if (noBody) endEmpty(this.res, close);
+        else if (this.isHead) this.res.endWithoutBody(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength, close);
+        else this.res.end(body, close);
+        this.uwsDone = true;
+      };
+      // Decided when written: a closing answer waits for uWS to finish its read, and the body may have ended by then.
+      if (close && this.arriving) this.lingerThen(write);
+      else write();
       return true;
     });
   }
@@ -276,6 +329,7 @@ class UwsExchange extends FramedExchange {
     const close = this.closeAfter && this.uwsClosesSilently;
     // A declared length has already ended the response with its last byte (tryEnd): touch() then does nothing.
     this.touch(() => {
+      this.resumeReading();
       if (declared >= 0) this.res.endWithoutBody(noBody ? declared : 0, close);
       else if (noBody || statusHasNoBody(this.writer.record.status)) endEmpty(this.res, close);
       else this.res.end(undefined, close);
@@ -333,17 +387,32 @@ class UwsExchange extends FramedExchange {
 
   pauseReading(): void {
     // After its answer a uWS response is gone: touching it would throw.
-    if (!this.uwsDone && !this.writer.done) this.res.pause();
+    if (this.uwsDone || this.writer.done) return;
+    this.res.pause();
+    this.paused = true;
   }
 
+  /**
+   * Also after the answer while uWS still holds the response (a closing
+   * answer waiting for the body), and before ending it: uWS keeps a socket
+   * paused past the end of its response, so the next request would never be read.
+   */
   resumeReading(): void {
-    if (!this.uwsDone && !this.writer.done) this.res.resume();
+    if (this.uwsDone || !this.paused) return;
+    this.paused = false;
+    this.res.resume();
   }
 
   onDeadline(): void {}
 }
 
 function handle(core: ServerCore<unknown>, res: UwsResponse, uwsReq: UwsRequest, upgradeContext: unknown = null): void {
+  const proxyProtocol = core.options.proxyProtocol;
+  const peer = proxyProtocol === null ? null : uwsProxiedPeer(proxyProtocol, core.options.logger, res.getRemoteAddressAsText(), res.getProxiedRemoteAddressAsText());
+  if (peer === null && proxyProtocol !== null) {
+    res.close();
+    return;
+  }
   const method = uwsReq.getCaseSensitiveMethod();
   const query = uwsReq.getQuery();
   const target = query ? `${uwsReq.getUrl()}?${query}` : uwsReq.getUrl();
@@ -351,46 +420,41 @@ function handle(core: ServerCore<unknown>, res: UwsResponse, uwsReq: UwsRequest,
   // uWS hands names over lower-cased.
   uwsReq.forEach((name, value) => void headers.push(name, value));
   const ex = new UwsExchange(core, res, method, headers, upgradeContext);
+  if (peer !== null) ex.proxied(peer.remoteAddress, peer.proxy);
+  // onResponse (an access log) reads the address once uWS has let go of the response: take it while it can be read.
+  else if (core.options.onResponse !== undefined) void ex.remoteAddress;
   // uWS does not tell the version; it only hands over HTTP/1.1-shaped requests.
   const head = admitHead(core.options, UWS_GAPS, method, target, 1, 1, headers);
+  // A refused head may still be followed by a body: it is read (and dropped) so the refusal can linger.
   if (isRejection(head)) {
     ex.refuse(head);
+    ex.arriving = declaresBody(headers);
   } else if (head.bodyKind === BODY_CHUNKED) {
     // uWS decodes chunk framing itself, leniently (spaces or a bare LF after a size), out of wirecore's sight.
     ex.refuse({ status: 411, reason: 'A request body needs a Content-Length on this server' });
+    ex.arriving = true;
   } else {
     ex.prepare(head, ex);
-    const body = ex.body;
-    if (body !== null) {
-      res.onData((chunk, isLast) => {
-        // uWS neuters the chunk on return: copy it.
-        if (chunk.byteLength > 0) body.push(Buffer.from(new Uint8Array(chunk)));
-        if (isLast) body.end(null);
-      });
-    }
+    ex.arriving = ex.body !== null;
+  }
+  if (ex.arriving) {
+    res.onData((chunk, isLast) => {
+      // uWS neuters the chunk on return: copy it.
+      if (chunk.byteLength > 0) ex.body?.push(Buffer.from(new Uint8Array(chunk)));
+      if (isLast) ex.body?.end(null);
+      ex.bodyArrived(isLast);
+    });
   }
   ex.start();
 }
 
-/** uWS has no socket events: open connections to the listening port, as the kernel counts them (Linux), or -1. */
-function countSockets(port: number): number {
-  const hexPort = `:${port.toString(16).toUpperCase().padStart(4, '0')} `;
-  let count = 0;
-  try {
-    for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
-      for (const line of readFileSync(file, 'latin1').split('\n')) {
-        const fields = line.trim().split(/\s+/);
-        // ESTABLISHED (01) or CLOSE_WAIT (08): accepted and not yet closed by us.
-        if (fields.length > 3 && `${fields[1]} `.endsWith(hexPort) && (fields[3] === '01' || fields[3] === '08')) count++;
-      }
-    }
-  } catch {
-    return -1;
-  }
-  return count;
-}
-
 function checkOptions(options: ResolvedOptions<unknown>): void {
+  if (options.proxyProtocol !== null && options.tls !== undefined) {
+    throw new OptionError(
+      "runtime 'uws' cannot take a PROXY protocol header before TLS: uWebSockets.js reads it inside the TLS stream, where balancers do not send it. " +
+        "Terminate TLS at the balancer, or use runtime 'net' or 'node-http' (both read the header before the handshake)",
+    );
+  }
   const limit = options.maxHeaderBytes + options.maxTargetBytes + 1024;
   const uws = loadUws(limit);
   if (uws.headerLimit < limit) {

@@ -27,6 +27,8 @@ function plainOptions(options: ServeOptions<unknown>, port: number): ServeOption
   for (const [key, value] of Object.entries(options)) {
     // websocket holds handlers and a pub/sub adapter: the app module's own options carry them into the copies.
     if (typeof value !== 'function' && key !== 'logger' && key !== 'workers' && key !== 'workerModule' && key !== 'websocket') plain[key] = value;
+    // Providers and loggers cannot cross: `true` does, an object is the worker module's to give.
+    if ((key === 'tracing' || key === 'accessLog') && typeof value === 'object') delete plain[key];
   }
   return { ...plain, port } as ServeOptions<unknown>;
 }
@@ -82,8 +84,14 @@ export async function serveWorkers(options: ServeOptions<unknown>, resolved: Res
   /** What each copy last reported (every second). */
   const copyStats = new Map<Child, { connections: number; inFlight: number; webSockets: number }>();
   let closing = false;
-  // uWS shares a port between processes only when every copy binds the same number.
-  const port = runtime === 'uws' && resolved.port === 0 ? await freePort(resolved.host) : resolved.port;
+  let closed: Promise<void> | null = null;
+  let reloading: Promise<void> | null = null;
+  /** Copies being replaced by a reload: their exit is expected. */
+  const retiring = new Set<Child>();
+  // Every copy binds one explicit number: uWS shares a port only so, and node:cluster keys its shared
+  // handles by the number asked for, so port 0 would join other servers' copies (and a reload that
+  // briefly left no copy would come back on a new port).
+  const port = resolved.port === 0 ? await freePort(resolved.host) : resolved.port;
   let boundPort = port;
 
   const startCopy = (): Promise<void> =>
@@ -100,22 +108,46 @@ export async function serveWorkers(options: ServeOptions<unknown>, resolved: Res
           for (const other of live) if (other !== child) other.send(m);
           return;
         }
+        if (m.type === 'closed') {
+          child.send({ type: 'exit' });
+          return;
+        }
         if (m.type !== 'ready') return;
         ready = true;
         boundPort = m.port;
         live.add(child);
+        // Started by a reload that a close() overtook: it goes too.
+        if (closing) void stopCopy(child, 0);
         resolve();
       });
       child.onExit((description) => {
         live.delete(child);
         copyStats.delete(child);
         if (!ready) reject(new Error(`wirecore: a worker stopped before it was ready (${description})`));
-        else if (!closing) {
+        else if (!closing && !retiring.delete(child)) {
           logger.error(`wirecore: a worker stopped (${description}); starting another`);
           startCopy().catch((error) => logger.error('wirecore: could not restart a worker', error));
         }
       });
     });
+
+  /** Drains one copy and waits for its exit. */
+  const stopCopy = (child: Child, graceMs: number): Promise<void> =>
+    new Promise<void>((done) => {
+      child.onExit(() => done());
+      child.send({ type: 'close', graceMs });
+    });
+
+  /** One copy at a time: the new one listens before the old one stops accepting, so the port never goes unserved. */
+  const replaceAll = async (): Promise<void> => {
+    for (const old of [...live]) {
+      if (closing) return;
+      await startCopy();
+      if (closing) return;
+      retiring.add(old);
+      await stopCopy(old, resolved.signals?.graceMs ?? 5000);
+    }
+  };
 
   await Promise.all(Array.from({ length: count }, () => startCopy()));
   const host = resolved.host;
@@ -144,22 +176,19 @@ export async function serveWorkers(options: ServeOptions<unknown>, resolved: Res
       const message = publishMessage(String(topic), bytes, binary);
       for (const child of live) child.send(message);
     },
-    close: async ({ graceMs = 5000 } = {}) => {
-      closing = true;
-      try {
-        resolved.onClosing?.();
-      } catch (error) {
-        logger.error('onClosing threw', error);
-      }
-      await Promise.all(
-        [...live].map(
-          (child) =>
-            new Promise<void>((done) => {
-              child.onExit(() => done());
-              child.send({ type: 'close', graceMs });
-            }),
-        ),
-      );
-    },
+    close: ({ graceMs = 5000 } = {}) =>
+      (closed ??= (async () => {
+        closing = true;
+        try {
+          resolved.onClosing?.();
+        } catch (error) {
+          logger.error('onClosing threw', error);
+        }
+        await Promise.all([...live].map((child) => stopCopy(child, graceMs)));
+      })()),
+    reload: () =>
+      (reloading ??= replaceAll().finally(() => {
+        reloading = null;
+      })),
   };
 }

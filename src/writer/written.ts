@@ -10,11 +10,19 @@ export class WrittenRecord {
   timeToLastByteMs = -1;
   outcome: Outcome = 'complete';
 
-  private readonly startedAt: number;
+  /** performance.now() when the request head arrived (0 when untimed). */
+  startedAt: number;
 
   /** Untimed records (nobody listens to onResponse) skip the clock reads. */
-  constructor(readonly timed: boolean) {
+  constructor(public timed: boolean) {
     this.startedAt = timed ? performance.now() : 0;
+  }
+
+  /** Times an untimed record from now on (a span that is recorded needs the figures). */
+  startTiming(): void {
+    if (this.timed) return;
+    this.timed = true;
+    this.startedAt = performance.now();
   }
 
   firstByte(): void {

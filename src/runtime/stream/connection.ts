@@ -46,6 +46,8 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
   /** The message whose body is arriving. */
   private current: StreamExchange | null = null;
   private readPauses = 0;
+  /** No byte has arrived yet. */
+  private fresh = true;
   private parserPaused = false;
   private pumping = false;
   private deadlineKind = DEADLINE_NONE;
@@ -59,6 +61,8 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
     this.output = new Output(transport);
     core.connections.add(this);
     this.setDeadline(DEADLINE_IDLE);
+    // Accepted while the server drains (node:cluster hands a copy one as it stops): one answer, with Connection: close.
+    if (core.closing) this.enter(DRAINING);
   }
 
   /** Nothing more reaches the peer: this side ended, or the transport is gone. */
@@ -97,6 +101,7 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
 
   onData(chunk: Buffer): void {
     if (this.state >= LAST) return;
+    this.fresh = false;
     this.output.beginRead();
     try {
       this.afterParse(this.parser.execute(chunk));
@@ -286,7 +291,7 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
         return;
       }
       // The handler answered without reading everything: the rest (bounded, or the answer would have closed) is dropped.
-      if (ex.body !== null && !ex.body.complete) ex.body.discard();
+      ex.body?.answered();
       this.first?.becomeHol();
     }
     if (this.first === null) {
@@ -340,12 +345,14 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
 
   /** Called by server.close(): idle connections go now, busy ones after their current answers. */
   shutdown(): void {
-    if (this.idle) {
+    // A connection accepted but not yet read from is not idle: its request is likely on its way. It gets one
+    // answer with Connection: close (or the idle deadline, or graceMs).
+    if (this.idle && !this.fresh) {
       this.closeNow();
       return;
     }
     this.enter(DRAINING);
-    if (!this.parser.midMessage) this.enter(LAST);
+    if (!this.parser.midMessage && !this.fresh) this.enter(LAST);
   }
 
   destroy(): void {

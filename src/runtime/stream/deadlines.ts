@@ -12,7 +12,8 @@ export const DEADLINE_BODY = 3;
 /** A closing connection keeps reading (and dropping) this long, so the peer gets a FIN and not a reset. */
 export const DEADLINE_LINGER = 4;
 
-const LINGER_MS = 2000;
+/** How long a closing connection keeps reading and dropping what the peer still sends (every runtime that can). */
+export const LINGER_MS = 2000;
 
 /** Epoch ms at which a deadline of `kind` set at `now` passes; 0 for none. */
 export function deadlineAt(kind: number, now: number, options: ResolvedOptions<unknown>): number {
