@@ -1,7 +1,8 @@
 // Judges what came back for a case, parsing the answers strictly.
 import { parseResponses, type ParsedResponse } from 'wirecore/testing';
-import type { Case, ExpectedResponse, ExpectedSeen } from './case.js';
+import type { Case, ExpectedFrame, ExpectedResponse, ExpectedSeen } from './case.js';
 import type { Exchange } from './client.js';
+import { readFrames } from './frames.js';
 import type { Seen } from './echo-shape.js';
 import type { Allowance } from './divergences.js';
 import type { TargetSpec } from './targets.js';
@@ -97,6 +98,19 @@ function compareResponse(expected: ExpectedResponse, actual: ParsedResponse, spe
     return compareSeen(expected.seen, seen, spec, soft);
   }
   return null;
+}
+
+/** Server frames after a 101's head, as the cases state them. */
+export function serverFrames(bytes: Buffer): ExpectedFrame[] {
+  return readFrames(bytes).frames.map(({ opcode, payload }) => (opcode === 8 ? { opcode, code: payload.length >= 2 ? payload.readUInt16BE(0) : 1005 } : { opcode, payload: payload.toString('latin1') }));
+}
+
+function sameFrames(got: readonly ExpectedFrame[], want: readonly ExpectedFrame[]): boolean {
+  return got.length === want.length && want.every((f, i) => got[i]!.opcode === f.opcode && (f.payload === undefined || got[i]!.payload === f.payload) && (f.code === undefined || got[i]!.code === f.code));
+}
+
+function describeFrames(frames: readonly ExpectedFrame[]): string {
+  return frames.length === 0 ? 'none' : frames.map((f) => (f.opcode === 8 ? `close ${f.code}` : `op${f.opcode} ${JSON.stringify((f.payload ?? '').slice(0, 30))}`)).join(', ');
 }
 
 /** How many answers the client waits for before it stops listening (or undefined: wait for close). */
@@ -211,6 +225,26 @@ export function judge(c: Case, spec: TargetSpec, ex: Exchange, appLog: string[])
       } else if (!ex.closed) {
         soft.push(['stays-open', 'the connection stayed open after the rejection']);
       }
+      return settle();
+    }
+    case 'upgrade': {
+      const list: ExpectedResponse[] = [...(e.before ?? []), { status: 101, ...(e.headers === undefined ? {} : { headers: e.headers }) }];
+      if (got.length !== list.length) return fail(`${got.length} answers, expected ${list.length} (the last a 101)${ex.closed ? ' (closed)' : ''}`);
+      const why = checkList(list);
+      if (why !== null) return fail(why);
+      // The frames start after the 101's head.
+      const frames = serverFrames(ex.raw.subarray(ex.raw.indexOf('\r\n\r\n', ex.raw.indexOf('HTTP/1.1 101 ')) + 4));
+      const want = e.frames;
+      if (!sameFrames(frames, want)) {
+        const data = (list: ExpectedFrame[]) => list.filter((f) => f.opcode !== 8);
+        const differs = `frames: ${describeFrames(frames)}; expected ${describeFrames(want)}`;
+        // Only the close differs: none, or another code, where the case has one.
+        if (sameFrames(data(frames), data(want))) soft.push(['ws-close-frame', differs]);
+        // Data frames the client sent are missing, the rest as expected.
+        else if (sameFrames(frames, want.filter((f) => frames.some((g) => sameFrames([g], [f]))))) soft.push(['ws-lost-frames', differs]);
+        else return fail(differs);
+      }
+      if ((e.closed ?? true) && !ex.closed) soft.push(['stays-open', 'the connection stayed open']);
       return settle();
     }
     case 'unreached':

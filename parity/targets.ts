@@ -28,17 +28,20 @@ export interface TargetSpec {
   alsoRuns?: readonly string[];
   /** It sits behind a PROXY protocol balancer: the harness's own requests (/seen) start with a v2 LOCAL header. */
   proxyProtocol?: boolean;
+  /** Its {P}/ws upgrades to a WebSocket that echoes every message (maxPayloadBytes 64 KiB): it gets the WebSocket cases. */
+  webSocket?: boolean;
 }
 
 /** Whether a case runs against a target: every echo case does; a consumer's own cases only on its targets. */
-export function appliesTo(c: { consumer?: string }, spec: TargetSpec): boolean {
+export function appliesTo(c: { consumer?: string; webSocket?: boolean }, spec: TargetSpec): boolean {
+  if (c.webSocket === true && spec.webSocket !== true) return false;
   return c.consumer === undefined || c.consumer === spec.consumer || (spec.alsoRuns?.includes(c.consumer) ?? false);
 }
 
 const script = (name: string) => fileURLToPath(new URL(`./targets/${name}.js`, import.meta.url));
 
 export const TARGETS: TargetSpec[] = [
-  ...(['net', 'uws', 'node-http'] as const).map((runtime) => ({ name: runtime, runtime, script: script('wirecore'), args: [runtime], reference: false, headerView: 'raw' as const, knowsVersion: true })),
+  ...(['net', 'uws', 'node-http'] as const).map((runtime) => ({ name: runtime, runtime, script: script('wirecore'), args: [runtime], reference: false, headerView: 'raw' as const, knowsVersion: true, webSocket: true })),
   // The echo behind a PROXY protocol balancer (proxyProtocol from loopback): only the PROXY protocol cases run there.
   // uws lets a connection without a header through (parity/divergences.ts): the 'proxy-strict' cases run where wirecore reads the header.
   ...(['net', 'uws', 'node-http'] as const).map((runtime) => ({
@@ -58,8 +61,8 @@ export const TARGETS: TargetSpec[] = [
   ...(['net', 'uws', 'node-http'] as const).map((runtime) => ({ name: `app/${runtime}`, runtime, script: script('app'), args: [runtime], reference: false, headerView: 'raw' as const, knowsVersion: true, consumer: 'app' })),
   ...(['net', 'uws', 'node-http'] as const).map((runtime) => ({ name: `app-spec/${runtime}`, runtime, script: script('app-spec'), args: [runtime], reference: false, headerView: 'raw' as const, knowsVersion: true, consumer: 'app' })),
   ...(['net', 'uws', 'node-http'] as const).map((runtime) => ({ name: `ffi/${runtime}`, runtime, script: script('ffi'), args: [runtime], reference: false, headerView: 'raw' as const, knowsVersion: true })),
-  { name: 'ref: node:http', runtime: 'ref: node:http', script: script('ref-node-http'), args: [], reference: true, headerView: 'raw', knowsVersion: true },
-  { name: 'ref: uWS', runtime: 'ref: uWS', script: script('ref-uws'), args: [], reference: true, headerView: 'raw', knowsVersion: false },
+  { name: 'ref: node:http', runtime: 'ref: node:http', script: script('ref-node-http'), args: [], reference: true, headerView: 'raw', knowsVersion: true, webSocket: true },
+  { name: 'ref: uWS', runtime: 'ref: uWS', script: script('ref-uws'), args: [], reference: true, headerView: 'raw', knowsVersion: false, webSocket: true },
 ];
 
 export interface RunningTarget {

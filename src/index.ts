@@ -7,6 +7,9 @@ export { ERROR_CODES, HeaderError, OptionError, PeerGoneError, ResponseUsageErro
 export { forwardedChain } from './proxy/forwarded.js';
 export { compileTrust, type TrustProxy, type TrustFn } from './proxy/trust.js';
 export { toFetchHandler, type FetchHandlerOptions, type FetchPeer } from './runtime/fetch.js';
+export { offeredProtocols } from './websocket/handshake.js';
+export { redisPubSub, type RedisPubSubOptions } from './websocket/redis.js';
+export type { PubSubAdapter, SendOptions, SendStatus, ServerWebSocket, UpgradeOptions, WebSocketData, WebSocketHandlers, WebSocketOptions } from './websocket/types.js';
 export type {
   AccessLogOptions,
   AccessLogger,

@@ -10,6 +10,7 @@ import { suggest } from './suggest.js';
 import type { ProxyProtocolConfig } from './proxy/gate.js';
 import { addressList, compileTrust, type TrustFn } from './proxy/trust.js';
 import type { AccessLogOptions, Logger, RuntimeName, ServeOptions, TlsOptions, TracingOptions } from './types.js';
+import { resolveWebSocketOptions, type ResolvedWebSocketOptions } from './websocket/options.js';
 
 export interface ResolvedOptions<C> {
   runtime: RuntimeName;
@@ -31,6 +32,7 @@ export interface ResolvedOptions<C> {
   logger: Logger;
   workers: number | 'auto' | undefined;
   workerModule: string | URL | undefined;
+  websocket: ResolvedWebSocketOptions;
   /** null: off. */
   tracing: TracingOptions | null;
   proxyProtocol: ProxyProtocolConfig | null;
@@ -63,6 +65,7 @@ const KNOWN_KEYS: ReadonlyArray<keyof ServeOptions<unknown>> = [
   'logger',
   'workers',
   'workerModule',
+  'websocket',
   'tracing',
   'accessLog',
   'proxyProtocol',
@@ -253,6 +256,7 @@ export function resolveOptions<C>(options: ServeOptions<C> | undefined): Resolve
     logger,
     workers: workers as number | 'auto' | undefined,
     workerModule: workerModule as string | URL | undefined,
+    websocket: resolveWebSocketOptions(raw.websocket),
     tracing: checkTracing(raw.tracing),
     proxyProtocol: checkProxyProtocol(raw.proxyProtocol, positive(raw, 'headersTimeoutMs', 10_000)),
     trustProxy: compileTrust(raw.trustProxy),

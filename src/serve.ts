@@ -64,6 +64,10 @@ async function start<C>(ctx: C, dispatch: DispatchFn<C> | null, options: ServeOp
   const core = new ServerCore<C>(ctx, dispatch!, resolved, tracing);
   const listening = await binding.listen(core as ServerCore<unknown>, resolved.host, resolved.port);
   core.startTicker();
+  const hub = core.webSockets;
+  hub.start();
+  // A workers copy (worker-entry.ts) shares its topics with the other copies through the primary.
+  if (process.env.WIRECORE_WORKER !== undefined && process.send !== undefined) (await import('./websocket/worker-relay.js')).joinWorkers(hub);
   const scheme = resolved.tls ? 'https' : 'http';
   const urlHost = listening.address.includes(':') ? `[${listening.address}]` : listening.address;
   return {
@@ -72,12 +76,13 @@ async function start<C>(ctx: C, dispatch: DispatchFn<C> | null, options: ServeOp
     port: listening.port,
     url: `${scheme}://${urlHost}:${listening.port}`,
     get stats() {
-      return { connections: listening.countConnections?.() ?? core.connections.size, inFlight: core.inFlight };
+      return { connections: listening.countConnections?.() ?? core.connections.size + hub.count, inFlight: core.inFlight, webSockets: hub.count };
     },
     get closing() {
       return core.closing;
     },
     close: ({ graceMs = 5000 } = {}) => core.close(() => listening.stopAccepting(), graceMs),
+    publish: (topic, data, options) => hub.publish(String(topic), data, options, null),
     reload: () => Promise.reject(new OptionError('server.reload() replaces worker copies: start the server with options.workers')),
   };
 }

@@ -1,4 +1,5 @@
 // The contract between the wire layer and its consumers (see DESIGN.md).
+import type { SendOptions, UpgradeOptions, WebSocketData, WebSocketOptions } from './websocket/types.js';
 
 declare const writtenBrand: unique symbol;
 
@@ -76,6 +77,15 @@ export interface ResponseWriter {
   writeChunk(data: string | Uint8Array): true | Promise<void>;
   endChunked(trailers?: ResponseHeaders): Written;
   sendStatic(response: StaticResponse): Written;
+  /**
+   * Switches this request to a WebSocket: the handshake is judged (RFC 6455
+   * §4.2, the same on every runtime); a request that fails it gets its
+   * 4xx (400, 403, 405, 426) and the connection closes; one that passes gets
+   * "101 Switching Protocols" and its socket, with `data` attached, is served
+   * by the websocket handlers. Either way the answer's Written is returned:
+   * its status says which (101 or the refusal's).
+   */
+  upgrade<D>(data: D, options?: UpgradeOptions<D>): Written;
   /**
    * Ends this answer as failed. If its head went out, what was written is
    * flushed and the connection then closes without the end of the body, so
@@ -275,6 +285,8 @@ export interface ServeOptions<C> {
   workers?: number | 'auto';
   /** Path or file: URL of the module every worker imports; required with `workers`. */
   workerModule?: string | URL;
+  /** WebSocket handlers and limits, for the sockets res.upgrade() opens (see WebSocketOptions). */
+  websocket?: WebSocketOptions<any>;
   /**
    * OpenTelemetry: one SERVER span per request (HTTP semantic conventions,
    * the W3C traceparent joined through the registered propagator, the span
@@ -321,6 +333,8 @@ export interface ProxyProtocolOptions {
 export interface ServerStats {
   connections: number;
   inFlight: number;
+  /** Open WebSockets (counted among connections too). */
+  webSockets: number;
 }
 
 /** A listening server, as serveGeneric resolves it. */
@@ -333,8 +347,14 @@ export interface Server {
   readonly stats: ServerStats;
   /** True from the moment close() is called (readiness probes turn false then). */
   readonly closing: boolean;
-  /** Stops accepting, closes idle connections, lets in-flight requests finish, destroys the rest after graceMs (default 5 s). */
+  /**
+   * Stops accepting, closes idle connections, lets in-flight requests
+   * finish, sends close 1001 to every WebSocket and waits for them; what is
+   * still open after graceMs (default 5 s) is dropped.
+   */
   close(options?: { graceMs?: number }): Promise<void>;
+  /** Sends to every WebSocket subscribed to `topic`: on this server, its workers, and through websocket.pubsub, every server. */
+  publish(topic: string, data: WebSocketData, options?: SendOptions): void;
   /**
    * With `workers`: replaces the copies one at a time, each new one listening
    * before the old one drains, so no connection is refused. Rejects without workers.

@@ -97,6 +97,7 @@ export async function serveNative(options: ServeNativeOptions): Promise<Server> 
       await server.close(closeOptions);
       await dispatch.close();
     },
+    publish: (topic, data, options) => server.publish(topic, data, options),
     reload: () => server.reload(),
   };
 }

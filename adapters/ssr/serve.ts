@@ -56,6 +56,7 @@ export async function serveSite(options: ServeSiteOptions): Promise<SiteServer> 
       site.close();
       await server.close(closeOptions);
     },
+    publish: (topic, data, publishOptions) => server.publish(topic, data, publishOptions),
     reload: () => server.reload(),
   };
 }

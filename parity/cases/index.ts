@@ -12,6 +12,7 @@ import { proxyCases } from './proxy.js';
 import { reachCases } from './reach.js';
 import { smugglingCases } from './smuggling.js';
 import { ssrCases } from './ssr.js';
+import { webSocketCases } from './websocket.js';
 
 /**
  * A case whose message has a chunked body exercises chunked request bodies,
@@ -27,7 +28,7 @@ function tagChunkedBodies(cases: Case[]): Case[] {
 
 const BASE_CASES: Case[] = tagChunkedBodies([...framingCases, ...smugglingCases, ...messageCases, ...connectionCases, ...reachCases]);
 
-export const CASES: Case[] = [...BASE_CASES, ...appendedRequestCases(BASE_CASES), ...ssrCases, ...appCases, ...ffiCases, ...fetchCases, ...proxyCases];
+export const CASES: Case[] = [...BASE_CASES, ...appendedRequestCases(BASE_CASES), ...ssrCases, ...appCases, ...ffiCases, ...fetchCases, ...proxyCases, ...webSocketCases, ...appendedRequestCases(webSocketCases)];
 
 /** Ids are unique and URL-safe: each is part of every request target of its case. */
 export function checkCases(cases: readonly Case[]): void {

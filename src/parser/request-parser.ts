@@ -37,6 +37,8 @@ export const PARSE_OK = 0;
 export const PARSE_PAUSED = 1;
 export const PARSE_CLOSED = 2;
 export const PARSE_REJECTED = 3;
+/** A request asked to switch protocols: parsing stops after it, and what follows its head is kept for the new protocol (takeRest). */
+export const PARSE_UPGRADE = 4;
 
 const EMPTY: string[] = [];
 
@@ -76,6 +78,8 @@ class LlhttpState {
   messageKeepAlive = true;
   /** The sink asked to pause after the last message. */
   sinkPaused = false;
+  /** The message being read asks to switch protocols (Connection: upgrade and Upgrade). */
+  upgrade = false;
 }
 
 /** Stands for "llhttp not used yet": its ptr is 0. */
@@ -111,6 +115,8 @@ export class RequestParser implements LlhttpHandler {
   private closedAfter = false;
   /** Heads the fast path read (the rest went to llhttp). */
   fastHeads = 0;
+  /** Stopped after a request that asks to switch protocols: nothing more is parsed. */
+  private upgraded = false;
 
   constructor(
     private readonly sink: RequestParserSink,
@@ -131,7 +137,7 @@ export class RequestParser implements LlhttpHandler {
   }
 
   execute(data: Buffer): number {
-    if (this.destroyed || this.closedAfter) return PARSE_CLOSED;
+    if (this.destroyed || this.closedAfter || this.upgraded) return PARSE_CLOSED;
     let at = 0;
     if (this.fastBodyLeft > 0) {
       const take = Math.min(this.fastBodyLeft, data.length);
@@ -214,21 +220,26 @@ export class RequestParser implements LlhttpHandler {
       return PARSE_OK;
     }
     const stopAt = errorOffset(this.ll.ptr);
+    if ((code === ErrorCode.PAUSED || code === ErrorCode.PAUSED_UPGRADE) && this.upgraded) {
+      this.pending = stopAt < data.length ? data.subarray(stopAt) : null;
+      return PARSE_UPGRADE;
+    }
     if (code === ErrorCode.PAUSED) {
       if (!this.ll.sinkPaused) return stopAt < data.length ? PARSE_CLOSED : PARSE_OK;
       this.ll.sinkPaused = false;
       this.pending = stopAt < data.length ? data.subarray(stopAt) : null;
       return PARSE_PAUSED;
     }
-    if (code === ErrorCode.PAUSED_UPGRADE) {
-      // Upgrade is not offered: the request was answered as a plain one and
-      // what follows is parsed as the next request.
-      llhttp.llhttp_resume_after_upgrade(this.ll.ptr);
-      return stopAt < data.length ? this.executeLlhttp(data.subarray(stopAt)) : PARSE_OK;
-    }
     if (code === ErrorCode.CLOSED_CONNECTION) return PARSE_CLOSED;
     if (this.rejection === null) this.rejection = rejectFromLlhttp(code, errorReason(this.ll.ptr), data, stopAt, this.ll.bodyEnd);
     return PARSE_REJECTED;
+  }
+
+  /** After PARSE_UPGRADE: the bytes that followed the upgrade's head (the new protocol's), or null. */
+  takeRest(): Buffer | null {
+    const rest = this.pending;
+    this.pending = null;
+    return rest;
   }
 
   /** Continues after a pause; returns like execute(). */
@@ -389,8 +400,9 @@ export class RequestParser implements LlhttpHandler {
     this.ll.valueStarted = false;
   }
 
-  onHeadersComplete(): number {
+  onHeadersComplete(_status: number, upgrade: boolean): number {
     if (!this.takeSpans()) return ErrorCode.USER;
+    this.ll.upgrade = upgrade;
     if (this.ll.field !== '' || this.ll.valueStarted) this.pushHeader();
     this.headersDone = true;
     this.ll.headerBytes = 0;
@@ -425,8 +437,10 @@ export class RequestParser implements LlhttpHandler {
     this.ll.trailers = null;
     this.ll.url = '';
     this.ll.sinkPaused = this.sink.onRequestEnd(trailers);
+    // After a request that asks to switch protocols the bytes are not HTTP's until its answer says so: none is parsed.
+    if (this.ll.upgrade) this.upgraded = true;
     // Pausing stops llhttp right after this message, also when what follows must not be read.
-    return this.ll.sinkPaused || this.closedAfter ? ErrorCode.PAUSED : 0;
+    return this.ll.sinkPaused || this.closedAfter || this.upgraded ? ErrorCode.PAUSED : 0;
   }
 }
 

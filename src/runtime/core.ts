@@ -6,6 +6,7 @@ import type { DispatchFn, StaticResponse, WireRequest, Written } from '../types.
 import type { Exchange } from './exchange.js';
 import { WireHeadersImpl } from './headers.js';
 import { pathOf } from './request.js';
+import { WebSocketHub } from '../websocket/hub.js';
 import type { Tracing } from './tracing.js';
 
 export type { ResolvedOptions } from '../options.js';
@@ -31,6 +32,8 @@ export class ServerCore<C> {
   /** Epoch ms as of the last tick: the clock deadlines are set and checked with. */
   now = Date.now();
   private ticker: NodeJS.Timeout | null = null;
+  /** The server's WebSockets and topics. */
+  readonly webSockets: WebSocketHub;
 
   constructor(
     readonly ctx: C,
@@ -40,6 +43,7 @@ export class ServerCore<C> {
     readonly tracing: Tracing | null = null,
   ) {
     this.timedExchanges = options.responseTimeoutMs > 0 ? new Set() : null;
+    this.webSockets = new WebSocketHub(options.websocket, options.logger);
   }
 
   /** One timer per server; its period bounds how late a deadline can fire. */
@@ -98,11 +102,13 @@ export class ServerCore<C> {
       if (this.connections.size === 0) resolve();
     });
     for (const c of [...this.connections]) c.shutdown();
+    const sockets = this.webSockets.closeAll(graceMs);
     const force = setTimeout(() => {
       for (const c of [...this.connections]) c.destroy();
     }, graceMs);
     await drained;
     clearTimeout(force);
+    await sockets;
     await accepting;
     this.stopTicker();
   }

@@ -7,7 +7,11 @@
 // and answers reach its transport.
 import { PeerGoneError, WireError, codeForStatus } from '../errors.js';
 import { BODY_NONE, type ParsedHead, type Rejection } from '../parser/head.js';
-import type { RequestBody, ResponseWriter, StaticResponse } from '../types.js';
+import type { RequestBody, ResponseWriter, StaticResponse, Written } from '../types.js';
+import type { WebSocketHub } from '../websocket/hub.js';
+import type { UpgradeOptions } from '../websocket/types.js';
+import { asksToUpgrade } from '../websocket/handshake.js';
+import { judgeUpgrade, type AcceptedUpgrade, type UpgradeSide } from '../websocket/upgrade.js';
 import type { WrittenRecord } from '../writer/written.js';
 import { BodyStream, EMPTY_BODY, type BodyOwner } from './body.js';
 import type { ServerCore } from './core.js';
@@ -50,7 +54,7 @@ function answerable(status: unknown): status is number {
   return typeof status === 'number' && Number.isInteger(status) && status >= 200 && status <= 599;
 }
 
-export abstract class Exchange implements BodyOwner {
+export abstract class Exchange implements BodyOwner, UpgradeSide {
   /** Null for static hits and refusals: no request object is built for them. */
   request: WireRequestImpl | null = null;
   body: BodyStream | null = null;
@@ -64,6 +68,8 @@ export abstract class Exchange implements BodyOwner {
   continueSent = false;
   /** This answer must end the connection (framing can't be trusted after it). */
   forceClose = false;
+  /** The request asks to switch protocols: unless it does, its answer ends the connection, so no byte after its head is read as HTTP. */
+  upgradeAsked = false;
   private reported = false;
   /** When the dispatch began (core clock), for responseTimeoutMs. */
   startedAt = 0;
@@ -94,6 +100,36 @@ export abstract class Exchange implements BodyOwner {
   abstract destroy(): void;
   abstract pauseReading(): void;
   abstract resumeReading(): void;
+  /** The handshake passed: answer 101 and hand the socket to the WebSocket codec. */
+  abstract switchProtocols(accepted: AcceptedUpgrade): Written;
+
+  get hub(): WebSocketHub {
+    return this.core.webSockets;
+  }
+
+  get serverClosing(): boolean {
+    return this.core.closing;
+  }
+
+  get hasBody(): boolean {
+    return this.body !== null;
+  }
+
+  get headersSent(): boolean {
+    return this.writer.headersSent;
+  }
+
+  /** res.upgrade(): the rules are judged here, once, for every runtime. */
+  upgrade(data: unknown, options: UpgradeOptions<unknown> | undefined): Written {
+    return judgeUpgrade(this, data, options);
+  }
+
+  /** A refused handshake: an ordinary answer, and the connection ends after it. */
+  refuseUpgrade(status: number, reason: string, headers: Record<string, string>): Written {
+    this.forceClose = true;
+    this.stopReading();
+    return this.writer.send({ status, headers: { ...TEXT_PLAIN, ...headers }, body: errorBody(status, reason) });
+  }
 
   // ---- the pipeline
 
@@ -102,6 +138,7 @@ export abstract class Exchange implements BodyOwner {
     const core = this.core;
     if (core.tracing !== null) this.trace = core.tracing.start(head.method, head.target, head.versionMinor, head.headers, peer, this.writer.record);
     this.keepAliveAsked = head.keepAlive;
+    this.upgradeAsked = asksToUpgrade(head.headers);
     let body: RequestBody = EMPTY_BODY;
     if (head.bodyKind !== BODY_NONE) {
       body = this.body = new BodyStream(this, head.contentLength, core.options.maxBodyBytes);
@@ -145,7 +182,7 @@ export abstract class Exchange implements BodyOwner {
 
   /** Whether the answer must end the connection, for reasons every runtime shares. */
   closeRequired(): boolean {
-    if (this.forceClose || !this.keepAliveAsked) return true;
+    if (this.forceClose || !this.keepAliveAsked || this.upgradeAsked) return true;
     const body = this.body;
     if (body === null || body.complete) return false;
     // A client waiting for a 100 Continue it never got may or may not send its body.

@@ -4,7 +4,8 @@
 import { OptionError } from '../errors.js';
 import { resolveOptions } from '../options.js';
 import { BODY_CHUNKED, BODY_LENGTH, BODY_NONE } from '../parser/head.js';
-import type { DispatchFn, ServeOptions } from '../types.js';
+import type { DispatchFn, ServeOptions, Written } from '../types.js';
+import { ResponseUsageError } from '../errors.js';
 import { currentDate } from '../writer/clock.js';
 import type { NormalizedHeaders } from '../writer/headers.js';
 import { ServerCore } from './core.js';
@@ -75,6 +76,15 @@ class FetchExchange extends FramedExchange {
   protected stopReading(): void {}
 
   protected writeContinue(): void {}
+
+  /** A web Response cannot hand over its connection: fetch platforms upgrade through their own API (Bun's server.upgrade, Deno.upgradeWebSocket). */
+  override upgrade(): Written {
+    throw new ResponseUsageError('WIRE_ERR_RESPONSE_STATE', 'res.upgrade is not available behind toFetchHandler: a fetch platform upgrades through its own API; serve with serveGeneric to use WebSockets');
+  }
+
+  switchProtocols(): Written {
+    return this.upgrade();
+  }
 
   writeWhole(status: number, headers: NormalizedHeaders, body: Uint8Array | string, noBody: boolean): void {
     if (status < 200) {

@@ -78,6 +78,17 @@ class SocketTransport implements Transport {
   resume(): void {
     this.socket.resume();
   }
+
+  takeOver(): net.Socket {
+    const socket = this.socket;
+    socket.off('data', onSocketData);
+    socket.off('end', onSocketEnd);
+    socket.off('close', onSocketClose);
+    socket.off('error', onSocketError);
+    if (this.drainWatched) socket.off('drain', onSocketDrain);
+    delete (socket as Partial<AttachedSocket>)[CONNECTION];
+    return socket;
+  }
 }
 
 /** Each socket carries its Connection, so one set of listeners serves every socket (no closures per connection). */

@@ -8,6 +8,11 @@ import type { Rejection } from '../parser/head.js';
 import { rejectMethod } from '../parser/validate.js';
 import { currentDate } from '../writer/clock.js';
 import type { NormalizedHeaders } from '../writer/headers.js';
+import type { Written } from '../types.js';
+import { handOver } from '../websocket/hand-over.js';
+import type { AcceptedUpgrade } from '../websocket/upgrade.js';
+import { switchingHead } from '../websocket/upgrade.js';
+import { negotiateDeflate } from '../websocket/ws-codec.js';
 import { reasonPhrase } from '../writer/head.js';
 import { WrittenRecord } from '../writer/written.js';
 import { proxyHeaderOf, readProxyHeader } from '../proxy/gate.js';
@@ -87,6 +92,20 @@ class NodeSocket implements OpenConnection {
 
   onDeadline(): void {}
 
+  /** Runs `start` once every answer before it has been handed to the socket and node:http has let go of it (an upgrade waits for the requests before it). */
+  afterAnswers(start: () => void): void {
+    if (this.exchanges.size > 0) {
+      const waiting = [...this.exchanges];
+      let left = waiting.length;
+      for (const ex of waiting) ex.whenReleased(() => --left === 0 && this.afterAnswers(start));
+      return;
+    }
+    const pending = (this.socket as { _httpMessage?: http.ServerResponse | null })._httpMessage;
+    // node:http detaches a finished answer from its socket in its own 'finish' listener.
+    if (pending != null) pending.once('finish', () => setImmediate(() => this.afterAnswers(start)));
+    else start();
+  }
+
   shutdown(): void {
     for (const ex of this.exchanges) ex.shutdown();
   }
@@ -109,6 +128,7 @@ function flushHeadAlone(ex: NodeHttpExchange): void {
 }
 
 class NodeHttpExchange extends FramedExchange {
+  private releaseWaiters: Array<() => void> | null = null;
   /** A chunk (or the end) followed the streamed head. */
   private streamWritten = true;
 
@@ -117,6 +137,8 @@ class NodeHttpExchange extends FramedExchange {
     private readonly incoming: http.IncomingMessage,
     private readonly res: http.ServerResponse,
     private readonly conn: NodeSocket,
+    /** On node:http's 'upgrade' path: the bytes read after the head (the socket is then ours). */
+    private readonly upgradeHead: Buffer | null = null,
   ) {
     super(core, incoming.method ?? 'GET', incoming.rawHeaders);
     res.sendDate = false;
@@ -137,7 +159,9 @@ class NodeHttpExchange extends FramedExchange {
       this.prepare(head, conn.peer);
       if (!head.keepAlive) conn.closing = true;
       const body = this.body;
-      if (body !== null) {
+      // node:http hands an upgrade request's body over as raw bytes, unframed: it is refused rather than guessed at.
+      if (body !== null && this.upgradeHead !== null) this.bodyFailed({ status: 400, reason: 'A request that asks to upgrade cannot carry a body' });
+      else if (body !== null) {
         req.on('data', (chunk: Buffer) => body.push(chunk));
         req.on('end', () => body.end(req.rawTrailers.length > 0 ? req.rawTrailers : null));
       }
@@ -214,6 +238,17 @@ class NodeHttpExchange extends FramedExchange {
 
   protected override released(): void {
     this.conn.exchanges.delete(this);
+    // On the upgrade path the socket is ours: a refusal ends it once its answer is out.
+    if (this.upgradeHead !== null && !this.switched) this.afterFinish(() => this.incoming.socket.end());
+    const waiters = this.releaseWaiters;
+    this.releaseWaiters = null;
+    if (waiters !== null) this.afterFinish(() => waiters.forEach((run) => run()));
+  }
+
+  /** Once the answer has been handed to the socket. */
+  private afterFinish(run: () => void): void {
+    if (this.res.writableFinished || this.switched) run();
+    else this.res.once('finish', run);
   }
 
   protected closeConnection(): void {
@@ -234,6 +269,30 @@ class NodeHttpExchange extends FramedExchange {
 
   protected writeContinue(): void {
     this.res.writeContinue();
+  }
+
+  switchProtocols(accepted: AcceptedUpgrade): Written {
+    const socket = this.incoming.socket;
+    if (this.upgradeHead === null) throw new Error('unreachable: node:http hands every request that asks to upgrade to the upgrade listener');
+    const options = this.hub.options;
+    const negotiated = options.compression ? negotiateDeflate(accepted.extensionsOffer, options.maxPayloadBytes) : null;
+    const head = switchingHead(accepted, negotiated?.header ?? null);
+    return this.writer.switchProtocols(() => {
+      this.res.detachSocket(socket);
+      this.switched = true;
+      // The socket leaves HTTP: the hub counts it from here.
+      this.core.connectionClosed(this.conn);
+      socket.write(head, 'latin1');
+      handOver(this.hub, { accepted, negotiated }, socket, this.upgradeHead, this.conn.peer?.remoteAddress ?? socket.remoteAddress ?? '');
+      return head.length;
+    });
+  }
+
+  /** Answered 101: the socket belongs to the codec. */
+  private switched = false;
+
+  whenReleased(run: () => void): void {
+    (this.releaseWaiters ??= []).push(run);
   }
 
   pauseReading(): void {
@@ -327,6 +386,22 @@ async function listenNodeHttp(core: ServerCore<unknown>, host: string, port: num
     new NodeHttpExchange(core, req, res, conn).run();
   };
   server.on('request', onRequest);
+  // A request that asks to switch protocols: node:http gives up the socket; the answer is written on it directly.
+  server.on('upgrade', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
+    const conn = tracked(core, socket);
+    if (conn.closing) {
+      socket.end();
+      return;
+    }
+    conn.closing = true;
+    conn.afterAnswers(() => {
+      if (socket.destroyed) return;
+      const res = new http.ServerResponse(req);
+      res.assignSocket(socket);
+      res.shouldKeepAlive = false;
+      new NodeHttpExchange(core, req, res, conn, head).run();
+    });
+  });
   // Node holds back its automatic 100 Continue while this listener exists: the pipeline sends it on the first body read.
   server.on('checkContinue', onRequest);
   server.on('checkExpectation', (req: http.IncomingMessage, res: http.ServerResponse) => {

@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 // What the connection state machine needs from a byte stream. A runtime
 // (node:net, node:tls, in-memory, …) implements this and nothing more.
 
@@ -18,6 +19,12 @@ export interface Transport {
   resume(): void;
   /** Optional: told when nothing is being read or answered any more. */
   idle?(): void;
+  /**
+   * Optional: the connection leaves HTTP (a 101): stop delivering events and
+   * give the byte stream to its new owner. A transport without it (memory)
+   * ends the connection after the 101 instead.
+   */
+  takeOver?(): Duplex;
 }
 
 /** The connection's side: the runtime calls these. */

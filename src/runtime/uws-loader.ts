@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { OptionError } from '../errors.js';
 import type { TlsOptions } from '../types.js';
+import type { UwsWebSocket } from '../websocket/uws-codec.js';
 
 export const UWS_PACKAGE = '@trufflesuite/uws-js-unofficial';
 
@@ -28,6 +29,7 @@ export interface UwsResponse {
   onAborted(handler: () => void): UwsResponse;
   onData(handler: (chunk: ArrayBuffer, isLast: boolean) => void): UwsResponse;
   getRemoteAddressAsText(): ArrayBuffer;
+  upgrade(userData: unknown, secWebSocketKey: string, secWebSocketProtocol: string, secWebSocketExtensions: string, context: unknown): void;
   /** The source a PROXY v2 header named (uWS reads v2 itself), or empty. */
   getProxiedRemoteAddressAsText(): ArrayBuffer;
 }
@@ -40,8 +42,27 @@ export interface UwsRequest {
   forEach(cb: (name: string, value: string) => void): void;
 }
 
+/** The subset of uWS's WebSocketBehavior wirecore sets. */
+export interface UwsWebSocketBehavior {
+  maxPayloadLength: number;
+  idleTimeout: number;
+  sendPingsAutomatically: boolean;
+  compression: number;
+  maxBackpressure: number;
+  closeOnBackpressureLimit: boolean;
+  upgrade(res: UwsResponse, req: UwsRequest, context: unknown): void;
+  open(ws: UwsWebSocket): void;
+  message(ws: UwsWebSocket, message: ArrayBuffer, isBinary: boolean): void;
+  drain(ws: UwsWebSocket): void;
+  close(ws: UwsWebSocket, code: number, message: ArrayBuffer): void;
+  ping(ws: UwsWebSocket, message: ArrayBuffer): void;
+  pong(ws: UwsWebSocket, message: ArrayBuffer): void;
+}
+
 export interface UwsApp {
   any(pattern: string, handler: (res: UwsResponse, req: UwsRequest) => void): UwsApp;
+  ws(pattern: string, behavior: UwsWebSocketBehavior): UwsApp;
+  publish(topic: string, message: string | Uint8Array, isBinary?: boolean, compress?: boolean): boolean;
   listen(host: string, port: number, cb: (listenSocket: unknown) => void): UwsApp;
 }
 
@@ -57,6 +78,9 @@ interface UwsModule {
   SSLApp(options: TlsFiles): UwsApp;
   us_listen_socket_close(listenSocket: unknown): void;
   us_socket_local_port(listenSocket: unknown): number;
+  DISABLED: number;
+  SHARED_COMPRESSOR: number;
+  SHARED_DECOMPRESSOR: number;
 }
 
 export interface LoadedUws extends UwsModule {
@@ -100,6 +124,9 @@ export function loadUws(headerLimit: number): LoadedUws {
     SSLApp: module.SSLApp,
     us_listen_socket_close: module.us_listen_socket_close,
     us_socket_local_port: module.us_socket_local_port,
+    DISABLED: module.DISABLED,
+    SHARED_COMPRESSOR: module.SHARED_COMPRESSOR,
+    SHARED_DECOMPRESSOR: module.SHARED_DECOMPRESSOR,
     headerLimit,
     sslApp(tls) {
       // uWS takes key and certificate as file names: they live in a private folder only while SSLApp reads them.

@@ -5,6 +5,7 @@
 import { OptionError } from '../errors.js';
 import { BODY_CHUNKED } from '../parser/head.js';
 import type { NormalizedHeaders } from '../writer/headers.js';
+import type { Written } from '../types.js';
 import { reasonPhrase, statusHasNoBody } from '../writer/head.js';
 import { uwsProxiedPeer } from '../proxy/uws-proxy.js';
 import type { ProxyPeer } from '../types.js';
@@ -17,6 +18,9 @@ import type { RuntimeBinding } from './registry.js';
 import { LINGER_MS } from './stream/deadlines.js';
 import { connectionValueLength, declaresBody } from './uws-heads.js';
 import { loadUws, type UwsApp, type UwsRequest, type UwsResponse } from './uws-loader.js';
+import type { AcceptedUpgrade } from '../websocket/upgrade.js';
+import type { UwsSocketData } from '../websocket/uws-codec.js';
+import { uwsWebSocketBehavior } from '../websocket/uws-behavior.js';
 
 /** True while uWS runs our handler synchronously (and has corked the socket itself). */
 let inHandler = false;
@@ -100,6 +104,8 @@ class UwsExchange extends FramedExchange {
     private readonly res: UwsResponse,
     method: string,
     requestHeaders: readonly string[],
+    /** uWS's WebSocket context, when the request came through the upgrade handler. */
+    private readonly upgradeContext: unknown = null,
   ) {
     super(core, method, requestHeaders);
     this.uwsClosesSilently = connectionValueLength(requestHeaders) === 5;
@@ -357,6 +363,28 @@ class UwsExchange extends FramedExchange {
     // uWS gives no control over 100 Continue (PARITY.md).
   }
 
+  switchProtocols(accepted: AcceptedUpgrade): Written {
+    const context = this.upgradeContext;
+    // uWS hands every GET with a 24-character Sec-WebSocket-Key to the upgrade handler, and no other request passes the handshake.
+    if (context === null) throw new Error('unreachable: a request that passes the handshake comes through uWS\'s upgrade handler');
+    const data: UwsSocketData = { accepted, socket: null };
+    const extensions = this.hub.options.compression ? accepted.extensionsOffer : '';
+    return this.writer.switchProtocols(() => {
+      this.touch(() => {
+        const res = this.res;
+        if (accepted.headers.length > 0) {
+          // Fields of its own need the status written first, or uWS writes "200 OK".
+          res.writeStatus('101 Switching Protocols');
+          for (const [name, value] of accepted.headers) res.writeHeader(name, value);
+        }
+        res.upgrade(data, accepted.key, accepted.protocol, extensions, context);
+        this.uwsDone = true;
+        return true;
+      });
+      return estimateHeadBytes(101, accepted.headers);
+    });
+  }
+
   pauseReading(): void {
     // After its answer a uWS response is gone: touching it would throw.
     if (this.uwsDone || this.writer.done) return;
@@ -378,7 +406,7 @@ class UwsExchange extends FramedExchange {
   onDeadline(): void {}
 }
 
-function handle(core: ServerCore<unknown>, res: UwsResponse, uwsReq: UwsRequest): void {
+function handle(core: ServerCore<unknown>, res: UwsResponse, uwsReq: UwsRequest, upgradeContext: unknown = null): void {
   const proxyProtocol = core.options.proxyProtocol;
   const peer = proxyProtocol === null ? null : uwsProxiedPeer(proxyProtocol, core.options.logger, res.getRemoteAddressAsText(), res.getProxiedRemoteAddressAsText());
   if (peer === null && proxyProtocol !== null) {
@@ -391,7 +419,7 @@ function handle(core: ServerCore<unknown>, res: UwsResponse, uwsReq: UwsRequest)
   const headers: string[] = [];
   // uWS hands names over lower-cased.
   uwsReq.forEach((name, value) => void headers.push(name, value));
-  const ex = new UwsExchange(core, res, method, headers);
+  const ex = new UwsExchange(core, res, method, headers, upgradeContext);
   if (peer !== null) ex.proxied(peer.remoteAddress, peer.proxy);
   // onResponse (an access log) reads the address once uWS has let go of the response: take it while it can be read.
   else if (core.options.onResponse !== undefined) void ex.remoteAddress;
@@ -441,14 +469,17 @@ async function listenUws(core: ServerCore<unknown>, host: string, port: number):
   const uws = loadUws(core.options.maxHeaderBytes + core.options.maxTargetBytes + 1024);
   const tls = core.options.tls;
   const app: UwsApp = tls ? uws.sslApp(tls) : uws.App();
-  app.any('/*', (res, req) => {
+  const serve = (res: UwsResponse, req: UwsRequest, upgradeContext: unknown = null) => {
     inHandler = true;
     try {
-      handle(core, res, req);
+      handle(core, res, req, upgradeContext);
     } finally {
       inHandler = false;
     }
-  });
+  };
+  app.any('/*', serve);
+  // uWS routes a GET with a Sec-WebSocket-Key here: the same pipeline runs, and res.upgrade() can switch it.
+  app.ws('/*', uwsWebSocketBehavior(core.webSockets, uws, app, serve));
   return new Promise((resolve, reject) => {
     app.listen(host, port, (listenSocket) => {
       if (!listenSocket) {

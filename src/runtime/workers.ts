@@ -11,19 +11,22 @@ import net from 'node:net';
 import { OptionError } from '../errors.js';
 import type { ResolvedOptions } from '../options.js';
 import type { ServeOptions, Server } from '../types.js';
+import { payload } from '../websocket/socket.js';
+import { publishMessage, type PublishMessage } from '../websocket/worker-relay.js';
 
 export interface WorkerSetup {
   module: string;
   options: ServeOptions<unknown>;
 }
 
-export type WorkerMessage = { type: 'ready'; port: number; id: number } | { type: 'closed' } | { type: 'stats'; connections: number; inFlight: number };
+export type WorkerMessage = { type: 'ready'; port: number; id: number } | { type: 'closed' } | { type: 'stats'; connections: number; inFlight: number; webSockets: number } | PublishMessage;
 
 /** The serializable part of the options: functions stay in the app module. */
 function plainOptions(options: ServeOptions<unknown>, port: number): ServeOptions<unknown> {
   const plain: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(options)) {
-    if (typeof value !== 'function' && key !== 'logger' && key !== 'workers' && key !== 'workerModule') plain[key] = value;
+    // websocket holds handlers and a pub/sub adapter: the app module's own options carry them into the copies.
+    if (typeof value !== 'function' && key !== 'logger' && key !== 'workers' && key !== 'workerModule' && key !== 'websocket') plain[key] = value;
     // Providers and loggers cannot cross: `true` does, an object is the worker module's to give.
     if ((key === 'tracing' || key === 'accessLog') && typeof value === 'object') delete plain[key];
   }
@@ -79,7 +82,7 @@ export async function serveWorkers(options: ServeOptions<unknown>, resolved: Res
   const entry = fileURLToPath(new URL('./worker-entry.js', import.meta.url));
   const live = new Set<Child>();
   /** What each copy last reported (every second). */
-  const copyStats = new Map<Child, { connections: number; inFlight: number }>();
+  const copyStats = new Map<Child, { connections: number; inFlight: number; webSockets: number }>();
   let closing = false;
   let closed: Promise<void> | null = null;
   let reloading: Promise<void> | null = null;
@@ -98,6 +101,11 @@ export async function serveWorkers(options: ServeOptions<unknown>, resolved: Res
       child.onMessage((m) => {
         if (m.type === 'stats') {
           copyStats.set(child, m);
+          return;
+        }
+        if (m.type === 'publish') {
+          // A copy published: every other copy's subscribers hear it.
+          for (const other of live) if (other !== child) other.send(m);
           return;
         }
         if (m.type === 'closed') {
@@ -152,14 +160,21 @@ export async function serveWorkers(options: ServeOptions<unknown>, resolved: Res
     get stats() {
       let connections = 0;
       let inFlight = 0;
+      let webSockets = 0;
       for (const s of copyStats.values()) {
         connections += s.connections;
         inFlight += s.inFlight;
+        webSockets += s.webSockets ?? 0;
       }
-      return { connections, inFlight };
+      return { connections, inFlight, webSockets };
     },
     get closing() {
       return closing;
+    },
+    publish: (topic, data, options) => {
+      const { bytes, binary } = payload(data, options);
+      const message = publishMessage(String(topic), bytes, binary);
+      for (const child of live) child.send(message);
     },
     close: ({ graceMs = 5000 } = {}) =>
       (closed ??= (async () => {

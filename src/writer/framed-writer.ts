@@ -3,6 +3,7 @@
 // written once over a FrameSink that says how a head, a whole answer, a
 // chunk and an end reach that runtime.
 import type { ResponseHeaders, ResponseWriter, SendInit, StaticResponse, StreamOptions, Written } from '../types.js';
+import type { UpgradeOptions } from '../websocket/types.js';
 import { AS_PAIRS, NO_HEADERS, normalizeHeaders, type NormalizedHeaders } from './headers.js';
 import { statusHasNoBody } from './head.js';
 import { DONE, IDLE, STREAMING, WriterLifecycle } from './lifecycle.js';
@@ -27,6 +28,8 @@ export interface FrameSink {
   answered(): void;
   /** Flushes what was written, then closes the connection. */
   destroy(): void;
+  /** res.upgrade(): judged by the exchange, which answers through switchProtocols() or send(). */
+  upgrade(data: unknown, options: UpgradeOptions<unknown> | undefined): Written;
 }
 
 export class FramedWriter extends WriterLifecycle implements ResponseWriter {
@@ -105,6 +108,20 @@ export class FramedWriter extends WriterLifecycle implements ResponseWriter {
     if (!this.noBody) this.checkShort(this.declared, this.record.bodyBytes);
     this.state = DONE;
     this.sink.writeStreamEnd(trailers === undefined ? null : normalizeHeaders(trailers, AS_PAIRS), this.declared, this.noBody);
+    this.record.lastByte();
+    return this.end('complete');
+  }
+
+  upgrade<D>(data: D, options?: UpgradeOptions<D>): Written {
+    return this.sink.upgrade(data, options as UpgradeOptions<unknown> | undefined);
+  }
+
+  /** The 101 that ends HTTP on this connection: `write` puts it out and returns the head's size. */
+  switchProtocols(write: () => number): Written {
+    this.begin(101);
+    this.state = DONE;
+    if (this.sink.gone) return this.end('aborted');
+    this.record.headerBytes = write();
     this.record.lastByte();
     return this.end('complete');
   }

@@ -1,6 +1,7 @@
 // The ResponseWriter of the byte-stream runtimes (net, memory): it owns
 // framing and hands bytes, in order, to the exchange it answers.
 import type { ResponseHeaders, ResponseWriter, SendInit, StaticResponse, StreamOptions, Written } from '../types.js';
+import type { UpgradeOptions } from '../websocket/types.js';
 import { AS_LINES, NO_HEADERS, normalizeHeaders } from './headers.js';
 import { CONN_CLOSE, FRAME_CHUNKED, FRAME_CLOSE, FRAME_LENGTH, FRAME_NONE, serializeHead, statusHasNoBody } from './head.js';
 import { DONE, STREAMING, WriterLifecycle } from './lifecycle.js';
@@ -26,6 +27,8 @@ export interface WriteTarget {
   finished(record: WrittenRecord): void;
   /** Flushes what was written, then closes the connection. */
   destroy(): void;
+  /** res.upgrade(): judged by the exchange, which answers through switchProtocols() or send(). */
+  upgrade(data: unknown, options: UpgradeOptions<unknown> | undefined): Written;
 }
 
 export function isAsciiString(s: string): boolean {
@@ -144,6 +147,19 @@ export class ResponseWriterImpl extends WriterLifecycle implements ResponseWrite
       this.target.write('0\r\n' + lines + '\r\n');
     }
     return this.complete(this.record.headerBytes, this.record.bodyBytes);
+  }
+
+  upgrade<D>(data: D, options?: UpgradeOptions<D>): Written {
+    return this.target.upgrade(data, options as UpgradeOptions<unknown> | undefined);
+  }
+
+  /** The 101 that ends HTTP on this connection: `head` is written as it is. */
+  switchProtocols(head: string): Written {
+    this.begin(101);
+    this.state = DONE;
+    const target = this.target;
+    if (!target.gone) target.write(head);
+    return this.complete(head.length, 0);
   }
 
   abort(): void {

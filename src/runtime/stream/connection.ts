@@ -3,7 +3,8 @@
 // the shared pipeline, answers strictly in order, and owns keep-alive,
 // limits, deadlines and closing. The runtime's side is the Transport.
 import type { ParsedHead, Rejection } from '../../parser/head.js';
-import { PARSE_CLOSED, PARSE_PAUSED, PARSE_REJECTED, RequestParser, type RequestParserSink } from '../../parser/request-parser.js';
+import { PARSE_CLOSED, PARSE_PAUSED, PARSE_REJECTED, PARSE_UPGRADE, RequestParser, type RequestParserSink } from '../../parser/request-parser.js';
+import { handOver } from '../../websocket/hand-over.js';
 import type { OpenConnection, ServerCore } from '../core.js';
 import type { Transport, TransportEvents } from '../transport.js';
 import { DEADLINE_BODY, DEADLINE_HEADERS, DEADLINE_IDLE, DEADLINE_LINGER, DEADLINE_NONE, deadlineAt } from './deadlines.js';
@@ -24,6 +25,8 @@ const CLOSED = 4;
 /** Why reading is paused: a body the handler is not reading, or too many requests ahead of their answers. */
 const PAUSE_BODY = 1;
 const PAUSE_PIPELINE = 2;
+/** A request asked to switch protocols: nothing is read until its answer says whether it did. */
+const PAUSE_UPGRADE = 4;
 
 const NO_FIELDS: readonly string[] = [];
 
@@ -209,6 +212,8 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
       this.pauseReading(PAUSE_PIPELINE);
     } else if (code === PARSE_REJECTED) {
       this.reject(this.parser.rejection!);
+    } else if (code === PARSE_UPGRADE) {
+      this.pauseReading(PAUSE_UPGRADE);
     } else if (code === PARSE_CLOSED) {
       // Bytes after a "Connection: close" request are not read.
       this.enter(LAST);
@@ -274,6 +279,12 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
       if (this.first === null) this.last = null;
       ex.queued = false;
       this.queueLength--;
+      if (ex.switched !== null) {
+        // As on uws, the socket opens before onResponse sees its 101.
+        this.switchProtocols(ex);
+        ex.report();
+        return;
+      }
       ex.report();
       if (!ex.keepAlive) {
         this.closeNow();
@@ -296,6 +307,28 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
       }
     }
     if (this.parserPaused) this.pump();
+  }
+
+  /**
+   * The 101 and every answer before it are written: the connection leaves
+   * HTTP, and the socket with the bytes read after the upgrade's head goes
+   * to the WebSocket codec. A transport that cannot be handed over ends.
+   */
+  private switchProtocols(ex: StreamExchange): void {
+    this.output.flush();
+    const takeOver = this.transport.takeOver;
+    if (takeOver === undefined || this.state >= ENDING) {
+      this.closeNow();
+      return;
+    }
+    const rest = this.parser.takeRest();
+    this.state = CLOSED;
+    this.deadline = 0;
+    this.output.closed = true;
+    this.parser.destroy();
+    this.core.connectionClosed(this);
+    this.first = this.last = this.unstarted = null;
+    handOver(this.core.webSockets, ex.switched!, takeOver.call(this.transport), rest, this.transport.remoteAddress);
   }
 
   /** Ends the connection after what was written; keeps reading (and dropping) so the peer gets a FIN, not a reset. */

@@ -5,6 +5,10 @@
 import { ResponseWriterImpl, type WriteTarget } from '../../writer/response-writer.js';
 import { CONN_CLOSE, CONN_DEFAULT, CONN_KEEP_ALIVE } from '../../writer/head.js';
 import { Exchange } from '../exchange.js';
+import type { Written } from '../../types.js';
+import type { AcceptedUpgrade } from '../../websocket/upgrade.js';
+import { switchingHead } from '../../websocket/upgrade.js';
+import { negotiateDeflate, type Negotiated } from '../../websocket/ws-codec.js';
 import type { Connection } from './connection.js';
 
 /** Output an exchange may hold back before it reports backpressure. */
@@ -20,6 +24,8 @@ export class StreamExchange extends Exchange implements WriteTarget {
   next: StreamExchange | null = null;
   /** Still in the connection's queue (not yet answered and advanced past). */
   queued = false;
+  /** Answered 101: the connection hands its socket to the codec once this answer is out. */
+  switched: { accepted: AcceptedUpgrade; negotiated: Negotiated | null } | null = null;
   /** Output held back while an earlier response is still being written. */
   private pending: Array<string | Uint8Array> | null = null;
   private pendingBytes = 0;
@@ -105,6 +111,14 @@ export class StreamExchange extends Exchange implements WriteTarget {
    */
   destroy(): void {
     this.conn.closeNow();
+  }
+
+  switchProtocols(accepted: AcceptedUpgrade): Written {
+    const options = this.hub.options;
+    const negotiated = options.compression ? negotiateDeflate(accepted.extensionsOffer, options.maxPayloadBytes) : null;
+    this.switched = { accepted, negotiated };
+    this.keepAlive = true;
+    return this.writer.switchProtocols(switchingHead(accepted, negotiated?.header ?? null));
   }
 
   protected writeContinue(): void {
