@@ -74,7 +74,8 @@ export class WsCodecSocket<D> extends SocketBase<D> {
 
   constructor(hub: WebSocketHub, data: D, handlers: WebSocketHandlers<D>, protocol: string, remoteAddress: string, negotiated: Negotiated | null) {
     super(hub, data, handlers, protocol, remoteAddress);
-    const ws = (this.ws = new WebSocket(null as unknown as string, undefined, { autoPong: true, maxPendingAutoPongs: 60 } as never));
+    // closeTimeout as WebSocketServer gives it (30 s): left out, ws waits 1 ms for the peer's close frame and reports 1006.
+    const ws = (this.ws = new WebSocket(null as unknown as string, undefined, { autoPong: true, maxPendingAutoPongs: 60, closeTimeout: 30_000 } as never));
     const internals = ws as unknown as WsInternals;
     internals._protocol = protocol;
     if (negotiated !== null) internals._extensions = negotiated.extensions;
