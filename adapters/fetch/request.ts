@@ -149,3 +149,8 @@ export function lazyRequest(wire: WireRequest, scheme: string): Request {
   self[bodyUsedKey] = false;
   return self;
 }
+
+/** The wire request behind a Request that wirecore/fetch made, or undefined for any other Request. */
+export function wireOf(request: Request): WireRequest | undefined {
+  return (request as Partial<Lazy>)[wireKey];
+}

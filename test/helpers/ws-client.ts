@@ -1,0 +1,68 @@
+// `ws` clients for the consumers' WebSocket tests: open one, learn why one
+// was refused, wait for messages and closes.
+import type { IncomingMessage } from 'node:http';
+import WebSocket from 'ws';
+
+export interface Opened {
+  ws: WebSocket;
+  /** The 101's fields, lower-cased names. */
+  headers: IncomingMessage['headers'];
+}
+
+/** Opens a socket; rejects with the refusal's status when the server answers anything but 101. */
+export function open(url: string, protocols?: string | string[], options: WebSocket.ClientOptions = {}): Promise<Opened> {
+  const ws = new WebSocket(url, protocols, options);
+  return new Promise((resolve, reject) => {
+    let headers: IncomingMessage['headers'] = {};
+    ws.once('upgrade', (response) => (headers = response.headers));
+    ws.once('open', () => resolve({ ws, headers }));
+    ws.once('unexpected-response', (_request, response) => {
+      reject(Object.assign(new Error(`refused with ${response.statusCode}`), { status: response.statusCode }));
+      response.resume();
+      ws.terminate();
+    });
+    ws.once('error', reject);
+  });
+}
+
+/** The status a refused upgrade was answered with (fails the test if the socket opened). */
+export async function refusal(url: string, options: WebSocket.ClientOptions = {}): Promise<number> {
+  try {
+    const { ws } = await open(url, undefined, options);
+    ws.terminate();
+  } catch (error) {
+    const status = (error as { status?: number }).status;
+    if (status !== undefined) return status;
+    throw error;
+  }
+  throw new Error(`${url} opened; a refusal was expected`);
+}
+
+export interface Received {
+  text: string;
+  isBinary: boolean;
+  data: Buffer;
+}
+
+/** The next message. */
+export function nextMessage(ws: WebSocket): Promise<Received> {
+  return new Promise((resolve) => ws.once('message', (data: Buffer, isBinary: boolean) => resolve({ text: data.toString(), isBinary, data })));
+}
+
+/** The next message, parsed as JSON. */
+export async function nextJson<T = unknown>(ws: WebSocket): Promise<T> {
+  return JSON.parse((await nextMessage(ws)).text) as T;
+}
+
+/** Every message from now on, as text. */
+export function collect(ws: WebSocket): string[] {
+  const seen: string[] = [];
+  ws.on('message', (data: Buffer) => seen.push(data.toString()));
+  return seen;
+}
+
+/** Resolves with the close code and reason the client saw. */
+export function closed(ws: WebSocket): Promise<{ code: number; reason: string }> {
+  if (ws.readyState === WebSocket.CLOSED) return Promise.reject(new Error('already closed'));
+  return new Promise((resolve) => ws.once('close', (code: number, reason: Buffer) => resolve({ code, reason: reason.toString() })));
+}
