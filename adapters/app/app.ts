@@ -36,6 +36,7 @@ import { SchemaCompiler, type PartValidator, type SchemaOptions, type Serializer
 import { SecurityRegistry, type SecuritySchemeConfig } from './security.js';
 import { AppHost, dispatchApp, type RouteTable } from './table.js';
 import type { RouteSchema } from './types.js';
+import { webSocketRoute, type WsRouteOptions, type WsSchema } from './ws.js';
 
 export interface AppOptions<State> {
   /** Shared application state: `c.state` in every handler, middleware and hook. */
@@ -169,6 +170,13 @@ abstract class Registrar<State, Prefix extends string> {
   /** The general form: one definition (method(s), path, schema, metadata, hooks, handler). */
   route<const Path extends string, S extends RouteSchema = {}>(definition: RouteDefinition<State, Path, S, `${Prefix}${Path}`>): this {
     this.owner.register(definition as unknown as Definition, this.prefix, this.scope, callerSite());
+    return this;
+  }
+
+  /** A WebSocket route (ws.ts): a GET that upgrades once this scope's middleware, hooks and the route's security pass. */
+  ws<const Path extends string, S extends WsSchema = {}>(path: Path, options: WsRouteOptions<State, `${Prefix}${Path}`, S>): this {
+    const site = callerSite();
+    this.owner.register(webSocketRoute(path, options as never, this.owner.settings.schemas, site) as unknown as Definition, this.prefix, this.scope, site);
     return this;
   }
 

@@ -9,9 +9,38 @@ export interface Opened {
   headers: IncomingMessage['headers'];
 }
 
+export interface Received {
+  text: string;
+  isBinary: boolean;
+  data: Buffer;
+}
+
+/** Messages a socket opened by open() received and nobody took yet (a server may send with its 101, before 'open' resolves). */
+class Inbox {
+  private readonly queued: Received[] = [];
+  private readonly waiting: Array<(message: Received) => void> = [];
+
+  constructor(ws: WebSocket) {
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      const message = { text: data.toString(), isBinary, data };
+      const waiter = this.waiting.shift();
+      if (waiter !== undefined) waiter(message);
+      else this.queued.push(message);
+    });
+  }
+
+  next(): Promise<Received> {
+    const message = this.queued.shift();
+    return message !== undefined ? Promise.resolve(message) : new Promise((resolve) => this.waiting.push(resolve));
+  }
+}
+
+const inboxes = new WeakMap<WebSocket, Inbox>();
+
 /** Opens a socket; rejects with the refusal's status when the server answers anything but 101. */
 export function open(url: string, protocols?: string | string[], options: WebSocket.ClientOptions = {}): Promise<Opened> {
   const ws = new WebSocket(url, protocols, options);
+  inboxes.set(ws, new Inbox(ws));
   return new Promise((resolve, reject) => {
     let headers: IncomingMessage['headers'] = {};
     ws.once('upgrade', (response) => (headers = response.headers));
@@ -38,14 +67,10 @@ export async function refusal(url: string, options: WebSocket.ClientOptions = {}
   throw new Error(`${url} opened; a refusal was expected`);
 }
 
-export interface Received {
-  text: string;
-  isBinary: boolean;
-  data: Buffer;
-}
-
-/** The next message. */
+/** The next message (in order, none lost, for a socket from open()). */
 export function nextMessage(ws: WebSocket): Promise<Received> {
+  const inbox = inboxes.get(ws);
+  if (inbox !== undefined) return inbox.next();
   return new Promise((resolve) => ws.once('message', (data: Buffer, isBinary: boolean) => resolve({ text: data.toString(), isBinary, data })));
 }
 
