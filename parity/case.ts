@@ -25,6 +25,14 @@ export interface ExpectedResponse {
   chunked?: boolean;
 }
 
+/** A frame the server sends after its 101: its opcode, and its text (data frames) or close code. */
+export interface ExpectedFrame {
+  opcode: number;
+  payload?: string;
+  /** For a close frame (opcode 8): the code it carries. */
+  code?: number;
+}
+
 export type Expectation =
   /** Every response arrives as listed; `closed` says whether the server then closes. */
   | { kind: 'accept'; responses: ExpectedResponse[]; closed?: boolean; interim100?: boolean }
@@ -38,7 +46,13 @@ export type Expectation =
    * success did not refuse it (its own listed divergence): what follows is
    * then an ordinary pipelined request.
    */
-  | { kind: 'unreached'; forbidden: string; unlessAccepted: boolean };
+  | { kind: 'unreached'; forbidden: string; unlessAccepted: boolean }
+  /**
+   * Answers `before`, then 101 (with `headers`), then exactly these frames;
+   * `closed` (default true) says the server then closes. An empty `frames`
+   * with `closed` is a connection dropped without a close frame.
+   */
+  | { kind: 'upgrade'; before?: ExpectedResponse[]; headers?: Record<string, string | null>; frames: ExpectedFrame[]; closed?: boolean };
 
 export interface Case {
   /** Short and URL-safe: it is part of every request target as /c/<id>. */
@@ -59,6 +73,8 @@ export interface Case {
   timeoutMs?: number;
   /** Only for the targets of this consumer (TargetSpec.consumer): routes the echo contract does not have. */
   consumer?: string;
+  /** Needs a target whose {P}/ws upgrades to a WebSocket echo (TargetSpec.webSocket). */
+  webSocket?: boolean;
 }
 
 export const CRLF = '\r\n';

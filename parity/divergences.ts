@@ -44,10 +44,6 @@ export const DIVERGENCES = {
     targets: ['uws'],
     reason: 'uWebSockets.js accepts a fixed number of field lines (about 50) and drops the connection beyond it, well under maxHeaderBytes.',
   },
-  'upgrade-as-plain': {
-    targets: ['node-http'],
-    reason: "Node's http server closes the connection after answering an Upgrade request that no 'upgrade' listener takes, so what follows in the pipeline is lost.",
-  },
   'request-line-spaces': {
     targets: ['node-http'],
     reason: "Node's parser accepts more than one space between the method and the target, and node:http exposes no raw request line to check.",
@@ -126,6 +122,16 @@ export const DIVERGENCES = {
   'close-idle': {
     targets: ['uws'],
     reason: 'uWebSockets.js exposes no idle HTTP connections: close() stops accepting and finishes in-flight answers; idle keep-alive sockets close at its own idle timeout.',
+  },
+  'ws-close-codes': {
+    targets: ['uws'],
+    reason:
+      "uWebSockets.js 20.30's WebSocket codec drops the connection without a close frame on a protocol error, a message over maxPayloadBytes or invalid UTF-8 (and answers a close code no endpoint may send with an empty close), where RFC 6455 §7.4.1 has it close with 1002, 1009 or 1007, as ws does on net and node-http; the socket's close handler sees 1006. Raw uWS (the reference column) does the same.",
+  },
+  'ws-early-frames': {
+    targets: ['uws'],
+    reason:
+      'uWebSockets.js discards what arrives in the same read as the upgrade request\'s head, so a frame a client sends before the 101 is lost (RFC 6455 §4.1 has clients wait for the 101); frames sent after it are read.',
   },
 } satisfies Record<string, Divergence>;
 

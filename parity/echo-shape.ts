@@ -72,6 +72,8 @@ export function actionOf(path: string): string {
 }
 
 export const PARITY_TIMEOUTS = { headersTimeoutMs: 300, keepAliveTimeoutMs: 400, requestTimeoutMs: 2000 };
+/** The WebSocket echo every target with webSocket serves at {P}/ws. */
+export const PARITY_WEBSOCKET = { maxPayloadBytes: 64 * 1024 };
 export const PARITY_LIMITS = { maxHeaderBytes: 8 * 1024, maxTargetBytes: 2 * 1024, maxBodyBytes: 16 * 1024 * 1024 };
 
 /** Reads the whole body and says what the request was, logging body-ok or body-error for the case. */

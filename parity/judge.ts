@@ -1,6 +1,6 @@
 // Judges what came back for a case, parsing the answers strictly.
 import { parseResponses, type ParsedResponse } from 'wirecore/testing';
-import type { Case, ExpectedResponse, ExpectedSeen } from './case.js';
+import type { Case, ExpectedFrame, ExpectedResponse, ExpectedSeen } from './case.js';
 import type { Exchange } from './client.js';
 import type { Seen } from './echo-shape.js';
 import type { TargetSpec } from './targets.js';
@@ -76,6 +76,35 @@ function compareResponse(expected: ExpectedResponse, actual: ParsedResponse, spe
   return null;
 }
 
+/** Server frames after a 101's head (unmasked); a frame cut short ends the list. */
+export function serverFrames(bytes: Buffer): ExpectedFrame[] {
+  const frames: ExpectedFrame[] = [];
+  let at = 0;
+  while (bytes.length - at >= 2) {
+    let length = bytes[at + 1]! & 0x7f;
+    let offset = at + 2;
+    if (length === 126) {
+      if (bytes.length - at < 4) break;
+      length = bytes.readUInt16BE(at + 2);
+      offset = at + 4;
+    } else if (length === 127) {
+      if (bytes.length - at < 10) break;
+      length = Number(bytes.readBigUInt64BE(at + 2));
+      offset = at + 10;
+    }
+    if ((bytes[at + 1]! & 0x80) !== 0 || bytes.length < offset + length) break;
+    const opcode = bytes[at]! & 0x0f;
+    const payload = bytes.subarray(offset, offset + length);
+    frames.push(opcode === 8 ? { opcode, code: payload.length >= 2 ? payload.readUInt16BE(0) : 1005 } : { opcode, payload: payload.toString('latin1') });
+    at = offset + length;
+  }
+  return frames;
+}
+
+function describeFrames(frames: readonly ExpectedFrame[]): string {
+  return frames.length === 0 ? 'none' : frames.map((f) => (f.opcode === 8 ? `close ${f.code}` : `op${f.opcode} ${JSON.stringify((f.payload ?? '').slice(0, 30))}`)).join(', ');
+}
+
 /** How many answers the client waits for before it stops listening (or undefined: wait for close). */
 export function answersToWaitFor(c: Case): number | undefined {
   const e = c.expect;
@@ -125,6 +154,20 @@ export function judge(c: Case, spec: TargetSpec, ex: Exchange, appLog: string[])
       const accepted = got[0] !== undefined && got[0].status >= 200 && got[0].status < 300;
       if (e.unlessAccepted && accepted) return { pass: true, detail: 'the first message was accepted, not refused: the request after it was pipelined' };
       return fail(`${reached} reached the application`);
+    }
+    case 'upgrade': {
+      const before = e.before ?? [];
+      const list: ExpectedResponse[] = [...before, { status: 101, ...(e.headers === undefined ? {} : { headers: e.headers }) }];
+      if (got.length !== list.length) return fail(`${got.length} answers, expected ${list.length} (the last a 101)${ex.closed ? ' (closed)' : ''}`);
+      const why = checkList(list);
+      if (why !== null) return fail(why);
+      // The frames start after the 101's head.
+      const frames = serverFrames(ex.raw.subarray(ex.raw.indexOf('\r\n\r\n', ex.raw.indexOf('HTTP/1.1 101 ')) + 4));
+      const want = e.frames;
+      const same = frames.length === want.length && want.every((f, i) => frames[i]!.opcode === f.opcode && (f.payload === undefined || frames[i]!.payload === f.payload) && (f.code === undefined || frames[i]!.code === f.code));
+      if (!same) return fail(`frames: ${describeFrames(frames)}; expected ${describeFrames(want)}`);
+      if ((e.closed ?? true) && !ex.closed) return fail('the connection stayed open');
+      return { pass: true, detail: '' };
     }
     case 'drop': {
       const before = e.before ?? [];

@@ -14,6 +14,7 @@ export const FLAGS: FlagSpec[] = [
   { name: 'runtime', placeholder: '<net|uws|node-http>', help: 'The target before it runs on this wirecore runtime: wirecore\'s own waivers for it apply.' },
   { name: 'echo-headers', placeholder: '<raw|web>', help: 'How the target before it echoes headers: raw (wire order, as sent; default) or web (a fetch Request\'s Headers: lower-cased, merged, sorted, no version).' },
   { name: 'reference', help: 'The target before it is informational: shown in the report, never fails the run.' },
+  { name: 'websocket', help: 'The target before it upgrades /c/<id>/ws to a WebSocket that echoes every message (maxPayloadBytes 64 KiB): the websocket cases run on it.' },
   { name: 'builtin', placeholder: '<names>', optionalValue: true, help: 'Add wirecore\'s own targets (all, or a comma list such as "net,ref: node:http"); inside the wirecore repository.' },
   { name: 'cases', placeholder: '<categories,…>', help: 'Only these categories (or case ids); --list-cases shows them. Default: every case.' },
   { name: 'waivers', placeholder: '<file.json>', help: 'Waivers in the shape of parity/divergences.ts, as JSON. Repeatable.' },
@@ -129,6 +130,9 @@ export function parseParityArgs(argv: readonly string[]): ParityCommand {
       }
       case 'reference':
         needTarget('reference').reference = true;
+        break;
+      case 'websocket':
+        needTarget('websocket').webSocket = true;
         break;
     }
   }

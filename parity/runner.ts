@@ -21,7 +21,7 @@ const CONTRACT_CONFIGURED = new Set(['limits', 'timeouts']);
  * body is read (a route that answers without reading the body never sees it).
  */
 export function needsNoEcho(c: Case): boolean {
-  if (c.consumer !== undefined || CONTRACT_CONFIGURED.has(c.category)) return false;
+  if (c.consumer !== undefined || c.webSocket === true || CONTRACT_CONFIGURED.has(c.category)) return false;
   const e = c.expect;
   if (e.kind !== 'accept' && e.kind !== 'reject') return false;
   if (e.kind === 'reject' && e.headSeen === true) return false;

@@ -4,6 +4,7 @@ export { createStatic } from './writer/static.js';
 export { ERROR_CODES, HeaderError, OptionError, PeerGoneError, ResponseUsageError, WireError, type WireErrorCode, type WireErrorOptions } from './errors.js';
 export { toFetchHandler, type FetchHandlerOptions, type FetchPeer } from './runtime/fetch.js';
 export { offeredProtocols } from './websocket/handshake.js';
+export { redisPubSub, type RedisPubSubOptions } from './websocket/redis.js';
 export type { PubSubAdapter, SendOptions, SendStatus, ServerWebSocket, UpgradeOptions, WebSocketData, WebSocketHandlers, WebSocketOptions } from './websocket/types.js';
 export type {
   BodyLimit,

@@ -31,6 +31,7 @@ export function appendedRequestCases(cases: Case[]): Case[] {
       ...(c.oneByteAtATime ? { oneByteAtATime: true } : {}),
       ...(c.headRequests ? { headRequests: c.headRequests } : {}),
       ...(c.timeoutMs ? { timeoutMs: c.timeoutMs } : {}),
+      ...(c.webSocket ? { webSocket: true } : {}),
       expect: { kind: 'unreached', forbidden: '/appended', unlessAccepted: c.expect.kind === 'reject' } as const,
     }));
 }

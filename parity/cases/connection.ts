@@ -21,11 +21,11 @@ export const connectionCases: Case[] = [
   },
   {
     id: 'ka-upgrade',
+    requestCloses: true,
     category: C,
-    title: 'an Upgrade request is answered as a plain request',
-    send: [get('/echo', 'Connection: Upgrade\r\nUpgrade: websocket\r\n') + get()],
-    expect: { kind: 'accept', responses: [ok(), ok()] },
-    features: ['upgrade-as-plain'],
+    title: 'an Upgrade request answered as a plain one ends the connection (nothing after its head is read as HTTP)',
+    send: [get('/echo', 'Connection: Upgrade\r\nUpgrade: websocket\r\n')],
+    expect: { kind: 'accept', responses: [ok({}, { headers: { connection: 'close' } })], closed: true },
   },
   { id: 'leading-crlf', category: C, title: 'an empty line before the request line is ignored (RFC 9112 §2.2)', send: ['\r\n' + get()], expect: { kind: 'accept', responses: [ok()] }, features: ['strict-parsing'] },
 

@@ -10,6 +10,7 @@ import { framingCases } from './framing.js';
 import { messageCases } from './message.js';
 import { smugglingCases } from './smuggling.js';
 import { ssrCases } from './ssr.js';
+import { webSocketCases } from './websocket.js';
 
 /** A case whose message has a chunked body exercises chunked request bodies, which some runtimes refuse (divergences.ts). */
 function tagChunkedBodies(cases: Case[]): Case[] {
@@ -21,7 +22,7 @@ function tagChunkedBodies(cases: Case[]): Case[] {
 
 const BASE_CASES: Case[] = tagChunkedBodies([...framingCases, ...smugglingCases, ...messageCases, ...connectionCases]);
 
-export const CASES: Case[] = [...BASE_CASES, ...appendedRequestCases(BASE_CASES), ...ssrCases, ...appCases, ...ffiCases, ...fetchCases];
+export const CASES: Case[] = [...BASE_CASES, ...appendedRequestCases(BASE_CASES), ...ssrCases, ...appCases, ...ffiCases, ...fetchCases, ...webSocketCases, ...appendedRequestCases(webSocketCases)];
 
 /** Ids are unique and URL-safe: each is part of every request target of its case. */
 export function checkCases(cases: readonly Case[]): void {

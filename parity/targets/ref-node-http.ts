@@ -1,6 +1,7 @@
 // Reference column (informational): plain node:http with the same echo.
 import http from 'node:http';
-import { PARITY_LIMITS, PARITY_TIMEOUTS, SeenLog, actionOf, slowAction, describeBody, pairs, type Seen } from 'wirecore/parity';
+import { WebSocketServer } from 'ws';
+import { PARITY_LIMITS, PARITY_TIMEOUTS, PARITY_WEBSOCKET, SeenLog, actionOf, slowAction, describeBody, pairs, type Seen } from 'wirecore/parity';
 
 const seen = new SeenLog();
 
@@ -63,6 +64,17 @@ const server = http.createServer(
     res.end(JSON.stringify(echo));
   },
 );
+// The WebSocket echo as node:http users write it: ws's own handshake checks and codec.
+const wss = new WebSocketServer({ noServer: true, maxPayload: PARITY_WEBSOCKET.maxPayloadBytes });
+wss.on('connection', (ws) => {
+  ws.on('error', () => {});
+  ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
+});
+server.on('upgrade', (req, socket, head) => {
+  socket.on('error', () => {});
+  if (actionOf((req.url ?? '/').split('?')[0]!) !== 'ws') return socket.destroy();
+  wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+});
 server.headersTimeout = PARITY_TIMEOUTS.headersTimeoutMs;
 server.requestTimeout = PARITY_TIMEOUTS.requestTimeoutMs;
 server.listen(0, '127.0.0.1', () => console.log(`READY ${(server.address() as { port: number }).port}`));

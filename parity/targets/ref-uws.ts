@@ -1,6 +1,6 @@
 // Reference column (informational): raw uWebSockets.js with the same echo.
 import { createRequire } from 'node:module';
-import { PARITY_LIMITS, SeenLog, actionOf, slowAction, describeBody, type Seen } from 'wirecore/parity';
+import { PARITY_LIMITS, PARITY_WEBSOCKET, SeenLog, actionOf, slowAction, describeBody, type Seen } from 'wirecore/parity';
 
 process.env.UWS_HTTP_MAX_HEADERS_SIZE = String(PARITY_LIMITS.maxHeaderBytes);
 interface Res {
@@ -23,8 +23,17 @@ interface Req {
 const uws = createRequire(import.meta.url)('@trufflesuite/uws-js-unofficial');
 const seen = new SeenLog();
 
+interface UwsSocket {
+  send(message: ArrayBuffer, isBinary: boolean): number;
+}
+
 uws
   .App()
+  // The WebSocket echo as uWS users write it: uWS's own handshake and codec.
+  .ws('/*', {
+    maxPayloadLength: PARITY_WEBSOCKET.maxPayloadBytes,
+    message: (ws: UwsSocket, message: ArrayBuffer, isBinary: boolean) => void ws.send(message, isBinary),
+  })
   .any('/*', (res: Res, req: Req) => {
     const query = req.getQuery();
     const path = req.getUrl();

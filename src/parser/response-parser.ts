@@ -89,7 +89,8 @@ class ResponseCollector implements LlhttpHandler {
     if (this.field !== '' || this.inValue) this.push();
     const r = this.current!;
     r.body = Buffer.concat(this.parts);
-    if (r.status >= 200) this.responses.push(r);
+    // 101 Switching Protocols is the answer: what follows it is another protocol's.
+    if (r.status >= 200 || r.status === 101) this.responses.push(r);
     this.midMessage = false;
     return 0;
   }
@@ -109,6 +110,8 @@ export function parseResponses(bytes: Uint8Array, options: { eof?: boolean; isHe
     let code = data.length > 0 ? execute(ptr, collector, data) : ErrorCode.OK;
     collector.takeSpans();
     if (code === ErrorCode.OK && options.eof) code = finish(ptr, collector);
+    // After a 101 the bytes are the new protocol's: not an error, and not parsed.
+    if (code === ErrorCode.PAUSED_UPGRADE) code = ErrorCode.OK;
     const error = code === ErrorCode.OK ? null : errorReason(ptr) || `llhttp error ${code}`;
     return { responses: collector.responses, error, incomplete: code === ErrorCode.OK && collector.midMessage };
   } finally {

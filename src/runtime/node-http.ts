@@ -59,15 +59,18 @@ class NodeSocket implements OpenConnection {
 
   onDeadline(): void {}
 
-  /** Runs `start` once every answer already begun on this socket has been handed to it (an upgrade waits for the requests before it). */
+  /** Runs `start` once every answer before it has been handed to the socket and node:http has let go of it (an upgrade waits for the requests before it). */
   afterAnswers(start: () => void): void {
-    if (this.exchanges.size === 0) {
-      start();
+    if (this.exchanges.size > 0) {
+      const waiting = [...this.exchanges];
+      let left = waiting.length;
+      for (const ex of waiting) ex.whenReleased(() => --left === 0 && this.afterAnswers(start));
       return;
     }
-    const waiting = [...this.exchanges];
-    let left = waiting.length;
-    for (const ex of waiting) ex.whenReleased(() => --left === 0 && start());
+    const pending = (this.socket as { _httpMessage?: http.ServerResponse | null })._httpMessage;
+    // node:http detaches a finished answer from its socket in its own 'finish' listener.
+    if (pending != null) pending.once('finish', () => setImmediate(() => this.afterAnswers(start)));
+    else start();
   }
 
   shutdown(): void {

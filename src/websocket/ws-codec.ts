@@ -63,6 +63,9 @@ interface WsInternals {
   setSocket(socket: Duplex, head: Buffer, options: Record<string, unknown>): void;
 }
 
+/** How long a close handshake this side began may wait for the peer's close frame (ws's own default). */
+const CLOSE_TIMEOUT_MS = 30_000;
+
 function reasonText(reason: Buffer): string {
   return reason.toString('utf8');
 }
@@ -74,8 +77,7 @@ export class WsCodecSocket<D> extends SocketBase<D> {
 
   constructor(hub: WebSocketHub, data: D, handlers: WebSocketHandlers<D>, protocol: string, remoteAddress: string, negotiated: Negotiated | null) {
     super(hub, data, handlers, protocol, remoteAddress);
-    // closeTimeout as WebSocketServer gives it (30 s): left out, ws waits 1 ms for the peer's close frame and reports 1006.
-    const ws = (this.ws = new WebSocket(null as unknown as string, undefined, { autoPong: true, maxPendingAutoPongs: 60, closeTimeout: 30_000 } as never));
+    const ws = (this.ws = new WebSocket(null as unknown as string, undefined, { autoPong: true, maxPendingAutoPongs: 60, closeTimeout: CLOSE_TIMEOUT_MS } as never));
     const internals = ws as unknown as WsInternals;
     internals._protocol = protocol;
     if (negotiated !== null) internals._extensions = negotiated.extensions;
