@@ -3,6 +3,8 @@
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 
+export { closed } from './ws.js';
+
 export interface Opened {
   ws: WebSocket;
   /** The 101's fields, lower-cased names. */
@@ -77,17 +79,4 @@ export function nextMessage(ws: WebSocket): Promise<Received> {
 /** The next message, parsed as JSON. */
 export async function nextJson<T = unknown>(ws: WebSocket): Promise<T> {
   return JSON.parse((await nextMessage(ws)).text) as T;
-}
-
-/** Every message from now on, as text. */
-export function collect(ws: WebSocket): string[] {
-  const seen: string[] = [];
-  ws.on('message', (data: Buffer) => seen.push(data.toString()));
-  return seen;
-}
-
-/** Resolves with the close code and reason the client saw. */
-export function closed(ws: WebSocket): Promise<{ code: number; reason: string }> {
-  if (ws.readyState === WebSocket.CLOSED) return Promise.reject(new Error('already closed'));
-  return new Promise((resolve) => ws.once('close', (code: number, reason: Buffer) => resolve({ code, reason: reason.toString() })));
 }
