@@ -38,10 +38,10 @@ const script = (name: string) => fileURLToPath(new URL(`./targets/${name}.js`, i
 
 export const TARGETS: TargetSpec[] = [
   ...(['net', 'uws', 'node-http'] as const).map((runtime) => ({ name: runtime, runtime, script: script('wirecore'), args: [runtime], reference: false, headerView: 'raw' as const, knowsVersion: true, webSocket: true })),
-  ...(['net', 'uws', 'node-http'] as const).map((runtime) => ({ name: `hono/${runtime}`, runtime, script: script('hono'), args: [runtime], reference: false, headerView: 'web' as const, knowsVersion: false, consumer: 'fetch' })),
+  ...(['net', 'uws', 'node-http'] as const).map((runtime) => ({ name: `hono/${runtime}`, runtime, script: script('hono'), args: [runtime], reference: false, headerView: 'web' as const, knowsVersion: false, consumer: 'fetch', webSocket: true })),
   ...(['net', 'uws', 'node-http'] as const).map((runtime) => ({ name: `ssr/${runtime}`, runtime, script: script('ssr'), args: [runtime], reference: false, headerView: 'raw' as const, knowsVersion: true, consumer: 'ssr' })),
-  ...(['net', 'uws', 'node-http'] as const).map((runtime) => ({ name: `app/${runtime}`, runtime, script: script('app'), args: [runtime], reference: false, headerView: 'raw' as const, knowsVersion: true, consumer: 'app' })),
-  ...(['net', 'uws', 'node-http'] as const).map((runtime) => ({ name: `app-spec/${runtime}`, runtime, script: script('app-spec'), args: [runtime], reference: false, headerView: 'raw' as const, knowsVersion: true, consumer: 'app' })),
+  ...(['net', 'uws', 'node-http'] as const).map((runtime) => ({ name: `app/${runtime}`, runtime, script: script('app'), args: [runtime], reference: false, headerView: 'raw' as const, knowsVersion: true, consumer: 'app', webSocket: true })),
+  ...(['net', 'uws', 'node-http'] as const).map((runtime) => ({ name: `app-spec/${runtime}`, runtime, script: script('app-spec'), args: [runtime], reference: false, headerView: 'raw' as const, knowsVersion: true, consumer: 'app', webSocket: true })),
   ...(['net', 'uws', 'node-http'] as const).map((runtime) => ({ name: `ffi/${runtime}`, runtime, script: script('ffi'), args: [runtime], reference: false, headerView: 'raw' as const, knowsVersion: true })),
   { name: 'ref: node:http', runtime: 'ref: node:http', script: script('ref-node-http'), args: [], reference: true, headerView: 'raw', knowsVersion: true, webSocket: true },
   { name: 'ref: uWS', runtime: 'ref: uWS', script: script('ref-uws'), args: [], reference: true, headerView: 'raw', knowsVersion: false, webSocket: true },
