@@ -158,6 +158,16 @@ describe('app.ws in the OpenAPI document', () => {
     expect(result.valid).toBe(true);
   });
 
+  it('answers the handshake in-process with app.inject (101, or the route’s refusal)', async () => {
+    const app = makeApp();
+    const handshake = { upgrade: 'websocket', connection: 'Upgrade', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'sec-websocket-version': '13' };
+    const opened = await app.inject({ url: '/echo/lobby?n=1', headers: { ...handshake, 'sec-websocket-protocol': 'chat.v1' } });
+    expect(opened.status).toBe(101);
+    expect(opened.headers.get('sec-websocket-accept')).toBe('s3pPLMBiTxaQ9kYGzzhZRbK+xOo=');
+    expect(opened.headers.get('sec-websocket-protocol')).toBe('chat.v1');
+    expect((await app.inject({ url: '/private', headers: handshake })).status).toBe(401);
+  });
+
   it('refuses a bad message schema or handler at registration, naming the route', () => {
     const app = createApp({ logger: quiet });
     expect(() => app.ws('/bad', { schema: { message: { type: 'nope' } as never } })).toThrow(/invalid message schema for WS \/bad/);
