@@ -33,6 +33,7 @@ import { benchFile, machineLine, median, spread } from './procs.js';
 import { goalText, met, renderBenchMd, show, sizeText, type GoalRow } from './bench-md.js';
 import { duration, jsonRows, onRun, type Table } from './report.js';
 import { loadSuites, type Suite } from './suites.js';
+import { FULL_WS, QUICK_WS, WS_TARGETS, renderWebSocketSection, runWebSocketBench, webSocketGoals } from './ws-bench.js';
 
 const TOOL = 'wirecore-bench';
 
@@ -157,7 +158,11 @@ export async function runBuiltin(plan: BenchPlan, argv: readonly string[]): Prom
     for (const t of allTables()) say(`${t.suite ? `suite ${t.suite.name}: ` : ''}${t.scenario.id} (${t.scenario.connections} connections): ${t.rows.length} rows: ${t.rows.map((r) => r.id).join('; ')}`);
   }
   const loadSeconds = allTables().reduce((n, t) => n + t.rows.length * (settings.rounds * Math.max(1, settings.seconds) + settings.warmupSeconds), 0);
-  const memorySeconds = settings.idleTargets.length * settings.rounds * (2 + settings.idleConnections / 3000) + settings.streamTargets.length * (1 + settings.streamMib / 200);
+  const ws = plan.quick ? QUICK_WS : FULL_WS;
+  const memorySeconds =
+    settings.idleTargets.length * settings.rounds * (2 + settings.idleConnections / 3000) +
+    settings.streamTargets.length * (1 + settings.streamMib / 200) +
+    WS_TARGETS.length * settings.rounds * (ws.seconds + 4 + (ws.subscribers + ws.idleSockets) / 2000);
   note(
     `${plan.quick ? 'quick' : 'full'} run: ${coreTables.length} core scenario(s)${suites.length ? ` and ${suites.length} consumer suite(s)` : ''}, ` +
       `${allTables().reduce((n, t) => n + t.rows.length, 0)} rows × ${settings.rounds} round(s) of ${settings.seconds} s after a ${settings.warmupSeconds} s warm-up: about ${duration(loadSeconds + memorySeconds + 15 * (settings.microMs / 1000 + 0.2) + 20)} (load ${duration(loadSeconds)}, memory ${duration(memorySeconds)}); load generator: ${generator}`,
@@ -241,6 +246,11 @@ export async function runBuiltin(plan: BenchPlan, argv: readonly string[]): Prom
   note(`memory: ${sizeText(settings.streamMib)} to a slow reader …`);
   const stream: StreamResult[] = await slowReader(settings.streamTargets.map(helloOn), cpus, settings.streamMib);
 
+  // ---- WebSocket: echo, broadcast, idle memory (bench/ws-bench.ts)
+  note('WebSocket: echo, broadcast and idle memory …');
+  const webSocket = await runWebSocketBench({ ...(plan.quick ? QUICK_WS : FULL_WS), rounds: settings.rounds }, WS_TARGETS, cpus, (what) => progress.update(0, 1, `${TOOL}: WebSocket`, ` · ${what}`));
+  progress.end();
+
   // ---- the named ratios and the suites' goals
   const tableOf = (scenario: string) => coreTables.find((t) => t.scenario.id === scenario) ?? [...suiteTables.values()].flat().find((t) => t.scenario.id === scenario);
   const row = (scenario: string, id: string) => tableOf(scenario)?.rows.find((r) => r.id === id);
@@ -266,6 +276,7 @@ export async function runBuiltin(plan: BenchPlan, argv: readonly string[]): Prom
     { name: 'idle keep-alive connection on net minus node:net alone (as found)', value: median(idleDiffs), min: idleMin, max: idleMax, goal: 512, better: 'lower', unit: 'B' },
     { name: `${sizeText(settings.streamMib)} chunked answer to a slow reader on net: RSS growth`, value: slowNet?.growthBytes ?? NaN, goal: 32 * 1024 * 1024, better: 'lower', unit: 'MiB' },
   ];
+  goals.push(...webSocketGoals(webSocket));
   for (const suite of suites) {
     const gone = skipped.find((s) => s.what === `suite ${suite.name}`);
     for (const g of suite.goals) {
@@ -293,7 +304,7 @@ export async function runBuiltin(plan: BenchPlan, argv: readonly string[]): Prom
     goals,
   });
   const outFile = plan.out ?? benchFile(plan.quick ? '../../BENCH-quick.md' : '../../BENCH.md');
-  const written = [writeOutput(outFile, markdown)];
+  const written = [writeOutput(outFile, `${markdown.trimEnd()}\n\n${renderWebSocketSection(webSocket)}`)];
   if (plan.json !== undefined) {
     const data = {
       tool: TOOL,
@@ -305,6 +316,7 @@ export async function runBuiltin(plan: BenchPlan, argv: readonly string[]): Prom
       seconds: settings.seconds,
       tables: [...coreTables, ...[...suiteTables.values()].flat()].map((t) => ({ scenario: t.scenario.id, title: t.scenario.title, ...(t.suite ? { suite: t.suite.name } : {}), rows: jsonRows(t.rows) })),
       memory: { idle, stream },
+      webSocket,
       micro,
       goals: goals.map((g) => ({ ...g, met: met(g), value: Number.isFinite(g.value) ? g.value : null })),
       skipped,

@@ -11,7 +11,7 @@ export interface Cpus {
 }
 const DEFAULT_CPUS: Cpus = { server: SERVER_CPU, client: CLIENT_CPU };
 
-function runClient(script: string, args: string[], until: RegExp, cpu: number | undefined): Promise<{ line: string; stop: () => void }> {
+export function runClient(script: string, args: string[], until: RegExp, cpu: number | undefined): Promise<{ line: string; stop: () => void }> {
   const [command, argv] = pinned(cpu, process.execPath, [benchFile(`./clients/${script}.js`), ...args]);
   return new Promise((resolve, reject) => {
     const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -25,7 +25,7 @@ function runClient(script: string, args: string[], until: RegExp, cpu: number | 
   });
 }
 
-const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface IdleResult {
   target: string;
@@ -38,10 +38,10 @@ export interface IdleResult {
   roundsAfterGc: number[];
 }
 
-const GC_PRELOAD = ['--expose-gc', '--import', pathToFileURL(benchFile('./gc-on-signal.js')).href];
+export const GC_PRELOAD = ['--expose-gc', '--import', pathToFileURL(benchFile('./gc-on-signal.js')).href];
 
 /** RSS as found, then after a full GC in the server. */
-async function readRss(server: ServerProcess): Promise<[asFound: number, afterGc: number]> {
+export async function readRss(server: ServerProcess): Promise<[asFound: number, afterGc: number]> {
   const asFound = rss(server.pid);
   await server.collect();
   await settle(200);

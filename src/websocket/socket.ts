@@ -28,8 +28,8 @@ export function payload(data: WebSocketData, options: SendOptions | undefined): 
 
 export abstract class SocketBase<D = unknown> implements ServerWebSocket<D> {
   readyState: 1 | 2 | 3 = OPEN;
-  /** Topics, for codecs whose topics the hub keeps (uWS keeps its own). */
-  readonly subscriptions = new Set<string>();
+  /** Topics, for codecs whose topics the hub keeps (uWS keeps its own); made on the first subscribe. */
+  subscriptions: Set<string> | null = null;
   /** A send said 'queued': drain is owed. */
   protected drainOwed = false;
   /** Epoch ms of the last frame received, for the idle timeout. */

@@ -20,26 +20,27 @@ export class MapTopics implements TopicBus {
     let set = this.subscribers.get(topic);
     if (set === undefined) this.subscribers.set(topic, (set = new Set()));
     set.add(socket);
-    socket.subscriptions.add(topic);
+    (socket.subscriptions ??= new Set()).add(topic);
   }
 
   unsubscribe(socket: SocketBase, topic: string): void {
     const set = this.subscribers.get(topic);
-    socket.subscriptions.delete(topic);
+    socket.subscriptions?.delete(topic);
     if (set === undefined) return;
     set.delete(socket);
     if (set.size === 0) this.subscribers.delete(topic);
   }
 
   isSubscribed(socket: SocketBase, topic: string): boolean {
-    return socket.subscriptions.has(topic);
+    return socket.subscriptions?.has(topic) ?? false;
   }
 
   topicsOf(socket: SocketBase): string[] {
-    return [...socket.subscriptions];
+    return socket.subscriptions === null ? [] : [...socket.subscriptions];
   }
 
   dropAll(socket: SocketBase): void {
+    if (socket.subscriptions === null) return;
     for (const topic of [...socket.subscriptions]) this.unsubscribe(socket, topic);
   }
 

@@ -70,10 +70,38 @@ function reasonText(reason: Buffer): string {
   return reason.toString('utf8');
 }
 
+/** Each ws WebSocket (and its socket) carries its owner, so one set of listeners serves every socket (no closures per socket). */
+const OWNER = Symbol('wirecore.websocket');
+type Owned = { [OWNER]: WsCodecSocket<unknown> };
+
+function onMessage(this: Owned, message: Buffer, isBinary: boolean): void {
+  this[OWNER].received(isBinary ? message : message.toString('utf8'), isBinary);
+}
+function onPing(this: Owned, data: Buffer): void {
+  this[OWNER].pinged(data);
+}
+function onPong(this: Owned, data: Buffer): void {
+  this[OWNER].ponged(data);
+}
+function onError(this: Owned, error: Error & { [key: symbol]: unknown }): void {
+  // The receiver refused a frame: ws closes with the code the error carries.
+  const code = Object.getOwnPropertySymbols(error)
+    .map((s) => error[s])
+    .find((v) => typeof v === 'number');
+  if (typeof code === 'number') this[OWNER].failedWith = code;
+}
+function onClose(this: Owned, code: number, reason: Buffer): void {
+  const owner = this[OWNER];
+  owner.closed(owner.failedWith !== 0 && code === 1006 ? owner.failedWith : code, reasonText(reason));
+}
+function onDrain(this: Owned): void {
+  this[OWNER].drained();
+}
+
 export class WsCodecSocket<D> extends SocketBase<D> {
   private readonly ws: WebSocket;
   /** The code of a protocol error this side closed with (1002, 1007, 1009): what the close handler reports. */
-  private failedWith = 0;
+  failedWith = 0;
 
   constructor(hub: WebSocketHub, data: D, handlers: WebSocketHandlers<D>, protocol: string, remoteAddress: string, negotiated: Negotiated | null) {
     super(hub, data, handlers, protocol, remoteAddress);
@@ -81,17 +109,13 @@ export class WsCodecSocket<D> extends SocketBase<D> {
     const internals = ws as unknown as WsInternals;
     internals._protocol = protocol;
     if (negotiated !== null) internals._extensions = negotiated.extensions;
-    ws.on('message', (message: Buffer, isBinary: boolean) => this.received(isBinary ? message : message.toString('utf8'), isBinary));
-    ws.on('ping', (data: Buffer) => this.pinged(data));
-    ws.on('pong', (data: Buffer) => this.ponged(data));
-    ws.on('error', (error: Error & { [key: symbol]: unknown; code?: string }) => {
-      // The receiver refused a frame: ws closes with the code the error carries.
-      const code = Object.getOwnPropertySymbols(error)
-        .map((s) => error[s])
-        .find((v) => typeof v === 'number');
-      if (typeof code === 'number') this.failedWith = code;
-    });
-    ws.on('close', (code: number, reason: Buffer) => this.closed(this.failedWith !== 0 && code === 1006 ? this.failedWith : code, reasonText(reason)));
+    (ws as unknown as Owned)[OWNER] = this as WsCodecSocket<unknown>;
+    const events = ws as unknown as { on(event: string, listener: (...args: never[]) => void): void };
+    events.on('message', onMessage);
+    events.on('ping', onPing);
+    events.on('pong', onPong);
+    events.on('error', onError);
+    events.on('close', onClose);
   }
 
   /** Takes the socket over; `head` is what was read after the upgrade's head. */
@@ -104,7 +128,8 @@ export class WsCodecSocket<D> extends SocketBase<D> {
       maxPayload: this.hub.options.maxPayloadBytes,
       skipUTF8Validation: false,
     });
-    socket.on('drain', () => this.drained());
+    (socket as unknown as Owned)[OWNER] = this as WsCodecSocket<unknown>;
+    socket.on('drain', onDrain);
     this.opened();
   }
 
