@@ -15,7 +15,7 @@ export interface GoalRow {
   max?: number;
   goal: number;
   better: 'higher' | 'lower';
-  unit: '×' | 'B' | 'MiB';
+  unit: '×' | 'B' | 'MiB' | 'ms';
   /** How the goal reads when it is not a plain bound ("within 1.5×"). */
   goalText?: string;
   suite?: string;
@@ -33,10 +33,12 @@ export function show(value: number, unit: GoalRow['unit']): string {
   if (!Number.isFinite(value)) return '–';
   if (unit === '×') return `${fmt(value, 2)}×`;
   if (unit === 'MiB') return `${(value / 1024 / 1024).toFixed(1)} MiB`;
+  if (unit === 'ms') return `${fmt(value, 2)} ms`;
   return `${fmt(value)} B`;
 }
 
-export const goalText = (g: GoalRow) => g.goalText ?? `${g.better === 'higher' ? '≥' : '≤'} ${g.unit === '×' ? `${g.goal}×` : g.unit === 'MiB' ? `${g.goal / 1024 / 1024} MiB` : `${fmt(g.goal)} B`}`;
+export const goalText = (g: GoalRow) =>
+  g.goalText ?? `${g.better === 'higher' ? '≥' : '≤'} ${g.unit === '×' ? `${g.goal}×` : g.unit === 'MiB' ? `${g.goal / 1024 / 1024} MiB` : g.unit === 'ms' ? `${g.goal} ms` : `${fmt(g.goal)} B`}`;
 
 
 /** "1 GiB", "64 MiB". */

@@ -258,6 +258,11 @@ export async function runBuiltin(plan: BenchPlan, argv: readonly string[]): Prom
     const r = ratioOf(row(scenario, a), row(scenario, b));
     return { name, value: r.value, min: r.min, max: r.max, goal, better: 'higher', unit: '×', ...extra };
   };
+  const latencyGoal = (name: string, scenario: string, a: string, p99Ms: number): GoalRow => {
+    const samples = row(scenario, a)?.samples ?? [];
+    const [min, max] = spread(samples.map((x) => x.p99Ms));
+    return { name, value: samples.length > 0 ? median(samples.map((x) => x.p99Ms)) : NaN, min, max, goal: p99Ms, better: 'lower', unit: 'ms' };
+  };
   const microOps = (name: string) => micro.find((m) => m.name === name)?.opsPerSec ?? NaN;
   const idleOf = (id: string) => idle.find((r) => r.target === id);
   const netIdle = idleOf('wirecore net');
@@ -281,7 +286,8 @@ export async function runBuiltin(plan: BenchPlan, argv: readonly string[]): Prom
     const gone = skipped.find((s) => s.what === `suite ${suite.name}`);
     for (const g of suite.goals) {
       const resolve = (id: string) => aliases.get(aliasKey(suite.name, g.scenario))?.get(id) ?? id;
-      goals.push({ ...ratioGoal(g.name, g.scenario, resolve(g.a), resolve(g.b), g.goal), suite: suite.name, ...(gone ? { skipped: 'the suite was left out (see above)' } : {}) });
+      const measured = 'p99Ms' in g ? latencyGoal(g.name, g.scenario, resolve(g.a), g.p99Ms) : ratioGoal(g.name, g.scenario, resolve(g.a), resolve(g.b), g.goal);
+      goals.push({ ...measured, suite: suite.name, ...(gone ? { skipped: 'the suite was left out (see above)' } : {}) });
     }
   }
 

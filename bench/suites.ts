@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import type { Scenario, Target } from './load.js';
 import { benchFile } from './procs.js';
 
-export interface Goal {
+export interface RatioGoal {
   name: string;
   scenario: string;
   /** a ÷ b, each a target id of the suite (or of the core tables, for a core scenario). */
@@ -15,6 +15,19 @@ export interface Goal {
   b: string;
   goal: number;
 }
+
+/** A latency bound: target a's p99 on the scenario (the median of its rounds) at most p99Ms. */
+export interface LatencyGoal {
+  name: string;
+  scenario: string;
+  a: string;
+  p99Ms: number;
+}
+
+export type Goal = RatioGoal | LatencyGoal;
+
+const isGoal = (g: Partial<RatioGoal & LatencyGoal> | null): boolean =>
+  typeof g?.name === 'string' && typeof g.scenario === 'string' && typeof g.a === 'string' && ((typeof g.b === 'string' && typeof g.goal === 'number') || typeof g.p99Ms === 'number');
 
 export interface Suite {
   /** The file's name without extension ("app"). */
@@ -35,8 +48,8 @@ function shapeProblem(value: unknown): string | null {
   if (!Array.isArray(s.targets) || !s.targets.every((t: Target) => typeof t?.id === 'string' && (typeof t.script === 'string' || typeof t.command === 'string'))) {
     return '"targets" is not a list of { id, script, args }';
   }
-  if (!Array.isArray(s.goals) || !s.goals.every((g: Goal) => typeof g?.name === 'string' && typeof g.scenario === 'string' && typeof g.a === 'string' && typeof g.b === 'string' && typeof g.goal === 'number')) {
-    return '"goals" is not a list of { name, scenario, a, b, goal }';
+  if (!Array.isArray(s.goals) || !s.goals.every(isGoal)) {
+    return '"goals" is not a list of { name, scenario, a, b, goal } or { name, scenario, a, p99Ms }';
   }
   return null;
 }

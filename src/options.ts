@@ -59,10 +59,21 @@ const KNOWN_KEYS: ReadonlyArray<keyof ServeOptions<unknown>> = [
   'websocket',
 ];
 
-function unknownKey(key: string, known: readonly string[]): OptionError {
+/** serveGeneric's option names: for a consumer that passes them on and checks its own beside them. */
+export const SERVE_OPTION_NAMES: ReadonlyArray<keyof ServeOptions<unknown>> = KNOWN_KEYS;
+
+function unknownKey(key: string, known: readonly string[], where = ''): OptionError {
   const near = suggest(key, known);
   const hint = near !== undefined ? ` (did you mean '${near}'?)` : '';
-  return new OptionError(`unknown option '${key}'${hint}; the options are ${known.join(', ')}`);
+  return new OptionError(`${where}unknown option '${key}'${hint}; the options are ${known.join(', ')}`);
+}
+
+/**
+ * Throws an OptionError for the first key of `options` not in `known`, with a
+ * "did you mean" and the whole list; `where` names the function ("serveSite").
+ */
+export function checkOptionNames(options: object, known: readonly string[], where?: string): void {
+  for (const key of Object.keys(options)) if (!known.includes(key)) throw unknownKey(key, known, where === undefined ? '' : `${where}: `);
 }
 
 function expected(key: string, what: string, value: unknown): OptionError {

@@ -127,6 +127,24 @@ describe.each(RUNTIMES)('wirecore/ffi on %s', (runtime) => {
       expect(lib.counterCalls()).toBe(calls);
     });
 
+    it('routes by path only and hands C the method as sent: HEAD as "HEAD" (its body dropped), DELETE, OPTIONS', async () => {
+      const server = await serve();
+      for (const method of ['HEAD', 'DELETE', 'OPTIONS', 'GET']) {
+        const head = method === 'HEAD';
+        const { responses } = await rawRequest(server.port, `${method} /echo HTTP/1.1\r\nHost: ffi\r\nContent-Length: 0\r\n\r\n`, { responses: 1, headRequests: head ? [0] : [] });
+        expect(responses[0]!.status).toBe(200);
+        expect(header(responses[0]!, 'x-method')).toBe(method);
+      }
+      // The JSON answer names the method C saw; for HEAD its length goes out, its bytes do not.
+      const get = await rawRequest(server.port, 'GET /json HTTP/1.1\r\nHost: ffi\r\n\r\n', { responses: 1 });
+      const head = await rawRequest(server.port, 'HEAD /json HTTP/1.1\r\nHost: ffi\r\n\r\n', { responses: 1, headRequests: [0] });
+      expect(head.responses[0]!.body.length).toBe(0);
+      const seenByGet = get.responses[0]!.body.toString();
+      const id = Number(/"id":(\d+)/.exec(seenByGet)![1]);
+      const seenByHead = seenByGet.replace(`"id":${id}`, `"id":${id + 1}`).replace('"method":"GET"', '"method":"HEAD"');
+      expect(Number(header(head.responses[0]!, 'content-length'))).toBe(seenByHead.length);
+    });
+
     it.each([204, 304])('answers %i with neither body nor length', async (status) => {
       const server = await serve();
       // A request pipelined behind it shows no stray body bytes; uWS closes on a request pipelined

@@ -111,13 +111,15 @@ describe('the consumer suites of the built-in run', () => {
     const folder = file('suites');
     mkdirSync(folder);
     const suite = (goals: string) => `export default { title: 'T', scenarios: [{ id: 's', title: 's', path: '/', connections: 8 }], targets: [{ id: 'a', script: '/x.js', args: [] }], ${goals} };\n`;
-    writeFileSync(join(folder, 'good.js'), suite("goals: [{ name: 'a ÷ a', scenario: 's', a: 'a', b: 'a', goal: 1 }]"));
+    writeFileSync(join(folder, 'good.js'), suite("goals: [{ name: 'a ÷ a', scenario: 's', a: 'a', b: 'a', goal: 1 }, { name: 'p99 of a', scenario: 's', a: 'a', p99Ms: 5 }]"));
+    writeFileSync(join(folder, 'half-goal.js'), suite("goals: [{ name: 'a ÷ ?', scenario: 's', a: 'a', goal: 1 }]"));
     writeFileSync(join(folder, 'no-goals.js'), suite("goals: 'none'"));
     writeFileSync(join(folder, 'throws.js'), "throw new Error('cargo is not installed');\n");
     const { suites, broken } = await loadSuites(folder);
-    expect(suites.map((s) => [s.name, s.title, s.goals.length])).toEqual([['good', 'T', 1]]);
+    expect(suites.map((s) => [s.name, s.title, s.goals.length])).toEqual([['good', 'T', 2]]);
     expect(broken).toEqual([
-      { name: 'no-goals', reason: '"goals" is not a list of { name, scenario, a, b, goal }' },
+      { name: 'half-goal', reason: '"goals" is not a list of { name, scenario, a, b, goal } or { name, scenario, a, p99Ms }' },
+      { name: 'no-goals', reason: '"goals" is not a list of { name, scenario, a, b, goal } or { name, scenario, a, p99Ms }' },
       { name: 'throws', reason: 'it does not load: cargo is not installed' },
     ]);
   });

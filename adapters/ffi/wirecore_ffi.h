@@ -20,6 +20,24 @@
  * Platforms: 64-bit little-endian (x86_64, arm64, riscv64, …). Every struct
  * below has the layout the assertions at the end of this file check.
  *
+ * Compiler: C11 (`-std=c11` or later), which the layout assertions need
+ * (under C99 they are skipped; WC_STR and WC_BYTES need C99's compound
+ * literals). `-std=c11` is strict ISO C and hides POSIX functions such as
+ * `nanosleep`, `clock_gettime` or `strdup`: a call to one is then an implicit
+ * declaration (an error with GCC 14 and Clang 16). Compile with `-std=gnu11`,
+ * or `#define _POSIX_C_SOURCE 200809L` before the first #include.
+ *
+ * ---------------------------------------------------------------------------
+ * Routes and methods
+ * ---------------------------------------------------------------------------
+ *
+ * A route matches the request path only, never the method: GET, POST,
+ * DELETE or any other method of that path reaches the same handler, as sent
+ * (`req->method`), and the handler checks it (405 with an `Allow` header for
+ * the ones it refuses). HEAD reaches the handler as "HEAD", not as "GET":
+ * answer it as GET; the bridge sends the head (with the Content-Length of the
+ * body you set) and drops the body, and does not call `next` for a stream.
+ *
  * ---------------------------------------------------------------------------
  * Memory: who owns what, and when each function is called
  * ---------------------------------------------------------------------------
@@ -41,6 +59,16 @@
  *    returns and then calls `release`, exactly once, if it is not NULL. Static
  *    strings or memory inside the request need no `release`. Passing libc's
  *    `free` with `release_data` set to a malloc'd block is the usual case.
+ *
+ *    `release` and `state_free` are wc_free_fn: they take a `void *`. A
+ *    destructor of your own type needs a wrapper, not a cast: calling
+ *    `(wc_free_fn)report_destroy` through the pointer is undefined behaviour
+ *    (C11 6.3.2.3), even where it seems to work.
+ *
+ *        void report_destroy(report *r);
+ *        static void report_release(void *data) { report_destroy(data); }
+ *        res->release = report_release;
+ *        res->release_data = r;
  *
  * 4. Streaming: when `next` is not NULL the answer is streamed (chunked on
  *    HTTP/1.1, close-delimited on HTTP/1.0). Status, content type and headers

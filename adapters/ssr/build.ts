@@ -6,12 +6,14 @@ import { join, relative, resolve, sep } from 'node:path';
 import type * as Esbuild from 'esbuild';
 import { ISLAND_NAMESPACE, hydrationEntry, hydrationPlugin, islandName, islandServerPlugin } from './islands.js';
 import { importPeer } from './peer.js';
+import { routeTypesSource } from './route-types.js';
 import { scanPages, type ScannedPages } from './scan.js';
 import type { RendererName } from './types.js';
 
 export const DEFAULT_OUT_DIR = '.wirecore-ssr';
 export const ISLANDS_URL_PREFIX = '/_islands/';
 export const MANIFEST_VERSION = 1;
+export const ROUTE_TYPES_FILE = 'routes.d.ts';
 
 export interface BuildOptions {
   /** The site folder: pages/ (required), islands/ and public/ (optional). */
@@ -44,6 +46,8 @@ export interface BuildResult {
   routes: Array<{ pattern: string; file: string }>;
   /** Island names that some page uses. */
   islands: string[];
+  /** The route types (`<outDir>/routes.d.ts`) for the site's tsconfig. */
+  types: string;
   durationMs: number;
 }
 
@@ -68,6 +72,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   mkdirSync(outDir, { recursive: true });
   const source = join(outDir, 'routes.generated.js');
   writeFileSync(source, routeTableSource(pages, pagesDir, outDir, renderer));
+  const types = join(outDir, ROUTE_TYPES_FILE);
+  writeFileSync(types, routeTypesSource(pages.routes));
 
   const islandsDir = join(root, 'islands');
   const server = await run(esbuild, {
@@ -145,6 +151,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     manifest,
     routes: pages.routes.map((r) => ({ pattern: r.pattern, file: r.file })),
     islands: islandFiles.map((f) => islandName(islandsDir, f)),
+    types,
     durationMs: performance.now() - started,
   };
 }

@@ -43,6 +43,7 @@ async function main(argv: string[]): Promise<void> {
     const result = await build({ root, renderer, outDir: values.out });
     console.log(`wirecore-ssr: ${result.routes.length} routes, ${result.islands.length} islands (${result.manifest.renderer}) → ${result.outDir} in ${result.durationMs.toFixed(0)} ms`);
     for (const r of result.routes) console.log(`  ${r.pattern.padEnd(28)} pages/${r.file}`);
+    console.log(`route types: ${result.types}`);
     return;
   }
   if (command !== 'start' && command !== 'dev') throw new Error(`unknown command ${JSON.stringify(command)}\n${USAGE}`);

@@ -28,4 +28,7 @@ export type {
   PrerenderPaths,
   RendererName,
   RouteInfo,
+  RouteParams,
+  RoutePath,
+  SiteRoutes,
 } from './types.js';

@@ -3,15 +3,26 @@
 
 const MISSING = new Set(['ERR_MODULE_NOT_FOUND', 'MODULE_NOT_FOUND', 'ERR_PACKAGE_PATH_NOT_EXPORTED']);
 
+/** Whether `error` is Node's "module not found" (or a package that does not export the path). */
+export function isModuleNotFound(error: unknown): boolean {
+  return MISSING.has((error as { code?: string } | null)?.code ?? '');
+}
+
+/** The package a "module not found" error names, when it names a package (not a relative or absolute file). */
+export function missingPackage(error: unknown): string | undefined {
+  if (!isModuleNotFound(error)) return undefined;
+  const named = /Cannot find (?:package|module) '([^']+)'/.exec((error as Error).message)?.[1];
+  return named !== undefined && !named.startsWith('.') && !named.startsWith('/') && !named.startsWith('file:') ? packageName(named) : undefined;
+}
+
 /** `import(specifier)`, turning "module not found" into an error naming the package to install and why. */
 export async function importPeer<T>(specifier: string, pkg: string, purpose: string): Promise<T> {
   try {
     return (await import(specifier)) as T;
   } catch (error) {
-    if (!MISSING.has((error as { code?: string }).code ?? '')) throw error;
+    if (!isModuleNotFound(error)) throw error;
     // A package that is there but misses one of its own dependencies: name that one.
-    const named = /Cannot find (?:package|module) '([^']+)'/.exec((error as Error).message)?.[1];
-    const missing = named !== undefined && !named.startsWith('.') && !named.startsWith('/') ? packageName(named) : pkg;
+    const missing = missingPackage(error) ?? pkg;
     throw new Error(`wirecore/ssr: ${purpose} needs the package "${missing}", which is not installed: npm install ${missing}`, { cause: error });
   }
 }

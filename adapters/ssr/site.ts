@@ -7,6 +7,7 @@ import type { Logger } from 'wirecore';
 import { indexAssets } from './assets.js';
 import { DEFAULT_OUT_DIR, ISLANDS_URL_PREFIX, MANIFEST_VERSION, NOT_FOUND_KEY, build, type Manifest } from './build.js';
 import type { SiteState } from './dispatch.js';
+import { missingPackage } from './peer.js';
 import { prerender } from './prerender.js';
 import { loadRenderer } from './renderer.js';
 import { RELOAD_CLIENT_PATH } from './dev-reload.js';
@@ -68,7 +69,7 @@ export class Site implements SiteState {
     const renderer = await loadRenderer(manifest.renderer);
     // A new URL per load, so a rebuilt module is evaluated again rather than taken from the import cache.
     const url = `${pathToFileURL(join(this.outDir, manifest.routeTable)).href}?v=${++this.version}`;
-    const module = (await import(url)) as RouteTableModule;
+    const module = await this.importTable(url, join(this.outDir, manifest.routeTable));
     const assets = indexAssets([
       { prefix: '', dir: this.publicDir, immutable: 'hashed' },
       { prefix: ISLANDS_URL_PREFIX.slice(0, -1), dir: join(this.outDir, manifest.clientDir), immutable: true },
@@ -80,12 +81,29 @@ export class Site implements SiteState {
     this.current = table;
   }
 
+  /** The built route table; a package its pages import that Node cannot find is named, with where to install it. */
+  private async importTable(url: string, file: string): Promise<RouteTableModule> {
+    try {
+      return (await import(url)) as RouteTableModule;
+    } catch (error) {
+      const pkg = missingPackage(error);
+      if (pkg === undefined) throw error;
+      // Node looks for it in node_modules folders from the bundle's folder upwards.
+      const where = isInside(this.outDir, this.root) ? this.root : this.outDir;
+      throw new Error(
+        `wirecore/ssr: the site's pages import the package "${pkg}", which is not installed where the built pages (${file}) can find it: ` +
+          `run \`npm install ${pkg}\` in ${where} (Node looks in node_modules from the build's folder upwards)`,
+        { cause: error },
+      );
+    }
+  }
+
   /** Watches the site folder (not outDir, node_modules or dotfiles) and rebuilds after a quiet 50 ms. */
   watch(): void {
     if (this.watcher !== undefined) return;
     const ignored = (name: string) => {
       const abs = join(this.root, name);
-      return abs === this.outDir || abs.startsWith(this.outDir + sep) || name.split(sep).some((p) => p === 'node_modules' || p.startsWith('.'));
+      return isInside(abs, this.outDir) || name.split(sep).some((p) => p === 'node_modules' || p.startsWith('.'));
     };
     let timer: NodeJS.Timeout | undefined;
     let running: Promise<void> | undefined;
@@ -127,6 +145,10 @@ export class Site implements SiteState {
     this.watcher?.close();
     this.watcher = undefined;
   }
+}
+
+function isInside(path: string, dir: string): boolean {
+  return path === dir || path.startsWith(dir + sep);
 }
 
 /** Loads a built site (or, with `dev`, builds it first and watches it). */

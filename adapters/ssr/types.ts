@@ -3,20 +3,37 @@ import type { ResponseWriter, WireRequest, Written } from 'wirecore';
 
 export type Params = Readonly<Record<string, string>>;
 
+/**
+ * Every file route of the site and its parameters: empty here, filled in by the
+ * declarations `wirecore-ssr build` writes (`<outDir>/routes.d.ts`) once the
+ * site's tsconfig includes that file. `'/blog/[slug]': { readonly slug: string }`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface SiteRoutes {}
+
+/** A route pattern of the site ("/blog/[slug]") once the build's types are included; any string before. */
+export type RoutePath = [keyof SiteRoutes] extends [never] ? string : Extract<keyof SiteRoutes, string>;
+
+/** The parameters of route `R`: `RouteParams<'/blog/[slug]'>` is `{ readonly slug: string }`; without a route, `Params`. */
+export type RouteParams<R extends RoutePath = never> = [R] extends [never] ? Params : R extends keyof SiteRoutes ? SiteRoutes[R] : Params;
+
 /** A component of the chosen renderer (a Preact or React function or class component). */
 export type Component<P> = ((props: P) => unknown) | (abstract new (props: P) => unknown);
 
-/** What every page, layout, head and load() sees about the request. */
-export interface RouteInfo {
+/**
+ * What every page, layout, head and load() sees about the request. `RouteInfo<'/blog/[slug]'>`
+ * types `params` from the build's route types (see SiteRoutes).
+ */
+export interface RouteInfo<R extends RoutePath = never> {
   /** Route parameters, percent-decoded: `[slug]` → `params.slug`; `[...rest]` → the rest of the path joined with "/". */
-  readonly params: Params;
+  readonly params: RouteParams<R>;
   /** The request path as received (still percent-encoded). */
   readonly path: string;
   /** The request URL (scheme http, authority from Host). */
   readonly url: URL;
 }
 
-export interface LoadContext extends RouteInfo {
+export interface LoadContext<R extends RoutePath = never> extends RouteInfo<R> {
   /** The request; undefined while a page is being prerendered. */
   readonly request: WireRequest | undefined;
   /** Aborts when the client leaves. */
@@ -26,9 +43,10 @@ export interface LoadContext extends RouteInfo {
 export type LoadFunction<T = unknown> = (ctx: LoadContext) => T | Promise<T>;
 
 /** The data type of a page: `PageProps<typeof load>` or `PageProps<{ posts: Post[] }>`. */
-export type DataOf<L> = L extends (ctx: LoadContext) => infer R ? Awaited<R> : L;
+export type DataOf<L> = L extends (...args: never[]) => infer R ? Awaited<R> : L;
 
-export interface PageProps<L = undefined> extends RouteInfo {
+/** `PageProps<typeof load, '/blog/[slug]'>`: the data of load() and the route's typed params. */
+export interface PageProps<L = undefined, R extends RoutePath = never> extends RouteInfo<R> {
   readonly data: DataOf<L>;
 }
 
@@ -91,7 +109,7 @@ export interface LayoutModule {
   head?: HeadExport;
 }
 
-export interface EndpointContext extends RouteInfo {
+export interface EndpointContext<R extends RoutePath = never> extends RouteInfo<R> {
   readonly req: WireRequest;
   readonly res: ResponseWriter;
 }

@@ -1,17 +1,17 @@
 // npm run example:app-spec — the notes API built from examples/app-spec/notes.yaml
-// on http://127.0.0.1:3000 (PORT, RUNTIME to change). Edit notes.yaml while it
-// runs: the routes follow (a broken edit is logged and the old routes stay).
+// on http://127.0.0.1:3000 (PORT to change). Edit notes.yaml while it runs:
+// the routes follow (a broken edit is logged and the old routes stay).
+// WATCH=0 stops watching; JWT_SECRET signs the tokens.
 import { SignJWT } from 'jose';
-import type { RuntimeName } from 'wirecore';
-import { jsonLogger } from 'wirecore/app';
 import { createNotesApp } from './notes.js';
 
+// #region readme
 const secret = process.env.JWT_SECRET ?? 'development-secret-change-me-now!';
-const app = await createNotesApp({ jwtSecret: secret, watch: process.env.WATCH !== '0', logger: jsonLogger({ level: 'info', write: (line) => process.stdout.write(line + '\n') }) });
-app.serveOpenapi({ path: '/openapi.json', docs: '/docs' });
-app.health();
-app.metrics();
-const server = await app.listen({ runtime: (process.env.RUNTIME ?? 'net') as RuntimeName, port: Number(process.env.PORT ?? 3000) });
+const app = await createNotesApp({ jwtSecret: secret, watch: process.env.WATCH !== '0' });
+app.serveOpenapi({ path: '/openapi.json', docs: '/docs' });               // the document again, and a docs page
+app.health().metrics();                                                   // /healthz, /readyz (503 once close begins), /metrics
+const server = await app.listen({ port: Number(process.env.PORT ?? 3000) });
+// #endregion
 const token = await new SignJWT({ sub: 'demo', scope: 'notes:write' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(secret));
 console.log(`notes API on ${server.url} (${server.runtime}), from notes.yaml; docs at ${server.url}/docs. Try:
   curl -N ${server.url}/notes/events &

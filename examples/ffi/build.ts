@@ -51,10 +51,10 @@ function run(command: string, args: string[], options: { cwd?: string; env?: Nod
  * temporary name and renamed, so processes building the same library at once
  * never load a half-written file.
  */
-export function compileC(sources: string[], outFile: string): string {
+export function compileC(sources: string[], outFile: string, extraFlags: readonly string[] = []): string {
   prepare(dirname(outFile));
   const partial = `${outFile}.${process.pid}.partial`;
-  run('gcc', ['-std=c11', '-O2', '-Wall', '-Wextra', '-shared', '-fPIC', '-fvisibility=hidden', '-I', INCLUDE_DIR, '-o', partial, ...sources, '-lpthread']);
+  run('gcc', ['-std=c11', '-O2', '-Wall', '-Wextra', ...extraFlags, '-shared', '-fPIC', '-fvisibility=hidden', '-I', INCLUDE_DIR, '-o', partial, ...sources, '-lpthread']);
   renameSync(partial, outFile);
   return outFile;
 }

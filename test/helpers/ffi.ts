@@ -15,6 +15,8 @@ export interface ExampleLibrary {
   stateFrees(): number;
   releases(): number;
   counterCalls(): number;
+  /** The gate of the `gated` handler: closed, calls wait inside C until it opens. */
+  gate: { close(): void; open(): void; waiting(): number };
   remove(): void;
 }
 
@@ -34,6 +36,11 @@ export function buildExample(): ExampleLibrary {
     stateFrees: counter('example_state_frees'),
     releases: counter('example_releases'),
     counterCalls: counter('example_counter_calls'),
+    gate: {
+      close: lib.func('example_gate_close', 'void', []) as () => void,
+      open: lib.func('example_gate_open', 'void', []) as () => void,
+      waiting: counter('example_gate_waiting'),
+    },
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

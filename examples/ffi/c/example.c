@@ -1,6 +1,6 @@
 /*
  * The example handler library for wirecore/ffi: whole answers, a streamed
- * counter, a slow handler, and deliberately broken answers for the tests.
+ * counter, a slow handler, a gated one, and deliberately broken answers for the tests.
  * Built by examples/ffi/build.ts (gcc -shared -fPIC).
  *
  * Every allocation the library makes is counted (example_live) so the tests
@@ -172,6 +172,30 @@ EXPORT int32_t slow(const wc_request *req, wc_response *res) {
   int len = snprintf(body, 32, "slept %llu ms\n", (unsigned long long)ms);
   res->content_type = WC_STR("text/plain");
   answer_owned(res, body, (size_t)len);
+  return 0;
+}
+
+/* A gate the tests hold closed to keep pool threads inside a call for as long as
+ * they need (no timing): example_gate_close(), requests to `gated`, then
+ * example_gate_open(). example_gate_waiting() counts the calls held. */
+static atomic_int gate_closed;
+static atomic_ullong gate_waiting;
+
+EXPORT void example_gate_close(void) { atomic_store(&gate_closed, 1); }
+EXPORT void example_gate_open(void) { atomic_store(&gate_closed, 0); }
+EXPORT uint64_t example_gate_waiting(void) { return atomic_load(&gate_waiting); }
+
+/* Waits on its thread until the gate is open, then answers an owned body. */
+EXPORT int32_t gated(const wc_request *req, wc_response *res) {
+  (void)req;
+  atomic_fetch_add(&gate_waiting, 1);
+  while (atomic_load(&gate_closed)) example_sleep_ms(1);
+  atomic_fetch_sub(&gate_waiting, 1);
+  char *body = example_alloc(8);
+  if (body == NULL) return -1;
+  memcpy(body, "opened\n", 7);
+  res->content_type = WC_STR("text/plain");
+  answer_owned(res, body, 7);
   return 0;
 }
 

@@ -5,18 +5,19 @@ import { allPosts, findPost } from '../_lib/posts';
 // any other slug reaches load() and gets the 404 page.
 export const prerender = { paths: () => allPosts.map((p) => ({ slug: p.slug })) };
 
-export function head({ params }: RouteInfo) {
-  const post = findPost(params.slug ?? '');
+// '/posts/[slug]': params typed from the route types of the build (.wirecore-ssr/routes.d.ts).
+export function head({ params }: RouteInfo<'/posts/[slug]'>) {
+  const post = findPost(params.slug);
   return { title: post ? `${post.title} · wirecore blog` : 'Not found · wirecore blog' };
 }
 
-export function load({ params }: LoadContext) {
-  const post = findPost(params.slug ?? '');
+export function load({ params }: LoadContext<'/posts/[slug]'>) {
+  const post = findPost(params.slug);
   if (post === undefined) notFound();
   return { post };
 }
 
-export default function PostPage({ data }: PageProps<typeof load>) {
+export default function PostPage({ data }: PageProps<typeof load, '/posts/[slug]'>) {
   const { post } = data;
   return (
     <article>
