@@ -19,7 +19,7 @@ export interface HonoSocketData {
   context: WSContext<HonoSocket> | undefined;
 }
 
-export interface UpgradeOptions {
+export interface HonoUpgradeOptions {
   /** Called with what an event handler throws (or rejects with); default: the route's onError event, else the server's logger. */
   onError?: (error: unknown) => void;
 }
@@ -100,8 +100,8 @@ const honoHandlers: WebSocketHandlers<HonoSocketData> = {
   },
 };
 
-function helperFor(clients: Set<HonoSocket>): UpgradeWebSocket<HonoSocket, UpgradeOptions> {
-  return defineWebSocketHelper<HonoSocket, UpgradeOptions>((c, events, options) => {
+function helperFor(clients: Set<HonoSocket>): UpgradeWebSocket<HonoSocket, HonoUpgradeOptions> {
+  return defineWebSocketHelper<HonoSocket, HonoUpgradeOptions>((c, events, options) => {
     if (!hasToken(c.req.header('upgrade'), 'websocket')) return;
     // The first subprotocol offered, as @hono/node-ws (ws's default), hono/bun and hono/deno answer;
     // c.header('Sec-WebSocket-Protocol', …) on the response picks another.
@@ -116,10 +116,10 @@ function helperFor(clients: Set<HonoSocket>): UpgradeWebSocket<HonoSocket, Upgra
 const sharedClients = new Set<HonoSocket>();
 
 /** Hono's upgradeWebSocket for apps served by serveFetch (or toDispatch): `app.get('/ws', upgradeWebSocket((c) => ({ onMessage … })))`. */
-export const upgradeWebSocket: UpgradeWebSocket<HonoSocket, UpgradeOptions> = helperFor(sharedClients);
+export const upgradeWebSocket: UpgradeWebSocket<HonoSocket, HonoUpgradeOptions> = helperFor(sharedClients);
 
 export interface WireHonoWebSocket {
-  upgradeWebSocket: UpgradeWebSocket<HonoSocket, UpgradeOptions>;
+  upgradeWebSocket: UpgradeWebSocket<HonoSocket, HonoUpgradeOptions>;
   /**
    * Nothing to wire: serveFetch answers upgrades itself. Kept so code from
    * @hono/node-ws moves over unchanged; checks that it is given the Server
