@@ -2,6 +2,7 @@
 import { parseResponses, type ParsedResponse } from 'wirecore/testing';
 import type { Case, ExpectedFrame, ExpectedResponse, ExpectedSeen } from './case.js';
 import type { Exchange } from './client.js';
+import { readFrames } from './frames.js';
 import type { Seen } from './echo-shape.js';
 import type { TargetSpec } from './targets.js';
 
@@ -76,29 +77,9 @@ function compareResponse(expected: ExpectedResponse, actual: ParsedResponse, spe
   return null;
 }
 
-/** Server frames after a 101's head (unmasked); a frame cut short ends the list. */
+/** Server frames after a 101's head, as the cases state them. */
 export function serverFrames(bytes: Buffer): ExpectedFrame[] {
-  const frames: ExpectedFrame[] = [];
-  let at = 0;
-  while (bytes.length - at >= 2) {
-    let length = bytes[at + 1]! & 0x7f;
-    let offset = at + 2;
-    if (length === 126) {
-      if (bytes.length - at < 4) break;
-      length = bytes.readUInt16BE(at + 2);
-      offset = at + 4;
-    } else if (length === 127) {
-      if (bytes.length - at < 10) break;
-      length = Number(bytes.readBigUInt64BE(at + 2));
-      offset = at + 10;
-    }
-    if ((bytes[at + 1]! & 0x80) !== 0 || bytes.length < offset + length) break;
-    const opcode = bytes[at]! & 0x0f;
-    const payload = bytes.subarray(offset, offset + length);
-    frames.push(opcode === 8 ? { opcode, code: payload.length >= 2 ? payload.readUInt16BE(0) : 1005 } : { opcode, payload: payload.toString('latin1') });
-    at = offset + length;
-  }
-  return frames;
+  return readFrames(bytes).frames.map(({ opcode, payload }) => (opcode === 8 ? { opcode, code: payload.length >= 2 ? payload.readUInt16BE(0) : 1005 } : { opcode, payload: payload.toString('latin1') }));
 }
 
 function describeFrames(frames: readonly ExpectedFrame[]): string {

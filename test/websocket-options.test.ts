@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type ServerWebSocket } from 'wirecore';
 import { RUNTIMES, start } from './helpers/servers.js';
-import { closed, connect, nextMessage } from './helpers/ws.js';
+import { closed, connect, nextMessage, rawHandshake, upgradeRequest } from './helpers/ws.js';
 
 const key = readFileSync(new URL('./fixtures/tls-key.pem', import.meta.url));
 const cert = readFileSync(new URL('./fixtures/tls-cert.pem', import.meta.url));
@@ -56,5 +56,44 @@ describe.each(RUNTIMES)('WebSocket options on %s', (runtime) => {
     const done = closed(client);
     client.close(1000);
     expect((await done).code).toBe(1000);
+  });
+});
+
+describe.each(RUNTIMES)('WebSocket lifecycle on %s', (runtime) => {
+  it('logs a handler that throws or rejects, and keeps the socket open', async () => {
+    const logged: string[] = [];
+    const server = await start(runtime, null, (_c, _r, res) => res.upgrade(null), {
+      logger: { error: (m) => void logged.push(m), warn: () => {} },
+      websocket: {
+        message(ws, m) {
+          if (m === 'throw') throw new Error('boom');
+          if (m === 'reject') return Promise.reject(new Error('later boom'));
+          ws.send(`still here: ${m}`);
+        },
+      },
+    });
+    const client = await connect(`ws://127.0.0.1:${server.port}/`);
+    client.send('throw');
+    client.send('reject');
+    client.send('ok');
+    expect((await nextMessage(client)).data.toString()).toBe('still here: ok');
+    await new Promise<void>((resolve) => {
+      const check = () => (logged.length === 2 ? resolve() : setTimeout(check, 5));
+      check();
+    });
+    expect(logged).toEqual(['websocket message handler threw', 'websocket message handler failed']);
+    client.close();
+  });
+
+  it('drops, after graceMs, a socket whose peer never answers the 1001', async () => {
+    let closes = 0;
+    const server = await start(runtime, null, (_c, _r, res) => res.upgrade(null), { websocket: { close: () => void closes++ } });
+    const answer = await rawHandshake(server.port, upgradeRequest('/'));
+    expect(answer.status).toBe(101);
+    // This client reads nothing and answers nothing: close() can only end when graceMs drops it.
+    await server.close({ graceMs: 200 });
+    expect(closes).toBe(1);
+    expect(server.stats.webSockets).toBe(0);
+    answer.socket.destroy();
   });
 });

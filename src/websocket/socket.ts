@@ -22,7 +22,7 @@ export function checkClose(code: number | undefined, reason: string | undefined)
 /** Bytes or a string, as a codec takes them; `binary` defaults to "not a string". */
 export function payload(data: WebSocketData, options: SendOptions | undefined): { bytes: string | Buffer; binary: boolean } {
   if (typeof data === 'string') return { bytes: data, binary: options?.binary ?? false };
-  const bytes = data instanceof ArrayBuffer ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const bytes = Buffer.isBuffer(data) ? data : data instanceof ArrayBuffer ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   return { bytes, binary: options?.binary ?? true };
 }
 
