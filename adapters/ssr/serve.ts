@@ -63,6 +63,5 @@ export async function serveSite(options: ServeSiteOptions): Promise<SiteServer> 
       site.close();
       await served.close(closeOptions);
     },
-    publish: (topic, data, publishOptions) => server.publish(topic, data, publishOptions),
   };
 }
