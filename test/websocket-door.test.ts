@@ -1,5 +1,9 @@
 // The WebSocket door without sockets: options checked at start-up, misuse
 // named at the call, and what inject() and toFetchHandler do with an upgrade.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OptionError, serveGeneric, toFetchHandler, type DispatchFn } from 'wirecore';
 import { inject } from 'wirecore/testing';
@@ -39,5 +43,15 @@ describe('the WebSocket door', () => {
     await expect(serveGeneric(null, upgrade, { websocket: { idleTimeoutMs: -1 } })).rejects.toThrow(OptionError);
     await expect(serveGeneric(null, upgrade, { websocket: { message: 'echo' as never } })).rejects.toThrow(/websocket.message must be a function/);
     await expect(serveGeneric(null, upgrade, { websocket: { pubsub: {} as never } })).rejects.toThrow(/pub\/sub adapter/);
+  });
+
+  it('redisPubSub without ioredis installed is an OptionError naming it', () => {
+    // A preload that makes ioredis unresolvable, as on a machine without it.
+    const dir = mkdtempSync(join(tmpdir(), 'wirecore-no-ioredis-'));
+    const hide = join(dir, 'hide.cjs');
+    writeFileSync(hide, "const M = require('module'); const r = M._resolveFilename; M._resolveFilename = function (id, ...a) { if (id === 'ioredis') throw Object.assign(new Error('Cannot find module ioredis'), { code: 'MODULE_NOT_FOUND' }); return r.call(this, id, ...a); };");
+    const index = new URL('../dist/src/index.js', import.meta.url).href;
+    const run = spawnSync(process.execPath, ['-r', hide, '--input-type=module', '-e', `import { redisPubSub } from '${index}'; try { redisPubSub(); } catch (e) { console.log(e.name, e.message); }`], { encoding: 'utf8' });
+    expect(run.stdout.trim()).toBe('OptionError wirecore: redisPubSub needs ioredis, an optional peer dependency: npm install ioredis');
   });
 });

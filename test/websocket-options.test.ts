@@ -96,4 +96,23 @@ describe.each(RUNTIMES)('WebSocket lifecycle on %s', (runtime) => {
     expect(server.stats.webSockets).toBe(0);
     answer.socket.destroy();
   });
+
+  it('refuses with 503 an upgrade decided after close() began', async () => {
+    let release: () => void = () => {};
+    const decided = new Promise<void>((resolve) => (release = resolve));
+    let arrived: () => void = () => {};
+    const waiting = new Promise<void>((resolve) => (arrived = resolve));
+    const server = await start(runtime, null, async (_c, _r, res) => {
+      arrived();
+      await decided;
+      return res.upgrade(null);
+    });
+    const answer = rawHandshake(server.port, upgradeRequest('/'));
+    await waiting;
+    const closing = server.close({ graceMs: 5000 });
+    release();
+    expect((await answer).status).toBe(503);
+    await closing;
+    (await answer).socket.destroy();
+  });
 });

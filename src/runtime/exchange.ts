@@ -104,6 +104,10 @@ export abstract class Exchange implements BodyOwner, UpgradeSide {
     return this.core.webSockets;
   }
 
+  get serverClosing(): boolean {
+    return this.core.closing;
+  }
+
   get hasBody(): boolean {
     return this.body !== null;
   }

@@ -8,6 +8,8 @@ import { WsCodecSocket, type Negotiated } from './ws-codec.js';
 
 export function handOver(hub: WebSocketHub, switched: { accepted: AcceptedUpgrade; negotiated: Negotiated | null }, socket: Duplex, rest: Buffer | null, remoteAddress: string): void {
   const { accepted, negotiated } = switched;
+  // The peer left between the 101 and now: there is no socket to open.
+  if (socket.destroyed) return;
   const ws = new WsCodecSocket(hub, accepted.data, accepted.handlers, accepted.protocol, remoteAddress, negotiated);
   ws.attach(socket, rest ?? Buffer.alloc(0));
   // The connection read nothing while the upgrade was decided: the new owner reads from here.

@@ -31,6 +31,8 @@ export interface UpgradeSide {
   readonly hasBody: boolean;
   readonly headersSent: boolean;
   readonly hub: WebSocketHub;
+  /** server.close() has begun. */
+  readonly serverClosing: boolean;
   refuseUpgrade(status: number, reason: string, headers: Record<string, string>): Written;
   switchProtocols(accepted: AcceptedUpgrade): Written;
 }
@@ -50,6 +52,8 @@ export function judgeUpgrade(side: UpgradeSide, data: unknown, options: UpgradeO
   const headers = normalizeHeaders(options?.headers, AS_BOTH).pairs.filter(([name]) => !HANDSHAKE_FIELDS.has(name.toLowerCase()));
   const shake = checkHandshake(req, side.hasBody);
   if (isRefusal(shake)) return side.refuseUpgrade(shake.status, shake.reason, shake.headers);
+  // close() has sent its 1001s already: a socket opened now would outlive it.
+  if (side.serverClosing) return side.refuseUpgrade(503, 'The server is shutting down', {});
   const allowOrigin = hub.options.allowOrigin;
   if (allowOrigin !== undefined && allowOrigin(req.headers.get('origin'), req) !== true) return side.refuseUpgrade(403, 'Origin not allowed', {});
   const protocol = options?.protocol ?? '';
