@@ -42,11 +42,12 @@ export type Expectation =
   | { kind: 'drop'; before?: ExpectedResponse[]; aborted?: boolean; partial?: string }
   /**
    * No request whose target ends with `forbidden` reaches the application.
-   * With `unlessAccepted`, a target that answered the first message with a
-   * success did not refuse it (its own listed divergence): what follows is
-   * then an ordinary pipelined request.
+   * With `refused`, the message before it must be refused too: it reaches
+   * the application no more than a `reject` case's message does (its head
+   * only with `headSeen`, its body never); `before` well-formed requests
+   * precede it.
    */
-  | { kind: 'unreached'; forbidden: string; unlessAccepted: boolean }
+  | { kind: 'unreached'; forbidden: string; refused: boolean; headSeen?: boolean; before?: number }
   /**
    * Answers `before`, then 101 (with `headers`), then exactly these frames;
    * `closed` (default true) says the server then closes. An empty `frames`

@@ -69,12 +69,22 @@ async function run(plan: ParityPlan, argv: readonly string[]): Promise<number> {
     if (where !== 'stdout') written.push(where);
   }
 
-  const rows = summarize(plan.targets, results).map((s) => [s.name, String(s.pass + s.fail + s.waived), String(s.pass), String(s.fail), s.reference ? '–' : String(s.waived), s.reference ? 'reference, informational' : s.fail > 0 ? 'FAILS' : 'passes']);
+  const rows = summarize(plan.targets, results).map((s) => [
+    s.name,
+    String(s.pass + s.fail + s.waived + s.holes),
+    String(s.pass),
+    String(s.fail),
+    s.reference ? '–' : String(s.waived),
+    `${s.reached}${s.holes ? ` (${s.holes} known)` : ''}`,
+    s.reference ? 'reference, informational' : s.fail > 0 ? 'FAILS' : 'passes',
+  ]);
   say('');
-  say(textTable(['target', 'cases', 'pass', 'fail', 'waived', ''], rows));
+  say(textTable(['target', 'cases', 'pass', 'fail', 'waived', 'reached app', ''], rows));
   say('');
   const unwaived = unwaivedFailures(results);
   for (const f of unwaived) say(`FAIL ${f.target.name} ${f.c.id}: ${f.detail}`);
+  const unneeded = results.filter((r) => r.outcome === 'waived-pass').length;
+  if (unneeded > 0) say(`${TOOL}: ${unneeded} waived case${unneeded === 1 ? '' : 's'} now pass: waiver no longer needed (listed in the report)`);
   say(`${TOOL}: ${plan.cases.length} case${plan.cases.length === 1 ? '' : 's'} × ${plan.targets.length} target${plan.targets.length === 1 ? '' : 's'} in ${(wallMs / 1000).toFixed(1)} s; ${unwaived.length} unwaived failure${unwaived.length === 1 ? '' : 's'}${written.length ? `; written: ${written.join(', ')}` : ''}`);
   return unwaived.length > 0 ? EXIT.failed : EXIT.ok;
 }

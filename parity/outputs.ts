@@ -11,13 +11,16 @@ export interface TargetSummary {
   pass: number;
   fail: number;
   waived: number;
+  /** Cases where a message the target had to refuse reached its application, and how many of them are known holes. */
+  reached: number;
+  holes: number;
 }
 
 export function summarize(targets: readonly TargetSpec[], results: readonly Result[]): TargetSummary[] {
   return targets.map((t) => {
     const mine = results.filter((r) => r.target === t);
     const count = (...outcomes: Result['outcome'][]) => mine.filter((r) => outcomes.includes(r.outcome)).length;
-    return { name: t.name, reference: t.reference, pass: count('pass', 'waived-pass'), fail: count('fail'), waived: count('waived') };
+    return { name: t.name, reference: t.reference, pass: count('pass', 'waived-pass'), fail: count('fail'), waived: count('waived'), reached: mine.filter((r) => r.reached).length, holes: count('hole') };
   });
 }
 
@@ -39,14 +42,15 @@ export function renderJson(cases: readonly Case[], targets: readonly TargetSpec[
         unwaivedFailures: unwaivedFailures(results).length,
         targets: summarize(targets, results).map((s, i) => ({ ...s, ...(targets[i]!.url ? { url: targets[i]!.url!.href } : {}) })),
         cases: cases.map((c) => ({ id: c.id, category: c.category, title: c.title })),
-        waivers: waivers.relevantTo(targets).map((w) => ({ name: w.name, targets: w.targets, reason: w.reason, source: w.source, ...(w.cases ? { cases: w.cases } : {}) })),
+        waivers: waivers.relevantTo(targets).map((w) => ({ name: w.name, targets: w.targets, reason: w.reason, allows: w.allows, source: w.source, ...(w.cases ? { cases: w.cases } : {}) })),
         results: sorted.map((r) => ({
           case: r.c.id,
           target: r.target.name,
           outcome: r.outcome,
           ...(r.detail ? { detail: r.detail } : {}),
-          ...(r.waivedBy.length ? { waivedBy: r.waivedBy } : {}),
-          ...(r.outcome === 'fail' || r.outcome === 'waived' ? { received: r.raw.toString('latin1').slice(0, 2000) } : {}),
+          ...(r.waivedBy.length ? { [r.outcome === 'hole' ? 'knownHole' : 'waivedBy']: r.outcome === 'hole' ? r.waivedBy[0] : r.waivedBy } : {}),
+          ...(r.reached ? { reachedApplication: true } : {}),
+          ...(r.outcome === 'fail' || r.outcome === 'waived' || r.outcome === 'hole' ? { received: r.raw.toString('latin1').slice(0, 2000) } : {}),
         })),
       },
       null,
@@ -79,7 +83,7 @@ export function renderJunit(targets: readonly TargetSpec[], results: readonly Re
   for (const t of targets) {
     const mine = results.filter((r) => r.target === t);
     const failed = mine.filter((r) => r.outcome === 'fail' && !t.reference).length;
-    const skipped = mine.filter((r) => r.outcome === 'waived' || (r.outcome === 'fail' && t.reference)).length;
+    const skipped = mine.filter((r) => r.outcome === 'waived' || r.outcome === 'hole' || (r.outcome === 'fail' && t.reference)).length;
     lines.push(`  <testsuite name="${xml(t.name)}" tests="${mine.length}" failures="${failed}" skipped="${skipped}">`);
     for (const r of mine) {
       const open = `    <testcase classname="${xml(`${t.name}.${r.c.category}`)}" name="${xml(`${r.c.id}: ${r.c.title}`)}"`;
@@ -87,6 +91,8 @@ export function renderJunit(targets: readonly TargetSpec[], results: readonly Re
         lines.push(`${open}/>`);
       } else if (r.outcome === 'waived') {
         lines.push(`${open}>`, `      <skipped message="${xml(`waived (${r.waivedBy.join(', ')}): ${r.detail}`)}">${xml(r.waivedBy.map((n) => `${n}: ${reasonOf.get(n) ?? ''}`).join('\n'))}</skipped>`, '    </testcase>');
+      } else if (r.outcome === 'hole') {
+        lines.push(`${open}>`, `      <skipped message="${xml(`known hole (${r.waivedBy.join(', ')}): ${r.detail}`)}"/>`, '    </testcase>');
       } else if (t.reference) {
         lines.push(`${open}>`, `      <skipped message="${xml(`reference target, informational: ${r.detail}`)}"/>`, '    </testcase>');
       } else {

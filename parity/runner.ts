@@ -7,6 +7,7 @@ import type { Case, Part } from './case.js';
 import { exchange } from './client.js';
 import { answersToWaitFor, judge, withPrefix } from './judge.js';
 import type { Result } from './report.js';
+import { knownHole } from './holes.js';
 import { appliesTo, type RunningTarget, type TargetSpec } from './targets.js';
 import type { Waivers } from './waivers.js';
 
@@ -43,24 +44,58 @@ export function caseFor(c: Case, spec: TargetSpec): Case {
   return JSON.parse(JSON.stringify(c).replaceAll('{P}/echo?', path + joiner).replaceAll('{P}/echo', path)) as Case;
 }
 
-/** What the target's application saw for a case (the echo contract's /seen/<id>). */
-function appLog(target: RunningTarget, id: string): Promise<string[]> {
-  if (target.spec.url !== undefined) return Promise.resolve([]);
+/** What the target's application saw for a case (the echo contract's /seen/<id>), or why it could not be read. */
+function appLog(target: RunningTarget, id: string): Promise<{ log: string[] } | { error: string; unanswered?: true }> {
+  if (target.spec.url !== undefined) return Promise.resolve({ log: [] });
+  const path = `/seen/${id}`;
   return new Promise((resolve) => {
-    const req = http.get({ host: target.host, port: target.port, path: `/seen/${id}`, headers: { host: 'parity' }, agent: false }, (res) => {
+    const req = http.get({ host: target.host, port: target.port, path, headers: { host: 'parity' }, agent: false }, (res) => {
       let body = '';
-      res.on('data', (c) => (body += c));
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('error', (error) => resolve({ error: `GET ${path} failed: ${error.message}` }));
       res.on('end', () => {
+        // 408: the target timed the request out before reading it (a stalled client), so it took nothing from the log.
+        if (res.statusCode === 408) return resolve({ error: `GET ${path} answered 408`, unanswered: true });
+        let parsed: unknown;
         try {
-          const parsed: unknown = JSON.parse(body);
-          resolve(Array.isArray(parsed) ? parsed.map(String) : []);
+          parsed = JSON.parse(body);
         } catch {
-          resolve([]);
+          resolve({ error: `GET ${path} answered ${res.statusCode} with ${JSON.stringify(body.slice(0, 80))}, not a JSON array` });
+          return;
         }
+        if (res.statusCode !== 200 || !Array.isArray(parsed) || !parsed.every((entry) => typeof entry === 'string')) {
+          resolve({ error: `GET ${path} answered ${res.statusCode} with ${JSON.stringify(body.slice(0, 80))}, not a JSON array of strings` });
+        } else resolve({ log: parsed as string[] });
       });
     });
-    req.on('error', () => resolve([]));
+    req.on('error', (error) => resolve({ error: `GET ${path} failed: ${error.message}`, unanswered: true }));
   });
+}
+
+/**
+ * appLog, asked again (twice at most) when the target dropped the request
+ * or timed it out (408) without reading it (a loaded machine can stall the
+ * client past the target's headers timeout): such a request took nothing
+ * from the log. Any other answer that is not the log fails at once.
+ */
+async function appLogAnswered(target: RunningTarget, id: string): Promise<{ log: string[] } | { error: string }> {
+  let read = await appLog(target, id);
+  for (let i = 0; i < 2 && 'unanswered' in read; i++) read = await appLog(target, id);
+  return read;
+}
+
+/** Reads the log until `until` holds (or about a second has passed); undefined with the reason when it cannot be read. */
+async function readLog(target: RunningTarget, id: string, until: (log: string[]) => boolean): Promise<{ log: string[] } | { error: string }> {
+  let log: string[] = [];
+  for (let i = 0; i < 51; i++) {
+    if (i > 0) await new Promise((r) => setTimeout(r, 20));
+    const read = await appLogAnswered(target, id);
+    if ('error' in read) return read;
+    log = log.concat(read.log);
+    if (until(log)) break;
+  }
+  return { log };
 }
 
 export async function runCase(c: Case, target: RunningTarget, waivers: Waivers): Promise<Result> {
@@ -80,17 +115,23 @@ export async function runCase(c: Case, target: RunningTarget, waivers: Waivers):
     },
     target.host,
   );
-  let log = await appLog(target, c.id);
-  if (c.expect.kind === 'drop' && c.expect.aborted) {
-    for (let i = 0; i < 50 && !log.includes('aborted'); i++) {
-      await new Promise((r) => setTimeout(r, 20));
-      log = log.concat(await appLog(target, c.id));
-    }
-  }
-  const verdict = judge(sent, target.spec, ex, log);
+  const waitsForAbort = c.expect.kind === 'drop' && c.expect.aborted === true;
+  const read = await readLog(target, c.id, (log) => !waitsForAbort || log.includes('aborted'));
+  const base = { c, target: target.spec, raw: ex.raw };
+  // A log that cannot be read proves nothing about what reached the application: the case fails, waivers or not.
+  if ('error' in read) return { ...base, outcome: 'fail', detail: `cannot read what reached the application: ${read.error}`, waivedBy: [], reached: false };
+  const verdict = judge(sent, target.spec, ex, read.log);
   const waivedBy = waivers.waivedBy(c, target.spec);
-  const outcome = verdict.pass ? (waivedBy.length ? 'waived-pass' : 'pass') : waivedBy.length ? 'waived' : 'fail';
-  return { c, target: target.spec, outcome, detail: verdict.detail, waivedBy, raw: ex.raw };
+  if (verdict.pass) return { ...base, outcome: waivedBy.length ? 'waived-pass' : 'pass', detail: '', waivedBy, reached: false };
+  if (verdict.reached) {
+    const hole = knownHole(c.id, target.spec);
+    return { ...base, outcome: hole ? 'hole' : 'fail', detail: verdict.detail, waivedBy: hole ? [hole] : [], reached: true };
+  }
+  const allowed = waivers.allowedBy(waivedBy);
+  const unallowed = verdict.deviations.filter((d) => !allowed.includes(d));
+  if (waivedBy.length > 0 && verdict.deviations.length > 0 && unallowed.length === 0) return { ...base, outcome: 'waived', detail: verdict.detail, waivedBy, reached: false };
+  const why = waivedBy.length > 0 && unallowed.length > 0 ? ` (${waivedBy.join(', ')} allows ${allowed.length ? allowed.join(', ') : 'nothing the judge checks'}, not ${unallowed.join(', ')})` : '';
+  return { ...base, outcome: 'fail', detail: verdict.detail + why, waivedBy: [], reached: false };
 }
 
 export interface RunOptions {

@@ -5,13 +5,15 @@
 import { readFileSync } from 'node:fs';
 import { UsageError, didYouMean } from '../cli/args.js';
 import type { Case } from './case.js';
-import { DIVERGENCES } from './divergences.js';
+import { ALLOWANCES, DIVERGENCES, isAllowance, type Allowance } from './divergences.js';
 import type { TargetSpec } from './targets.js';
 
 export interface Waiver {
   /** Names of targets (or the runtimes they are built on) that cannot honour it. */
   targets: readonly string[];
   reason: string;
+  /** What the target does instead, which the judge then accepts (see Allowance). */
+  allows: readonly Allowance[];
   /** Case ids it waives, besides those tagged with the feature of the same name. */
   cases?: readonly string[];
 }
@@ -24,12 +26,14 @@ export interface WaiverEntry extends Waiver {
 
 export const FEATURES: readonly string[] = Object.keys(DIVERGENCES);
 
+const FIELDS = ['targets', 'reason', 'allows', 'cases'];
+
 export class Waivers {
   constructor(readonly entries: readonly WaiverEntry[]) {}
 
   /** The built-in waivers (parity/divergences.ts). */
   static builtIn(): Waivers {
-    return new Waivers(Object.entries(DIVERGENCES).map(([name, d]) => ({ name, targets: d.targets, reason: d.reason, source: 'built-in' })));
+    return new Waivers(Object.entries(DIVERGENCES).map(([name, d]) => ({ name, targets: d.targets, reason: d.reason, allows: d.allows, source: 'built-in' })));
   }
 
   with(more: readonly WaiverEntry[]): Waivers {
@@ -49,6 +53,11 @@ export class Waivers {
     return names;
   }
 
+  /** What the named waivers allow between them. */
+  allowedBy(names: readonly string[]): Allowance[] {
+    return [...new Set(this.entries.filter((w) => names.includes(w.name)).flatMap((w) => w.allows))];
+  }
+
   /** The cases an entry waives, in `cases` order. */
   casesOf(entry: WaiverEntry, cases: readonly Case[]): string[] {
     return cases.filter((c) => (c.features as readonly string[] | undefined)?.includes(entry.name) || entry.cases?.includes(c.id)).map((c) => c.id);
@@ -61,7 +70,7 @@ export class Waivers {
 }
 
 /**
- * Reads a waivers file: `{ "<name>": { "targets": [...], "reason": "...", "cases"?: [...] } }`.
+ * Reads a waivers file: `{ "<name>": { "targets": [...], "reason": "...", "allows": [...], "cases"?: [...] } }`.
  * A name that is not a feature needs `cases`. Every mistake is a UsageError naming the entry.
  */
 export function readWaivers(file: string, knownCaseIds: ReadonlySet<string>, tool = 'wirecore-parity'): WaiverEntry[] {
@@ -86,7 +95,7 @@ export function readWaivers(file: string, knownCaseIds: ReadonlySet<string>, too
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UsageError(`${where} must be an object with "targets" and "reason"`);
     const entry = value as Record<string, unknown>;
     for (const key of Object.keys(entry)) {
-      if (!['targets', 'reason', 'cases'].includes(key)) throw new UsageError(`${where} has an unknown field "${key}"${didYouMean(key, ['targets', 'reason', 'cases'])}; the fields are targets, reason and cases`);
+      if (!FIELDS.includes(key)) throw new UsageError(`${where} has an unknown field "${key}"${didYouMean(key, FIELDS)}; the fields are targets, reason, allows and cases`);
     }
     const strings = (v: unknown) => Array.isArray(v) && v.length > 0 && v.every((s) => typeof s === 'string' && s.trim() !== '');
     if (!strings(entry.targets)) throw new UsageError(`${where}: "targets" must be a non-empty list of target names`);
@@ -100,7 +109,11 @@ export function readWaivers(file: string, knownCaseIds: ReadonlySet<string>, too
     } else if (!isFeature) {
       throw new UsageError(`${where}: "${name}" is not a feature the cases are tagged with${didYouMean(name, FEATURES)}; name a feature (${FEATURES.join(', ')}) or list the case ids in "cases"`);
     }
-    out.push({ name, targets: entry.targets as string[], reason: entry.reason, ...(entry.cases ? { cases: entry.cases as string[] } : {}), source: file });
+    const allows = entry.allows;
+    if (!Array.isArray(allows) || allows.length === 0 || !allows.every((a) => typeof a === 'string' && isAllowance(a))) {
+      throw new UsageError(`${where}: "allows" must list what the target does instead, from: ${ALLOWANCES.join(', ')} (a message that must be refused and reaches the application is never waived)`);
+    }
+    out.push({ name, targets: entry.targets as string[], reason: entry.reason, allows: allows as Allowance[], ...(entry.cases ? { cases: entry.cases as string[] } : {}), source: file });
   }
   return out;
 }

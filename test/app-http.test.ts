@@ -36,7 +36,7 @@ describe.each(RUNTIMES)('CORS on %s', (runtime) => {
   function corsApp() {
     const app = createApp({
       logger: recordingLogger(),
-      cors: { origin: ['https://a.test', /^https:\/\/[a-z]+\.b\.test$/], credentials: true, exposedHeaders: ['x-total'], maxAge: 600 },
+      cors: { origin: ['https://a.test', /^https:\/\/[a-z]+\.b\.test$/], credentials: true, allowedHeaders: ['content-type', 'x-token'], exposedHeaders: ['x-total'], maxAge: 600 },
     });
     // An app-wide check a preflight must never meet (it carries no credentials).
     app.use(async (c, next) => {
@@ -271,7 +271,7 @@ describe('compression details', () => {
 });
 
 describe.each(RUNTIMES)('trust proxy on %s', (runtime) => {
-  const probe = (c: { ip: string; ips: string[]; protocol: string; host: string | undefined }) => ({ ip: c.ip, ips: c.ips, protocol: c.protocol, host: c.host });
+  const probe = (c: { ip: string | null; ips: string[]; protocol: string; host: string | undefined }) => ({ ip: c.ip, ips: c.ips, protocol: c.protocol, host: c.host });
   const forwarded = { 'x-forwarded-for': '203.0.113.7, 10.0.0.2', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'api.example.com' };
 
   it('ignores X-Forwarded-* by default and believes them from trusted peers only', async () => {

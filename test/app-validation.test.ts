@@ -122,10 +122,14 @@ describe.each(RUNTIMES)('wirecore/app validation (%s)', (runtime) => {
 
   it('answers an unsupported or missing Content-Type with 415 listing what is accepted', async () => {
     const server = await serveApp(runtime, makeApp());
-    const xml = await fetch(`${server.url}/users`, json('<user/>', 'application/xml'));
+    const xml = await fetch(`${server.url}/any`, json('<user/>', 'application/xml'));
     expect(xml.status).toBe(415);
     const body = await problem(xml);
     expect(body.accepted).toEqual(['application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/octet-stream']);
+    // A body schema takes JSON only, as its OpenAPI document says.
+    const form = await fetch(`${server.url}/users`, json('name=Eve', 'application/x-www-form-urlencoded'));
+    expect(form.status).toBe(415);
+    expect((await problem(form)).accepted).toEqual(['application/json']);
     const onlyJson = await fetch(`${server.url}/json-only`, json('hi', 'text/plain'));
     expect(onlyJson.status).toBe(415);
     expect((await problem(onlyJson)).accepted).toEqual(['application/json']);

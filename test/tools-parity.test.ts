@@ -8,8 +8,8 @@ import { HONO_SERVER, NODE_HTTP_SERVER, PARITY_CLI, runTool, scratch, startServe
 
 interface ParityJson {
   unwaivedFailures: number;
-  targets: Array<{ name: string; pass: number; fail: number; waived: number }>;
-  results: Array<{ case: string; target: string; outcome: string; waivedBy?: string[] }>;
+  targets: Array<{ name: string; pass: number; fail: number; waived: number; reached: number; holes: number }>;
+  results: Array<{ case: string; target: string; outcome: string; detail?: string; waivedBy?: string[]; reachedApplication?: boolean }>;
 }
 
 const dir = scratch('wirecore-parity-test-');
@@ -19,6 +19,7 @@ const outcome = (json: ParityJson, id: string) => json.results.find((r) => r.cas
 describe('wirecore-parity against a plain node:http server', () => {
   const user = ['--target', `node ${NODE_HTTP_SERVER}`, '--name', 'user node:http'];
   let failed: string[] = [];
+  let reached: string[] = [];
 
   it('writes the report, JUnit and JSON, and exits 1 on the cases node:http fails', async () => {
     const run = await runTool(PARITY_CLI, [...user, '--cases', 'host,start-line', '--out', file('p.md'), '--junit', file('p.xml'), '--json', file('p.json'), '--quiet']);
@@ -30,13 +31,17 @@ describe('wirecore-parity against a plain node:http server', () => {
     expect(outcome(json, 'version-11')).toBe('pass');
     expect(outcome(json, 'host-port')).toBe('pass');
     failed = json.results.filter((r) => r.outcome === 'fail').map((r) => r.case);
+    // A repeated Host is not refused: the message reached the application, which no waiver can cover.
+    reached = json.results.filter((r) => r.reachedApplication === true).map((r) => r.case);
+    expect(reached).toEqual(expect.arrayContaining(['host-duplicate', 'proto-rtsp']));
+    expect(reached).not.toContain('method-unknown');
     expect(json.unwaivedFailures).toBe(failed.length);
-    expect(json.targets).toEqual([{ name: 'user node:http', reference: false, pass: 45 - failed.length, fail: failed.length, waived: 0 }]);
-    expect(run.stdout).toContain('FAIL user node:http host-duplicate: answer 1: status 200 ≠ 400');
+    expect(json.targets).toEqual([{ name: 'user node:http', reference: false, pass: 45 - failed.length, fail: failed.length, waived: 0, reached: reached.length, holes: 0 }]);
+    expect(run.stdout).toContain('FAIL user node:http host-duplicate: the application read the rejected message');
     expect(run.stdout).toMatch(/45 cases × 1 target in [\d.]+ s; \d+ unwaived failures/);
 
     const report = readFileSync(file('p.md'), 'utf8');
-    expect(report).toContain(`| **user node:http** | ${45 - failed.length} | ${failed.length} | 0 |`);
+    expect(report).toMatch(new RegExp(`\\| \\*\\*user node:http\\*\\* \\| ${45 - failed.length} \\| ${failed.length} \\| 0 \\| ${reached.length} of \\d+ \\|`));
     expect(report).toContain('| `host-duplicate` two Host fields | ✗ |');
     expect(report).toContain('| `version-11` HTTP/1.1 | ✓ |');
     const junit = readFileSync(file('p.xml'), 'utf8');
@@ -44,26 +49,51 @@ describe('wirecore-parity against a plain node:http server', () => {
     expect(junit).toContain(`<testsuite name="user node:http" tests="45" failures="${failed.length}" skipped="0">`);
   });
 
-  it('passes once a waivers file covers those failures, and lists the waivers with their reasons', async () => {
-    expect(failed.length).toBeGreaterThan(3);
-    const featureWaived = ['proto-rtsp', 'proto-ice', 'version-09-line'];
+  it('waives only what a waiver allows, and never a message that reached the application', async () => {
+    const refusedDifferently = failed.filter((id) => !reached.includes(id));
+    expect(refusedDifferently.length).toBeGreaterThan(3);
     writeFileSync(
       file('waivers.json'),
       JSON.stringify({
-        'request-line-hidden': { targets: ['user node:http'], reason: "Node's parser reads RTSP and ICE request lines as HTTP; our proxy refuses them." },
-        'node-http-leniency': { targets: ['user node:http'], reason: 'node:http accepts these; the proxy in front refuses them.', cases: failed.filter((id) => !featureWaived.includes(id)) },
+        'request-line-hidden': { targets: ['user node:http'], reason: "Node's parser waits after an HTTP/0.9 request line; our proxy refuses it.", allows: ['status 408'] },
+        // Listing the cases that reached the application too, and allowing the 200 they got: the judge still fails them.
+        'node-http-leniency': { targets: ['user node:http'], reason: 'node:http refuses these with 400; the proxy in front refuses them first.', allows: ['status 400', 'no-answer', 'status 200'], cases: failed.filter((id) => id !== 'version-09-line') },
       }),
     );
     const run = await runTool(PARITY_CLI, [...user, '--cases', 'host,start-line', '--waivers', file('waivers.json'), '--out', file('w.md'), '--json', file('w.json'), '--quiet']);
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(1);
     const json = JSON.parse(readFileSync(file('w.json'), 'utf8')) as ParityJson;
-    expect(json.unwaivedFailures).toBe(0);
-    expect(json.targets[0]!.waived).toBe(failed.length);
-    expect(json.results.find((r) => r.case === 'proto-rtsp')!.waivedBy).toEqual(['request-line-hidden']);
-    expect(json.results.find((r) => r.case === 'host-duplicate')!.waivedBy).toEqual(['node-http-leniency']);
+    expect(json.unwaivedFailures).toBe(reached.length);
+    expect(json.targets[0]!.waived).toBe(refusedDifferently.length);
+    expect(json.results.find((r) => r.case === 'version-09-line')!.waivedBy).toEqual(['request-line-hidden']);
+    expect(json.results.find((r) => r.case === 'method-unknown')!.waivedBy).toEqual(['node-http-leniency']);
+    const duplicate = json.results.find((r) => r.case === 'host-duplicate')!;
+    expect(duplicate.outcome).toBe('fail');
+    expect(duplicate.detail).toBe('the application read the rejected message');
     const report = readFileSync(file('w.md'), 'utf8');
-    expect(report).toContain(`- **node-http-leniency** (${file('waivers.json')}) — user node:http: node:http accepts these; the proxy in front refuses them. Cases: `);
-    expect(report).toContain('| `host-duplicate` two Host fields | w |');
+    expect(report).toContain(`- **node-http-leniency** (${file('waivers.json')}) — user node:http: node:http refuses these with 400; the proxy in front refuses them first. Allows: status 400, no-answer, status 200. Cases: `);
+    expect(report).toContain('| `method-unknown` an unknown method token (501) | w |');
+    expect(report).toContain('| `host-duplicate` two Host fields | ✗ |');
+  });
+
+  it('fails a case whose waiver allows something else than what the target did, and lists waivers no longer needed', async () => {
+    writeFileSync(file('narrow.json'), JSON.stringify({ narrow: { targets: ['user node:http'], reason: 'node:http answers 400 where 505 is due.', allows: ['no-answer'], cases: ['version-12', 'version-11'] } }));
+    const run = await runTool(PARITY_CLI, [...user, '--cases', 'version-12,version-11', '--waivers', file('narrow.json'), '--out', file('n.md'), '--quiet']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('FAIL user node:http version-12: answer 1: status 400 ≠ 505 (narrow allows no-answer, not status 400)');
+    // version-11 passes although the waiver names it.
+    expect(run.stdout).toContain('1 waived case now pass: waiver no longer needed');
+    expect(readFileSync(file('n.md'), 'utf8')).toContain('### Waivers no longer needed\n\nA waiver applies to these cells, but the target now does what the case expects: the waiver can go for them.\n\n- **narrow**: version-11 (user node:http)');
+  });
+
+  it('fails every case whose application log cannot be read, with the reason, waivers or not', async () => {
+    // Refuses everything with 400 (so the refusal cases would pass on the wire alone) and has no /seen log.
+    const code = `require('node:http').createServer((req, res) => { if (req.url.startsWith('/seen/')) { res.writeHead(404); res.end('no log here'); } else { res.writeHead(400, { connection: 'close' }); res.end('bad'); } }).listen(0, '127.0.0.1', function () { console.log('READY ' + this.address().port); });`;
+    writeFileSync(file('any.json'), JSON.stringify({ 'no-log': { targets: ['no log'], reason: 'a waiver must not cover a missing log', allows: ['no-answer', 'status 400'], cases: ['host-duplicate'] } }));
+    const run = await runTool(PARITY_CLI, ['--target', `${JSON.stringify(process.execPath)} -e ${JSON.stringify(code)}`, '--name', 'no log', '--cases', 'host-duplicate,host-space', '--waivers', file('any.json'), '--quiet']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('FAIL no log host-duplicate: cannot read what reached the application: GET /seen/host-duplicate answered 404 with "no log here", not a JSON array');
+    expect(run.stdout).toContain('FAIL no log host-space: cannot read what reached the application');
   });
 
   it('runs only the cases that need no echo on a server given by URL, sent to its path', async () => {
@@ -135,6 +165,8 @@ describe('wirecore-parity refuses bad arguments with a clear message', () => {
     ['an unknown case id', '{ "mine": { "targets": ["mine"], "reason": "the proxy refuses these first", "cases": ["host-dupe"] } }', /no case has the id "host-dupe"/],
     ['no reason', '{ "http10": { "targets": ["mine"] } }', /"reason" must say why the target cannot honour the rule/],
     ['an unknown field', '{ "http10": { "targets": ["mine"], "reason": "never HTTP/1.0 here at all", "why": "x" } }', /unknown field "why"/],
+    ['no allows', '{ "http10": { "targets": ["mine"], "reason": "never HTTP/1.0 here at all" } }', /"allows" must list what the target does instead, from: no-answer, status <code>, /],
+    ['an allowance that is none', '{ "http10": { "targets": ["mine"], "reason": "never HTTP/1.0 here at all", "allows": ["reaches-the-application"] } }', /"allows" must list .*reaches the application is never waived/],
   ])('a waivers file with %s', async (_what, text, message) => {
     const path = file(`bad-${Math.random().toString(36).slice(2)}.json`);
     writeFileSync(path, text);

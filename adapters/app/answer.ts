@@ -3,7 +3,10 @@
 // Content-Encoding and one merged Vary.
 import type { ResponseHeaders } from 'wirecore';
 import type { Encoding } from './compress.js';
-import type { AnyContext, CompiledRoute } from './route.js';
+import type { AnswerContext, ContextRoute } from './model.js';
+
+/** What the writer reads from a route: its settings and features. */
+type AnswerRoute = Pick<ContextRoute, 'settings' | 'features'>;
 
 export const JSON_TYPE = 'application/json; charset=utf-8';
 export const TEXT_TYPE = 'text/plain; charset=utf-8';
@@ -16,7 +19,7 @@ const BYTES_HEADERS = { 'content-type': BYTES_TYPE };
 export const PROBLEM_HEADERS = { 'content-type': PROBLEM_TYPE };
 
 /** The plain answer's headers (no features): shared objects where nothing was set. */
-export function headersFor(route: CompiledRoute, c: AnyContext, type: string | null): ResponseHeaders | undefined {
+export function headersFor(route: AnswerRoute, c: AnswerContext, type: string | null): ResponseHeaders | undefined {
   const extra = c.responseHeaders;
   const exposeId = route.settings.exposeRequestId;
   if (extra === null && !exposeId) {
@@ -35,7 +38,7 @@ export function headersFor(route: CompiledRoute, c: AnyContext, type: string | n
 }
 
 /** Headers on a route with features: CORS, Content-Encoding, and every Vary token in one field. */
-export function featureHeaders(route: CompiledRoute, c: AnyContext, type: string | null, encoding: Encoding | null, variesByEncoding: boolean): Array<[string, string]> {
+export function featureHeaders(route: AnswerRoute, c: AnswerContext, type: string | null, encoding: Encoding | null, variesByEncoding: boolean): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   const vary: string[] = [];
   if (type !== null) out.push(['content-type', type]);
@@ -59,7 +62,7 @@ export function featureHeaders(route: CompiledRoute, c: AnyContext, type: string
 }
 
 /** A server-sent event stream's head (never compressed: each event must reach the client as it is written). */
-export function sseHeaders(route: CompiledRoute, c: AnyContext): ResponseHeaders {
+export function sseHeaders(route: AnswerRoute, c: AnswerContext): ResponseHeaders {
   const out: Array<[string, string]> = [];
   if (route.features === null) {
     const plain = headersFor(route, c, EVENT_STREAM_TYPE);

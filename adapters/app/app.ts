@@ -1,42 +1,28 @@
 // createApp: routes, groups, mounted apps, middleware, hooks and the entry
 // points (dispatch, listen, inject, fetch). Registration compiles each
 // route's schemas at once; compile() builds the table the host serves.
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { serveGeneric, toFetchHandler, type DispatchFn, type FetchHandlerOptions, type FetchPeer, type ServeOptions, type Server } from 'wirecore';
 import type { InjectRequest, InjectResponse } from 'wirecore/testing';
 import { BodyParsers, type BodyParser } from './body.js';
-import { HTTP_METHODS, compileTable, joinPath, type AppDefinition, type Mount, type RouterOptions } from './compile.js';
+import { compileTable, type AppDefinition, type Mount, type RouterOptions } from './compile.js';
 import { compileCompression, type CompressionOptions } from './compress.js';
+import type { AnyContext } from './context.js';
 import { CookieSigner, type CookieSettings } from './cookies.js';
 import { compileCors, type CorsOptions } from './cors.js';
 import { ServiceUnavailable } from './errors.js';
 import { jsonLogger, wireLogger, type AppLogger } from './logger.js';
 import { MetricsRegistry, PROMETHEUS_TYPE, type MetricsOptions } from './metrics.js';
 import { docsPage, generateDocument, type DocumentBase, type DocumentExtras, type OpenApiDocument, type OpenApiInfo } from './openapi.js';
+import { prepareRoutes, type Definition, type RouteSource } from './prepare.js';
 import { compileTrust, type TrustProxy } from './proxy.js';
-import {
-  HOOK_NAMES,
-  Scope,
-  type AnyContext,
-  type AppSettings,
-  type ErrorHandler,
-  type Handler,
-  type HookFunctions,
-  type HookLists,
-  type HookName,
-  type HookOptions,
-  type Middleware,
-  type RegisteredRoute,
-  type RouteDefinition,
-  type RouteInfo,
-  type RouteOptions,
-} from './route.js';
-import { SchemaCompiler, type PartValidator, type SchemaOptions, type Serializer } from './schema.js';
-import { SecurityRegistry, type SecuritySchemeConfig } from './security.js';
+import { Registrar, callerSite, type RouteOwner } from './registrar.js';
+import { Scope, type AppSettings, type RegisteredRoute, type RouteInfo } from './route.js';
+import { SchemaCompiler, type SchemaOptions } from './schema.js';
+import { SecurityRegistry, type SecuritySchemeConfig } from './security/index.js';
 import { AppHost, dispatchApp, type RouteTable } from './table.js';
-import type { RouteSchema } from './types.js';
-import { webSocketRoute, type WsRouteOptions, type WsSchema } from './ws.js';
+
+export { Group, type GroupOptions, type MethodRegistrar } from './registrar.js';
+export type { RouteSource } from './prepare.js';
 
 export interface AppOptions<State> {
   /** Shared application state: `c.state` in every handler, middleware and hook. */
@@ -81,161 +67,10 @@ export interface HealthOptions {
   check?: () => boolean | Promise<boolean>;
 }
 
-/** @internal What a loaded spec adds to a registration: its own compiled schemas and schemes. */
-export interface RouteSource {
-  /** The schema compiler holding the spec's shared schemas. */
-  compiler: SchemaCompiler;
-  /** The schemas to compile (references made absolute); `definition.schema` keeps them as written, for the document. */
-  compileSchema: RouteSchema;
-  security: SecurityRegistry;
-  openapiPath: string;
-  origin: object;
-  /** Runs on params, query or headers before their validators: renamed params, delimited arrays, deep objects. */
-  prepare?: Partial<Record<'params' | 'query' | 'headers', ((value: Record<string, unknown>) => void) | undefined>>;
-}
-
 /** @internal A loaded spec's document, without its paths, re-emitted by app.openapi(). */
 export type SpecBase = DocumentBase;
 
-export interface GroupOptions<State> extends HookOptions<AnyContext<State>> {
-  middleware?: ReadonlyArray<Middleware<State>>;
-}
-
-/** app.get(path, [options], handler) and friends, with params typed from the path (and group prefix). */
-export interface MethodRegistrar<State, Prefix extends string, Self> {
-  <const Path extends string, S extends RouteSchema = {}>(path: Path, options: RouteOptions<State, `${Prefix}${Path}`, S>, handler: Handler<State, `${Prefix}${Path}`, S>): Self;
-  <const Path extends string>(path: Path, handler: Handler<State, `${Prefix}${Path}`, {}>): Self;
-}
-
-const HERE = dirname(fileURLToPath(import.meta.url));
-
-/** The first stack frame outside this package folder: where the user registered something. */
-function callerSite(): string {
-  const lines = (new Error().stack ?? '').split('\n').slice(1);
-  for (const line of lines) {
-    const frame = line.trim().replace(/^at /, '');
-    if (!frame.includes(HERE) && !frame.startsWith('node:') && !frame.includes('(node:')) return frame;
-  }
-  return 'an unknown place';
-}
-
-function list<T>(value: T | readonly T[] | undefined): T[] {
-  return value === undefined ? [] : Array.isArray(value) ? [...(value as readonly T[])] : [value as T];
-}
-
-function checkPrefix(prefix: string): string {
-  if (typeof prefix !== 'string' || !prefix.startsWith('/')) throw new TypeError(`wirecore/app: a prefix must start with "/", got ${JSON.stringify(prefix)}`);
-  return prefix.length > 1 && prefix.endsWith('/') ? prefix.slice(0, -1) : prefix === '/' ? '' : prefix;
-}
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyApp = App<any>;
-
-type Definition = { method: string | readonly string[]; path: string; handler: (c: AnyContext) => unknown } & RouteOptions<unknown, string, RouteSchema>;
-
-/** What apps and groups share: registering routes, middleware, hooks, groups and mounts. */
-abstract class Registrar<State, Prefix extends string> {
-  readonly get: MethodRegistrar<State, Prefix, this>;
-  readonly post: MethodRegistrar<State, Prefix, this>;
-  readonly put: MethodRegistrar<State, Prefix, this>;
-  readonly patch: MethodRegistrar<State, Prefix, this>;
-  readonly delete: MethodRegistrar<State, Prefix, this>;
-  readonly head: MethodRegistrar<State, Prefix, this>;
-  readonly options: MethodRegistrar<State, Prefix, this>;
-  /** Every method the router knows (node:http's METHODS). */
-  readonly all: MethodRegistrar<State, Prefix, this>;
-
-  protected constructor(
-    protected readonly prefix: string,
-    /** @internal */ readonly scope: Scope,
-  ) {
-    const shorthand = (methods: string | readonly string[]) =>
-      ((path: string, a: unknown, b?: unknown) => {
-        const [options, handler] = b === undefined ? [{}, a] : [a, b];
-        return this.route({ ...(options as object), method: methods, path, handler } as never);
-      }) as MethodRegistrar<State, Prefix, this>;
-    this.get = shorthand('GET');
-    this.post = shorthand('POST');
-    this.put = shorthand('PUT');
-    this.patch = shorthand('PATCH');
-    this.delete = shorthand('DELETE');
-    this.head = shorthand('HEAD');
-    this.options = shorthand('OPTIONS');
-    this.all = shorthand(HTTP_METHODS);
-  }
-
-  /** @internal The app routes are registered into. */
-  protected abstract get owner(): App<unknown>;
-
-  /** The general form: one definition (method(s), path, schema, metadata, hooks, handler). */
-  route<const Path extends string, S extends RouteSchema = {}>(definition: RouteDefinition<State, Path, S, `${Prefix}${Path}`>): this {
-    this.owner.register(definition as unknown as Definition, this.prefix, this.scope, callerSite());
-    return this;
-  }
-
-  /** A WebSocket route (ws.ts): a GET that upgrades once this scope's middleware, hooks and the route's security pass. */
-  ws<const Path extends string, S extends WsSchema = {}>(path: Path, options: WsRouteOptions<State, `${Prefix}${Path}`, S>): this {
-    const site = callerSite();
-    this.owner.register(webSocketRoute(path, options as never, this.owner.settings.schemas, site) as unknown as Definition, this.prefix, this.scope, site);
-    return this;
-  }
-
-  /** Middleware for every route of this app or group (also those registered before). */
-  use(...middleware: Array<Middleware<State>>): this {
-    for (const m of middleware) if (typeof m !== 'function') throw new TypeError('wirecore/app: use() takes middleware functions');
-    this.scope.middleware.push(...(middleware as Middleware<never>[]));
-    this.owner.changed();
-    return this;
-  }
-
-  addHook<K extends HookName>(name: K, hook: HookFunctions<AnyContext<State>>[K]): this {
-    if (!HOOK_NAMES.includes(name)) throw new TypeError(`wirecore/app: unknown hook "${name}" (one of ${HOOK_NAMES.join(', ')})`);
-    if (typeof hook !== 'function') throw new TypeError(`wirecore/app: the ${name} hook must be a function`);
-    (this.scope.hooks[name] as unknown[]).push(hook);
-    this.owner.changed();
-    return this;
-  }
-
-  /** Answers failures of this scope's routes; return a value as a handler would, or throw for the default problem answer. */
-  setErrorHandler(handler: ErrorHandler<State>): this {
-    this.scope.errorHandler = handler as ErrorHandler<never>;
-    this.owner.changed();
-    return this;
-  }
-
-  /** Routes under `prefix` sharing middleware and hooks; `register` may fill it in place. */
-  group<const P extends string>(prefix: P, options: GroupOptions<State> = {}, register?: (group: Group<State, `${Prefix}${P}`>) => void): Group<State, `${Prefix}${P}`> {
-    const group = new Group<State, `${Prefix}${P}`>(this.owner, joinPath(this.prefix, checkPrefix(prefix)), new Scope(this.scope));
-    if (options.middleware) group.use(...options.middleware);
-    for (const name of HOOK_NAMES) for (const hook of list(options[name])) group.addHook(name, hook as never);
-    register?.(group);
-    return group;
-  }
-
-  /** Serves `app`'s routes under `prefix`, inside this scope's middleware and hooks; it keeps its own state and settings. */
-  mount(prefix: string, app: AnyApp): this {
-    if (!(app instanceof App)) throw new TypeError('wirecore/app: mount() takes an app made by createApp()');
-    this.owner.addMount({ prefix: joinPath(this.prefix, checkPrefix(prefix)), app: app.definition, scope: this.scope });
-    return this;
-  }
-}
-
-export class Group<State, Prefix extends string> extends Registrar<State, Prefix> {
-  /** @internal */
-  constructor(
-    private readonly app: App<unknown>,
-    prefix: string,
-    scope: Scope,
-  ) {
-    super(prefix, scope);
-  }
-
-  protected get owner(): App<unknown> {
-    return this.app;
-  }
-}
-
-export class App<State = undefined> extends Registrar<State, ''> {
+export class App<State = undefined> extends Registrar<State, ''> implements RouteOwner {
   /** The app's DispatchFn for serveGeneric, with `app.ctx` as its ctx. */
   readonly dispatch: DispatchFn<AppHost> = dispatchApp;
   /**
@@ -337,6 +172,12 @@ export class App<State = undefined> extends Registrar<State, ''> {
   }
 
   /** @internal */
+  mountApp(prefix: string, app: unknown, scope: Scope): void {
+    if (!(app instanceof App)) throw new TypeError('wirecore/app: mount() takes an app made by createApp()');
+    this.addMount({ prefix, app: app.definition, scope });
+  }
+
+  /** @internal */
   addMount(mount: Mount): void {
     this.mounts.push(mount);
     this.changed();
@@ -356,91 +197,7 @@ export class App<State = undefined> extends Registrar<State, ''> {
 
   /** @internal The registrations of one definition (one per method), schemas compiled; nothing is added yet. */
   prepare(definition: Definition, prefix: string, scope: Scope, site: string, source?: RouteSource): RegisteredRoute[] {
-    const { method, path, handler, schema = {}, middleware, consumes, parseBody = true } = definition;
-    if (typeof path !== 'string' || (path !== '*' && !path.startsWith('/'))) throw new TypeError(`wirecore/app: a route path must start with "/" (or be "*"), got ${JSON.stringify(path)} at ${site}`);
-    const fullPath = joinPath(prefix, path);
-    const methods = list(method).map((m) => String(m).toUpperCase());
-    const name = `${methods.length > 3 ? 'ALL' : methods.join(',')} ${fullPath}`;
-    if (methods.length === 0) throw new TypeError(`wirecore/app: ${fullPath} has no method (at ${site})`);
-    for (const m of methods) if (!HTTP_METHODS.includes(m)) throw new TypeError(`wirecore/app: ${m} is not a method the router knows (${name} at ${site})`);
-    if (typeof handler !== 'function') throw new TypeError(`wirecore/app: ${name} has no handler function (at ${site})`);
-    if (schema.body !== undefined && !parseBody) throw new TypeError(`wirecore/app: ${name} has a body schema and parseBody: false; one or the other (at ${site})`);
-    if (schema.body !== undefined && methods.every((m) => m === 'GET' || m === 'HEAD')) throw new TypeError(`wirecore/app: ${name} has a body schema, but GET and HEAD bodies are not read (at ${site})`);
-
-    const schemas = source?.compiler ?? this.settings.schemas;
-    const compileSchema = source?.compileSchema ?? schema;
-    const validators: Partial<Record<'params' | 'query' | 'headers' | 'cookies' | 'body', PartValidator>> = {};
-    for (const part of ['params', 'query', 'headers', 'cookies', 'body'] as const) {
-      const partSchema = compileSchema[part];
-      if (partSchema === undefined) continue;
-      let validate: PartValidator;
-      try {
-        validate = schemas.validator(part, partSchema);
-      } catch (error) {
-        throw new Error(`wirecore/app: invalid ${part} schema for ${name} (at ${site}): ${(error as Error).message}`);
-      }
-      const prepare = part === 'params' || part === 'query' || part === 'headers' ? source?.prepare?.[part] : undefined;
-      validators[part] = prepare === undefined ? validate : (value) => (prepare(value as Record<string, unknown>), validate(value));
-    }
-    const serializers: Record<number, Serializer> = {};
-    for (const [key, responseSchema] of Object.entries(compileSchema.response ?? {})) {
-      const status = Number(key);
-      if (!Number.isInteger(status) || status < 100 || status > 599) throw new Error(`wirecore/app: response schema key ${JSON.stringify(key)} of ${name} is not a status code (at ${site})`);
-      try {
-        serializers[status] = schemas.serializer(responseSchema);
-      } catch (error) {
-        throw new Error(`wirecore/app: invalid response schema ${status} for ${name} (at ${site}): ${(error as Error).message}`);
-      }
-    }
-    let parsers = this.settings.parsers;
-    if (consumes !== undefined) {
-      try {
-        parsers = parsers.only(consumes);
-      } catch (error) {
-        throw new Error(`${(error as Error).message} (${name} at ${site})`);
-      }
-    }
-    const hooks = {} as HookLists;
-    for (const hookName of HOOK_NAMES) {
-      const fns = list(definition[hookName]);
-      for (const fn of fns) if (typeof fn !== 'function') throw new TypeError(`wirecore/app: the ${hookName} hook of ${name} is not a function (at ${site})`);
-      (hooks[hookName] as unknown[]) = fns;
-    }
-    const routeMiddleware = list(middleware) as Middleware<never>[];
-    for (const m of routeMiddleware) if (typeof m !== 'function') throw new TypeError(`wirecore/app: a middleware of ${name} is not a function (at ${site})`);
-    if (definition.security !== undefined && !Array.isArray(definition.security)) throw new TypeError(`wirecore/app: the security of ${name} must be a list of requirements ([{ scheme: [scopes] }]) (at ${site})`);
-    const meta = {
-      operationId: definition.operationId,
-      summary: definition.summary,
-      description: definition.description,
-      tags: definition.tags,
-      security: definition.security,
-      deprecated: definition.deprecated,
-      hidden: definition.hidden,
-      openapi: definition.openapi,
-    };
-    const extra = source === undefined ? {} : { securitySchemes: source.security, openapiPath: source.openapiPath, origin: source.origin };
-    return methods.map((m) => ({
-      method: m,
-      path: fullPath,
-      schema,
-      meta,
-      handler,
-      middleware: routeMiddleware,
-      hooks,
-      parseBody,
-      parsers,
-      validators,
-      serializers,
-      scope,
-      settings: this.settings,
-      state: this.state,
-      site,
-      declaredConsumes: consumes,
-      bodyRequired: definition.bodyRequired ?? true,
-      compress: definition.compress ?? true,
-      ...extra,
-    }));
+    return prepareRoutes(this.settings, this.state, definition, prefix, scope, site, source);
   }
 
   /**

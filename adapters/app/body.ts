@@ -2,7 +2,11 @@
 // and raw bytes built in; anything else is a 415.
 import { parse as parseQueryString } from 'node:querystring';
 import type { WireRequest } from 'wirecore';
+import secureJson from 'secure-json-parse';
 import { BadRequest } from './errors.js';
+
+// secure-json-parse's message for a poisoning key (a SyntaxError like a malformed text's).
+const POISONED = 'Object contains forbidden prototype property';
 
 /** Reads and decodes a request body of one media type. */
 export type BodyParser = (req: WireRequest, mediaType: string) => Promise<unknown>;
@@ -13,30 +17,39 @@ export function mediaTypeOf(contentType: string): string {
   return (semicolon === -1 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase();
 }
 
-function refuseKeys(key: string, value: unknown): unknown {
-  if (key === '__proto__') throw new BadRequest('JSON body has a forbidden "__proto__" key');
-  if (key === 'constructor' && value !== null && typeof value === 'object' && Object.hasOwn(value, 'prototype')) {
-    throw new BadRequest('JSON body has a forbidden "constructor.prototype" key');
-  }
-  return value;
-}
-
-/** JSON.parse that answers 400 on malformed text and on prototype-poisoning keys. */
+/**
+ * JSON.parse that answers 400 on malformed text and on prototype-poisoning keys
+ * (`__proto__`, `constructor.prototype`), escaped or not: secure-json-parse
+ * checks the parsed object, so `"\\u005f_proto__"` is caught as well.
+ */
 export function parseJsonText(text: string): unknown {
   if (text === '') return undefined;
-  // The reviver costs; it runs only when a poisoning key could be there.
-  const suspicious = text.includes('__proto__') || text.includes('constructor');
   try {
-    return suspicious ? JSON.parse(text, refuseKeys) : JSON.parse(text);
+    return secureJson.parse(text, null, { protoAction: 'error', constructorAction: 'error' });
   } catch (error) {
-    if (error instanceof BadRequest) throw error;
+    if ((error as Error).message === POISONED) throw new BadRequest(`JSON body has a forbidden "${poisonedKey(text)}" key`);
     throw new BadRequest(`Malformed JSON body: ${(error as Error).message}`);
+  }
+}
+
+/** Which key secure-json-parse refused (asked again only on this refusal path). */
+function poisonedKey(text: string): string {
+  try {
+    secureJson.parse(text, null, { protoAction: 'error', constructorAction: 'ignore' });
+    return 'constructor.prototype';
+  } catch {
+    return '__proto__';
   }
 }
 
 export const parseJson: BodyParser = (req) => req.body.text().then(parseJsonText);
 export const parseText: BodyParser = (req) => req.body.text();
-export const parseForm: BodyParser = async (req) => ({ ...parseQueryString(await req.body.text()) });
+export const parseForm: BodyParser = async (req) => {
+  const fields = parseQueryString(await req.body.text());
+  // `__proto__=a&__proto__=b` would be an own "__proto__" holding an array, which a naive merge walks into Object.prototype.
+  if (Object.hasOwn(fields, '__proto__')) throw new BadRequest('Form body has a forbidden "__proto__" field');
+  return { ...fields };
+};
 export const parseBytes: BodyParser = (req) => req.body.bytes();
 
 interface Resolved {

@@ -3,6 +3,7 @@
 import { METHODS } from 'node:http';
 import FindMyWay from 'find-my-way';
 import { BadRequest, MethodNotAllowed, NotFound } from './errors.js';
+import { paramRegexes, regexRefusal } from './route-regex.js';
 import { CompiledRoute, type AnyContext, type AppSettings, type RegisteredRoute, type Scope } from './route.js';
 import { RouteTable, allowOrder } from './table.js';
 
@@ -15,7 +16,11 @@ export interface RouterOptions {
   ignoreDuplicateSlashes?: boolean;
   /** Longest parameter value (default 100); a longer one does not match. */
   maxParamLength?: number;
-  /** Allow parameter regexes that could backtrack catastrophically (default false: refused at start-up). */
+  /**
+   * Accept parameter regexes that could backtrack catastrophically. Default false: refused at start-up, naming the
+   * route, when recheck finds matching them exponential, or polynomial of a degree that costs more than 10^6 steps
+   * on a value of maxParamLength characters (see route-regex.ts).
+   */
   allowUnsafeRegex?: boolean;
 }
 
@@ -93,7 +98,9 @@ export function compileTable(root: AppDefinition): RouteTable {
     ignoreTrailingSlash: options.ignoreTrailingSlash ?? false,
     ignoreDuplicateSlashes: options.ignoreDuplicateSlashes ?? false,
     maxParamLength: options.maxParamLength ?? 100,
-    allowUnsafeRegex: options.allowUnsafeRegex ?? false,
+    // recheck decides (checkRegexes below): safe-regex2's star-height rule refuses safe regexes such as
+    // ^[a-z0-9]+(?:-[a-z0-9]+)*$ and passes exponential ones such as ^(a|a)*$.
+    allowUnsafeRegex: true,
     // The context parses the wire's query only when it is read.
     querystringParser: () => NO_QUERY,
     // A target that does not decode finds a null store: answered 400 by the table.
@@ -106,6 +113,7 @@ export function compileTable(root: AppDefinition): RouteTable {
     if (existing !== null) {
       throw new Error(`wirecore/app: ${route.method} ${route.path} is registered twice: first ${describe(existing.store as CompiledRoute)}, again ${describe(route)}`);
     }
+    if (options.allowUnsafeRegex !== true) checkRegexes(route, options.maxParamLength ?? 100);
     try {
       router.on(method, route.path, noop, route);
     } catch (error) {
@@ -159,6 +167,14 @@ export function compileTable(root: AppDefinition): RouteTable {
   const reports = [...routes, notFound].some((r) => r.hooks.onResponse.length !== 0);
   table = new RouteTable(router, routes, notFound, badTarget, methods, reports, routes.some((r) => r.settings.cors !== null));
   return table;
+}
+
+/** Refuses a parameter regex that could stall the event loop, naming the route. */
+function checkRegexes(route: CompiledRoute, maxLength: number): void {
+  for (const regex of paramRegexes(route.path)) {
+    const refusal = regexRefusal(regex, maxLength);
+    if (refusal !== null) throw new Error(`wirecore/app: the parameter regex ${regex} of ${describe(route)} is refused: ${refusal}; simplify it, or set router.allowUnsafeRegex`);
+  }
 }
 
 /** A params schema naming a property the path does not declare can never pass: refuse it at start-up. */

@@ -1,14 +1,14 @@
 // The per-request context handed to middleware, hooks and handlers: one
 // class instance with prototype methods, its fields filled once.
+import { isIP } from 'node:net';
 import { parse as parseQueryString } from 'node:querystring';
-import type { ResponseWriter, WireRequest, Written } from 'wirecore';
+import { redirectLocation, type RedirectOptions, type ResponseWriter, type WireRequest, type Written } from 'wirecore';
 import { parseCookies, serializeCookie, type CookieOptions } from './cookies.js';
-import { Unauthorized } from './errors.js';
+import { BadRequest, Unauthorized } from './errors.js';
 import { requestIdFrom, type AppLogger } from './logger.js';
 import { sseHeaders } from './answer.js';
 import { clientAddress, forwardedChain, nearestValue } from './proxy.js';
-import type { CompiledRoute } from './route.js';
-import type { AuthInfo, Principal } from './security.js';
+import type { AuthInfo, ContextRoute, Principal } from './model.js';
 import { writeEvents, type SseEvent, type SseOptions } from './sse.js';
 import type { Static, TSchema } from '@sinclair/typebox';
 
@@ -39,6 +39,10 @@ function requestLogger(log: AppLogger, reqId: string): AppLogger {
       fn({ reqId, ...fields }, message);
   return { error: bind(log.error), warn: bind(log.warn), info: bind(log.info), debug: bind(log.debug) };
 }
+
+// The loosest context a scope-wide function can count on.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyContext<State = any> = Context<State, any, any, any, any, any, any>;
 
 export class Context<
   State = unknown,
@@ -84,7 +88,7 @@ export class Context<
 
   constructor(
     /** The route being served (its path pattern, schemas and metadata). */
-    readonly route: CompiledRoute,
+    readonly route: ContextRoute,
     /** The request as the wire layer parsed it: raw headers, the body stream, the abort signal. */
     readonly req: WireRequest,
     /** The raw ResponseWriter, for full control: return what its send/endChunked/sendStatic returns. */
@@ -101,7 +105,13 @@ export class Context<
 
   /** The query string, parsed (coerced and checked when the route has a query schema). */
   get query(): Query {
-    return (this.queryValue ??= parseQueryString(this.req.query) as Query);
+    if (this.queryValue === undefined) {
+      const query = parseQueryString(this.req.query);
+      // ?__proto__=a&__proto__=b is an own "__proto__" holding an array: a naive merge would walk into Object.prototype.
+      if (Object.hasOwn(query, '__proto__')) throw new BadRequest('The query has a forbidden "__proto__" parameter');
+      this.queryValue = query as Query;
+    }
+    return this.queryValue;
   }
 
   /** Request headers by lower-case name (coerced and checked when the route has a headers schema). */
@@ -144,9 +154,13 @@ export class Context<
     return this.auth.principal;
   }
 
-  /** The client's address: the peer's, or (with trustProxy) the first untrusted hop of X-Forwarded-For. */
-  get ip(): string {
-    return clientAddress(this.ips, this.route.settings.trust);
+  /**
+   * The client's address: the peer's, or (with trustProxy) the first untrusted hop of X-Forwarded-For;
+   * an IPv4 or IPv6 address ("::ffff:" taken off), or null when that hop is not one (a forged "unknown", a name).
+   */
+  get ip(): string | null {
+    const address = clientAddress(this.ips, this.route.settings.trust);
+    return isIP(address) === 0 ? null : address;
   }
 
   /** The addresses the request passed through, the nearest first (X-Forwarded-For counts only with trustProxy). */
@@ -239,9 +253,12 @@ export class Context<
     return REPLIED;
   }
 
-  /** Redirects to `location` (302 unless told). */
-  redirect(location: string, status: 301 | 302 | 303 | 307 | 308 = 302): Replied {
-    this.header('location', location);
+  /**
+   * Redirects to `location` (302 unless told). Only relative, http and https locations, unless
+   * `options.schemes` names more: a TypeError (a 500) otherwise, so `redirect(userInput)` cannot send a browser to "javascript:".
+   */
+  redirect(location: string, status: 301 | 302 | 303 | 307 | 308 = 302, options?: RedirectOptions): Replied {
+    this.header('location', redirectLocation(location, options));
     this.statusCode = status;
     this.statusSet = true;
     this.payload = undefined;

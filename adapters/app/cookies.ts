@@ -3,6 +3,9 @@
 // Partitioned), and signed cookies: the value and an HMAC-SHA256 of
 // name=value under the app's secret (the first signs, all verify, so secrets
 // rotate), checked in constant time.
+// Not the `cookie` package (1.1): its parse keeps the quotes of a quoted value (RFC 6265 §4.1.1 allows them)
+// and an empty name, and its serialize orders attributes differently and has no 4096-byte, SameSite=None or
+// Partitioned-without-Secure checks: what this file promises and its tests pin.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export interface CookieOptions {

@@ -4,7 +4,7 @@
 // middleware, hooks, typed errors, security schemes, SSE, CORS, cookies,
 // compression, health and metrics, and listen / inject / fetch entry points.
 export { createApp, App, Group, type AppOptions, type GroupOptions, type HealthOptions, type MethodRegistrar, type OpenApiServeOptions } from './app.js';
-export { fromSpec, SpecApp, type SpecHandler, type SpecOptions } from './spec.js';
+export { fromSpec, SpecApp, type SpecHandler, type SpecOptions } from './spec/app.js';
 export { generateDocument, type DocumentExtras, type OpenApiDocument, type OpenApiInfo } from './openapi.js';
 export {
   SecurityRegistry,
@@ -19,7 +19,7 @@ export {
   type SecurityRequirements,
   type SecuritySchemeConfig,
   type Verified,
-} from './security.js';
+} from './security/index.js';
 export { parseCookies, serializeCookie, CookieSigner, MAX_COOKIE_BYTES, type CookieOptions, type CookieSettings } from './cookies.js';
 export type { CorsOptions } from './cors.js';
 export { parseAcceptEncoding, type CompressionOptions, type Encoding } from './compress.js';
@@ -70,8 +70,8 @@ export type {
   RouteMeta,
   RouteOptions,
 } from './route.js';
-export type { BodyOf, CookiesOf, HeadersOf, ParamsOf, PathParams, QueryOf, ResponsesOf, RouteSchema, SuccessBody } from './types.js';
+export type { BareReturn, BodyOf, CookiesOf, HeadersOf, ParamsOf, PathParams, QueryOf, ResponsesOf, RouteSchema, SuccessBody } from './types.js';
 // The wire types a raw handler meets.
-export type { ResponseWriter, WireRequest, Written } from 'wirecore';
+export type { RedirectOptions, ResponseWriter, WireRequest, Written } from 'wirecore';
 // One install: the schema builder whose schemas drive validation, serialization and types.
 export { Type, type Static, type TSchema } from '@sinclair/typebox';

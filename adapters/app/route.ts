@@ -4,57 +4,15 @@
 import type { Written } from 'wirecore';
 import type { BodyParsers } from './body.js';
 import type { CompressionPolicy } from './compress.js';
-import type { Context, Replied } from './context.js';
-import type { CookieSigner } from './cookies.js';
-import type { CorsPolicy } from './cors.js';
-import type { AppLogger } from './logger.js';
-import type { TrustFn } from './proxy.js';
+import type { AnyContext, Context, Replied } from './context.js';
 import type { PartValidator, SchemaCompiler, Serializer } from './schema.js';
-import type { Authenticate, SecurityRegistry } from './security.js';
-import type { BodyOf, CookiesOf, HeadersOf, ParamsOf, QueryOf, ResponsesOf, RouteSchema, SuccessBody } from './types.js';
+import type { Authenticate, SecurityRegistry } from './security/index.js';
+import type { ContextRoute, ContextSettings, CorsPolicy, Payload, RouteFeatures, RouteInfo, RouteMeta } from './model.js';
+import type { BodyOf, CookiesOf, HeadersOf, ParamsOf, QueryOf, ResponsesOf, RouteSchema, BareReturn } from './types.js';
 
-/** OpenAPI operation metadata carried by a route. */
-export interface RouteMeta {
-  operationId?: string;
-  summary?: string;
-  description?: string;
-  tags?: readonly string[];
-  /** OpenAPI security requirements: `[{ bearer: [] }]`. */
-  security?: ReadonlyArray<Readonly<Record<string, readonly string[]>>>;
-  deprecated?: boolean;
-  /** Left out of the OpenAPI document (health probes, metrics, the document itself). */
-  hidden?: boolean;
-  /**
-   * OpenAPI operation fields the schemas do not say, merged into the generated
-   * operation: `parameters` entries matched by `in` and `name` (description,
-   * style, examples…), `requestBody` and `responses` merged by media type and
-   * status (descriptions, headers, examples, more content), any other field as is.
-   */
-  openapi?: Readonly<Record<string, unknown>>;
-}
+export type { Payload, RouteFeatures, RouteInfo, RouteMeta } from './model.js';
 
-/** A registered route as generators see it. */
-export interface RouteInfo extends RouteMeta {
-  readonly method: string;
-  /** The full path in router syntax (":id", ":id(^\\d+)", "*"). */
-  readonly path: string;
-  readonly schema: RouteSchema;
-  /** Media types its body may have ([] when it reads no body or reads it raw). */
-  readonly consumes: readonly string[];
-  /** The media types an OpenAPI document lists for its body schema: `consumes` when declared, else application/json. */
-  readonly requestTypes: readonly string[];
-  /** Whether a body is required (a body schema makes it required unless `bodyRequired: false`). */
-  readonly bodyRequired: boolean;
-  /** The OpenAPI path template when the route came from one ("/pets/{petId}"). */
-  readonly openapiPath?: string;
-}
-
-/** What a streamed, serialized or raw answer is just before it is written. */
-export type Payload = string | Uint8Array | AsyncIterable<string | Uint8Array> | null;
-
-// The loosest context a scope-wide function can count on.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyContext<State = any> = Context<State, any, any, any, any, any, any>;
+export type { AnyContext } from './context.js';
 
 /** Onion middleware: call `await next()` to go on, or reply / throw instead to stop. */
 export type Middleware<State = unknown> = (c: AnyContext<State>, next: () => Promise<void>) => void | Promise<void>;
@@ -83,8 +41,12 @@ export type ErrorHandler<State = unknown> = (error: unknown, c: AnyContext<State
 /** The context a route's handler gets: its params, query, headers, body and replies typed by its schema. */
 export type RouteContext<State, Path extends string, S> = Context<State, ParamsOf<Path, S>, QueryOf<S>, HeadersOf<S>, BodyOf<S>, ResponsesOf<S>, CookiesOf<S>>;
 
-/** What a handler may return: with response schemas, a 2xx body, a reply, or the raw writer's Written; anything otherwise. */
-export type HandlerResult<S> = [ResponsesOf<S>] extends [never] ? unknown : SuccessBody<ResponsesOf<S>> | Replied | Written;
+/**
+ * What a handler may return: with response schemas, a bare value sent as 200 (so the 200 type), `undefined` for
+ * 204 where 204 is declared, a reply (`c.reply(status, body)`, typed by that status), or the raw writer's Written;
+ * anything without response schemas.
+ */
+export type HandlerResult<S> = [ResponsesOf<S>] extends [never] ? unknown : BareReturn<ResponsesOf<S>> | Replied | Written;
 
 export type Handler<State, Path extends string, S> = (c: RouteContext<State, Path, S>) => HandlerResult<S> | Promise<HandlerResult<S>>;
 
@@ -92,7 +54,7 @@ export interface RouteOptions<State, Path extends string, S extends RouteSchema>
   schema?: S;
   /** Run around this route's handler, inside the app's and group's middleware. */
   middleware?: ReadonlyArray<Middleware<State>>;
-  /** Media types the body may have (default: every registered parser). */
+  /** Media types the body may have, listed in the OpenAPI document. Default: application/json (and +json types) for a route with a body schema, every registered parser for one without. */
   consumes?: readonly string[];
   /** false: no parsing; read `c.req.body` (a stream) yourself. Default true. */
   parseBody?: boolean;
@@ -110,28 +72,15 @@ export interface RouteDefinition<State, Path extends string, S extends RouteSche
 }
 
 /** Settings of the app a route belongs to. */
-export interface AppSettings {
-  readonly logger: AppLogger;
-  readonly requestIdHeader: string;
-  /** Echo the request id on every response. */
-  readonly exposeRequestId: boolean;
+export interface AppSettings extends ContextSettings {
   readonly parsers: BodyParsers;
   readonly schemas: SchemaCompiler;
   /** Security schemes routes may require. */
   readonly security: SecurityRegistry;
   readonly cors: CorsPolicy | null;
   readonly compression: CompressionPolicy | null;
-  readonly cookieSigner: CookieSigner | null;
-  /** Which peers' X-Forwarded-* headers are believed (null: none). */
-  readonly trust: TrustFn | null;
-  /** Served over TLS (c.protocol is then "https" without a trusted proxy saying otherwise). */
+  /** Set when the app is served over TLS (see ContextSettings.secure). */
   secure: boolean;
-}
-
-/** What the writer adds to a route's answers: CORS headers, compression. Null on a route with neither. */
-export interface RouteFeatures {
-  readonly cors: CorsPolicy | null;
-  readonly compression: CompressionPolicy | null;
 }
 
 /** Middleware, hooks and the error handler of an app, a group or a mounted app. */
@@ -183,7 +132,7 @@ export interface RegisteredRoute {
 }
 
 /** A route ready to serve: everything resolved once, nothing left to decide per request but the request. */
-export class CompiledRoute implements RouteInfo {
+export class CompiledRoute implements ContextRoute {
   readonly method: string;
   readonly path: string;
   readonly schema: RouteSchema;
@@ -192,10 +141,10 @@ export class CompiledRoute implements RouteInfo {
   readonly summary?: string;
   readonly description?: string;
   readonly tags?: readonly string[];
-  readonly security?: RouteInfo['security'];
+  readonly security?: NonNullable<RouteInfo['security']>;
   readonly deprecated?: boolean;
   readonly hidden?: boolean;
-  readonly openapi?: RouteInfo['openapi'];
+  readonly openapi?: NonNullable<RouteInfo['openapi']>;
   readonly requestTypes: readonly string[];
   readonly bodyRequired: boolean;
   readonly openapiPath?: string;

@@ -84,5 +84,13 @@ export type SuccessBody<R> = [SuccessKeys<R>] extends [never]
   ? { [K in keyof R]: R[K] extends TSchema ? Static<R[K]> : never }[keyof R]
   : { [K in SuccessKeys<R>]: R[K] extends TSchema ? Static<R[K]> : never }[SuccessKeys<R>];
 
+type StaticOf<T> = T extends TSchema ? Static<T> : never;
+
+/**
+ * What a handler may return as a bare value: it goes out with status 200 (through the 200 serializer), so it is
+ * the 200 type; `undefined` (or nothing) where 204 is declared. Other statuses go through `c.reply(status, body)`.
+ */
+export type BareReturn<R> = (200 extends keyof R ? StaticOf<R[200]> : never) | (204 extends keyof R ? undefined | void : never);
+
 /** The body a given status must carry: its schema's type, or anything when the status has no schema. */
 export type BodyForStatus<R, Status extends number> = Status extends keyof R ? (R[Status] extends TSchema ? Static<R[Status]> : unknown) : unknown;

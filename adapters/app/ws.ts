@@ -9,7 +9,7 @@ import { parseJsonText } from './body.js';
 import type { Locals } from './context.js';
 import type { AnyContext, HookOptions, Middleware, RouteContext, RouteDefinition, RouteMeta } from './route.js';
 import type { PartValidator, SchemaCompiler } from './schema.js';
-import type { AuthInfo } from './security.js';
+import type { AuthInfo } from './security/index.js';
 import type { HeadersOf, ParamsOf, QueryOf } from './types.js';
 
 /** The parts of a WebSocket route's schema: what the upgrade request carries, and what each message must be. */

@@ -1,6 +1,10 @@
 // notFound() and redirect(): thrown from load() (or an endpoint) to change the answer.
 // Recognised by a global symbol, not instanceof, so a page bundle that loaded
 // another copy of wirecore/ssr still speaks the same language.
+import { redirectLocation, type RedirectOptions } from 'wirecore';
+
+export type { RedirectOptions } from 'wirecore';
+
 const NOT_FOUND = Symbol.for('wirecore.ssr.notFound');
 const REDIRECT = Symbol.for('wirecore.ssr.redirect');
 
@@ -24,12 +28,14 @@ export function notFound(): never {
   throw error;
 }
 
-/** Answer with a redirect to `location` (302 unless told). */
-export function redirect(location: string, status: RedirectStatus = 302): never {
+/**
+ * Answer with a redirect to `location` (302 unless told). Only relative, http and https locations, unless
+ * `options.schemes` names more: after the head a redirect is a link, and "javascript:" in it would run script.
+ * Any other scheme throws a TypeError at the call, so it is refused before and after the head alike.
+ */
+export function redirect(location: string, status: RedirectStatus = 302, options: RedirectOptions = {}): never {
   if (!REDIRECT_STATUSES.has(status)) throw new TypeError(`redirect(): ${status} is not a redirect status (301, 302, 303, 307, 308)`);
-  if (typeof location !== 'string' || location === '' || /[\0-\x1f\x7f]/.test(location)) {
-    throw new TypeError(`redirect(): the location ${JSON.stringify(location)} is empty or has control characters`);
-  }
+  redirectLocation(location, options);
   const error = new Error(`redirect(${location}, ${status})`) as Error & { [REDIRECT]: true; location: string; status: RedirectStatus };
   error[REDIRECT] = true;
   error.location = location;

@@ -2,7 +2,7 @@
 // routes compiled at build time, streamed HTML, layouts, prerendered pages
 // from the static cache, public/ files and hydrated islands.
 export { build, type BuildOptions, type BuildResult, type Manifest } from './build.js';
-export { notFound, redirect, type RedirectStatus } from './control.js';
+export { notFound, redirect, type RedirectOptions, type RedirectStatus } from './control.js';
 export { dispatchSite, tryPrerendered, type SiteState } from './dispatch.js';
 export { RELOAD_CLIENT_PATH, RELOAD_PATH, announceReload, withDevReload, type ReloadMessage } from './dev-reload.js';
 export { serveSite, type ServeSiteOptions, type SiteServer } from './serve.js';

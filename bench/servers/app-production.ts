@@ -7,7 +7,8 @@ import { CATALOG, Catalog, JWT_SECRET, Whoami } from './app-production-routes.js
 
 const app = createApp({
   logger: { error: (f, m) => console.error(m, f), warn: () => {}, info: () => {}, debug: () => {} },
-  security: { bearer: { type: 'http', scheme: 'bearer', jwt: { secret: JWT_SECRET } } },
+  // The bench token is fixed and has no exp (see app-production-routes.ts): requireExp off for it alone.
+  security: { bearer: { type: 'http', scheme: 'bearer', jwt: { secret: JWT_SECRET, requireExp: false } } },
   compression: { threshold: 1024 },
 });
 app.get('/secure', { security: [{ bearer: ['catalog:read'] }], schema: { response: { 200: Whoami } } }, (c) => ({ sub: String(c.principal.sub), scope: String(c.principal.scope) }));

@@ -42,6 +42,12 @@ export const appCases: Case[] = [
     body: '{"type":"about:blank","title":"Bad Request","status":400,"detail":"Request validation failed: params/id must be integer","instance":"/app/users/abc","errors":[{"in":"params","path":"/id","message":"must be integer","keyword":"type"}]}',
   }),
   app('app-400-json', 'malformed JSON is 400 problem+json', json('{"name":'), { status: 400, headers: PROBLEM }),
+  // Escaped, so a text search for "__proto__" misses it: the parsed object is what is checked (secure-json-parse).
+  app('app-400-proto', 'a JSON body with an escaped __proto__ key is 400 problem+json', json(String.raw`{"name":"Eve","\u005f_proto__":{"isAdmin":true}}`), {
+    status: 400,
+    headers: PROBLEM,
+    body: '{"type":"about:blank","title":"Bad Request","status":400,"detail":"JSON body has a forbidden \\"__proto__\\" key","instance":"/app/users"}',
+  }),
   app('app-415', 'an unsupported Content-Type is 415 problem+json', json('<user/>', 'application/xml'), { status: 415, headers: PROBLEM }),
   app('app-201', 'a valid body is answered through its response schema', json('{"name":"Grace","extra":true}'), { status: 201, body: '{"id":1,"name":"Grace"}', headers: { 'content-type': 'application/json; charset=utf-8' } }),
   app('app-head', 'HEAD is answered from GET with its length and no body', 'HEAD /app/users/1 HTTP/1.1\r\nHost: parity\r\n\r\n', { status: 200, body: '', headers: { 'content-length': '21' } }, { headRequests: [0], features: ['head-pipelining'] }),

@@ -1,8 +1,8 @@
 // The smuggling suite: every message a server must refuse, and every request
 // that asks to close, sent again with a well-formed request appended in the
 // same write. After a refusal or a close, that request must never reach the
-// application, on any target: no waiver applies. (A target that accepted
-// the first message did not refuse it; that is its own listed divergence.)
+// application, on any target: no waiver applies, and neither may the
+// refused message itself.
 import type { Case, Part } from '../case.js';
 
 const APPENDED = 'GET {P}/appended HTTP/1.1\r\nHost: parity\r\n\r\n';
@@ -32,6 +32,12 @@ export function appendedRequestCases(cases: Case[]): Case[] {
       ...(c.headRequests ? { headRequests: c.headRequests } : {}),
       ...(c.timeoutMs ? { timeoutMs: c.timeoutMs } : {}),
       ...(c.webSocket ? { webSocket: true } : {}),
-      expect: { kind: 'unreached', forbidden: '/appended', unlessAccepted: c.expect.kind === 'reject' } as const,
+      expect: {
+        kind: 'unreached',
+        forbidden: '/appended',
+        refused: c.expect.kind === 'reject',
+        ...(c.expect.kind === 'reject' && c.expect.headSeen ? { headSeen: true } : {}),
+        ...(c.expect.kind === 'reject' && c.expect.before ? { before: c.expect.before.length } : {}),
+      } as const,
     }));
 }

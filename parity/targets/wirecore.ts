@@ -19,6 +19,6 @@ const server = await serveGeneric(null, dispatch, {
   ...PARITY_LIMITS,
   logger: { error: () => {}, warn: () => {} },
   websocket: { maxPayloadBytes: PARITY_WEBSOCKET.maxPayloadBytes, message: (ws, message, isBinary) => void ws.send(message, { binary: isBinary }) },
-  tryStatic: (_ctx, method, path) => (path.endsWith('/static-hit') && (method === 'GET' || method === 'HEAD') ? staticHello : undefined),
+  tryStatic: (_ctx, method, path) => (path.startsWith('/c/') && path.endsWith('/static-hit') && (method === 'GET' || method === 'HEAD') ? staticHello : undefined),
 });
 console.log(`READY ${server.port}`);

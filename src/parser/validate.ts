@@ -129,6 +129,14 @@ function checkTransferEncoding(value: string, seenChunked: boolean): Rejection |
   return codings.length > 1 ? reject(501, `Transfer-Encoding "${codings.slice(0, -1).join(', ')}" is not implemented`) : null;
 }
 
+/** The request-target is visible ASCII (RFC 9112 §3.2), as llhttp in strict mode reads it: no control, space, DEL or byte over 0x7e. */
+const TARGET_RE = /^[\x21-\x7e]*$/;
+
+/** Whether the target's characters are those net's parser (llhttp, strict) takes; a raw UTF-8 target is not. */
+export function checkTargetChars(target: string): boolean {
+  return TARGET_RE.test(target);
+}
+
 /** A field value: visible characters, obs-text, SP and HTAB; no other control (RFC 9110 §5.5). */
 const FIELD_VALUE_RE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
@@ -153,6 +161,7 @@ export function checkFraming(headers: readonly string[]): Rejection | null {
     }
     if (name.length === 14 && sameName(name, 'content-length')) {
       if (!/^[0-9]+$/.test(value)) return reject(400, 'Invalid character in Content-Length');
+      if (value.length > 19 && overflows64(value)) return reject(400, 'Content-Length overflow');
       if (contentLength !== null) return reject(400, 'Duplicate Content-Length');
       contentLength = value;
     } else if (name.length === 17 && sameName(name, 'transfer-encoding')) {
@@ -161,6 +170,12 @@ export function checkFraming(headers: readonly string[]): Rejection | null {
   }
   if (contentLength !== null && transferEncoding) return reject(400, "Transfer-Encoding can't be present with Content-Length");
   return null;
+}
+
+/** A digit string past 2^64 - 1, where llhttp stops (uWS takes any length). */
+function overflows64(digits: string): boolean {
+  const value = digits.replace(/^0+/, '');
+  return value.length > 20 || (value.length === 20 && value > '18446744073709551615');
 }
 
 /**

@@ -2,7 +2,7 @@
 // make them all (uWS, node:http), so every runtime refuses the same heads
 // with the same status before anything is prepared.
 import type { ParsedHead, Rejection } from '../parser/head.js';
-import { checkFraming, checkHead } from '../parser/validate.js';
+import { checkFraming, checkHead, checkTargetChars } from '../parser/validate.js';
 import type { ResolvedOptions } from './core.js';
 
 /** What a runtime's own parser leaves to wirecore. */
@@ -11,6 +11,8 @@ export interface ParserGaps {
   framing: boolean;
   /** maxHeaderBytes (the parser enforces a different limit, or none). */
   headerBytes: boolean;
+  /** The request-target's characters (the parser lets bytes outside visible ASCII through). */
+  target: boolean;
 }
 
 /** A field line costs its name, its value and ": " + CRLF, as the net parser counts it. */
@@ -30,6 +32,7 @@ export function admitHead(
   headers: string[],
 ): ParsedHead | Rejection {
   if (target.length > options.maxTargetBytes) return { status: 414, reason: 'URI too long' };
+  if (gaps.target && !checkTargetChars(target)) return { status: 400, reason: 'Invalid character in the request-target' };
   if (gaps.headerBytes && headerBytes(headers) > options.maxHeaderBytes) return { status: 431, reason: 'Request header fields too large' };
   if (gaps.framing) {
     const framing = checkFraming(headers);

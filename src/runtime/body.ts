@@ -1,5 +1,6 @@
 // The request body as a stream the handler pulls. Bytes are kept only while
 // unread; past a high-water mark the connection stops reading the socket.
+import secureJson from 'secure-json-parse';
 import { WireError, describeValue } from '../errors.js';
 import type { BodyLimit, RequestBody, WireHeaders } from '../types.js';
 import { WireHeadersImpl } from './headers.js';
@@ -149,8 +150,12 @@ export class BodyStream implements RequestBody, AsyncIterator<Uint8Array> {
   async json<T = unknown>(limit?: BodyLimit): Promise<T> {
     const text = await this.text(limit);
     try {
-      return JSON.parse(text) as T;
-    } catch {
+      // secure-json-parse: a `__proto__` or `constructor.prototype` key, escaped or not, is refused like malformed text.
+      return secureJson.parse(text, null, { protoAction: 'error', constructorAction: 'error' }) as T;
+    } catch (error) {
+      if ((error as Error).message === 'Object contains forbidden prototype property') {
+        throw new WireError(400, 'Request body has a forbidden "__proto__" or "constructor.prototype" key', { code: 'WIRE_ERR_INVALID_JSON' });
+      }
       throw new WireError(400, 'Request body is not valid JSON', { code: 'WIRE_ERR_INVALID_JSON' });
     }
   }

@@ -10,11 +10,19 @@ export interface Listening {
   countConnections?(): number;
 }
 
+/**
+ * The accept queue's length (the kernel caps it at net.core.somaxconn). Node's
+ * 511 overflows when ~1,000 clients connect at once: the kernel then drops the
+ * handshake's last ACK and the client's first request waits for a SYN-ACK
+ * retransmit (1 s, then 3 s).
+ */
+const LISTEN_BACKLOG = 4096;
+
 /** Listens with a node:net-based server; `beforeClose` runs as it stops accepting. */
 export function listenOn(server: net.Server, host: string, port: number, beforeClose?: () => void): Promise<Listening> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
       server.off('error', reject);
       const address = server.address() as net.AddressInfo;
       resolve({

@@ -21,12 +21,15 @@ import { errorBody } from './exchange.js';
 import { FramedExchange } from './framed-exchange.js';
 import { listenOn, type Listening } from './listening.js';
 import type { RuntimeBinding } from './registry.js';
+import type { PeerInfo } from './request.js';
 
-function headerList(headers: NormalizedHeaders, extra: string[]): string[] {
+/** The flat [name, value, …] list writeHead takes; `length` ≥ 0 adds Content-Length. */
+function headerList(headers: NormalizedHeaders, length: number): string[] {
   const list: string[] = [];
-  for (const [name, value] of headers.pairs) list.push(name, value);
+  const pairs = headers.pairs;
+  for (let i = 0; i < pairs.length; i++) list.push(pairs[i]![0], pairs[i]![1]);
   if (!headers.hasDate) list.push('Date', currentDate());
-  list.push(...extra);
+  if (length >= 0) list.push('Content-Length', String(length));
   return list;
 }
 
@@ -39,6 +42,8 @@ class NodeSocket implements OpenConnection {
   /** An answer on this socket ends it: no request after it reaches a handler. */
   closing = false;
   deadline = 0;
+  /** The peer's address, read once per connection rather than per request. */
+  peer: PeerInfo | null = null;
 
   constructor(
     private readonly core: ServerCore<unknown>,
@@ -87,9 +92,17 @@ function tracked(core: ServerCore<unknown>, socket: net.Socket): NodeSocket {
   return (s[SOCKET] ??= new NodeSocket(core, socket));
 }
 
+/** A streamed answer's bytes held in Node's per-tick cork before they go out at once (8× the socket's high-water mark: a 64 KiB answer and its framing in one write). */
+const CORKED_BATCH_BYTES = 128 * 1024;
+
+function flushHeadAlone(ex: NodeHttpExchange): void {
+  ex.flushHeadIfIdle();
+}
+
 class NodeHttpExchange extends FramedExchange {
-  private readonly peer: { remoteAddress: string; remotePort: number; secure: boolean };
   private releaseWaiters: Array<() => void> | null = null;
+  /** A chunk (or the end) followed the streamed head. */
+  private streamWritten = true;
 
   constructor(
     core: ServerCore<unknown>,
@@ -101,13 +114,8 @@ class NodeHttpExchange extends FramedExchange {
   ) {
     super(core, incoming.method ?? 'GET', incoming.rawHeaders);
     res.sendDate = false;
+    // The peer leaving is seen by the socket's 'close' listener (NodeSocket), which ends every exchange on it.
     conn.exchanges.add(this);
-    const socket = incoming.socket;
-    this.peer = { remoteAddress: socket.remoteAddress ?? '', remotePort: socket.remotePort ?? 0, secure: core.options.tls !== undefined };
-    // The peer leaving shows as the response closing before it finished.
-    res.once('close', () => {
-      if (!res.writableFinished) this.peerGone();
-    });
   }
 
   /** Admits the head, then runs the pipeline. */
@@ -117,8 +125,13 @@ class NodeHttpExchange extends FramedExchange {
     if (isRejection(head)) {
       this.refuse(head);
     } else {
-      this.prepare(head, this.peer);
-      if (!head.keepAlive) this.conn.closing = true;
+      const conn = this.conn;
+      if (conn.peer === null) {
+        const socket = req.socket;
+        conn.peer = { remoteAddress: socket.remoteAddress ?? '', remotePort: socket.remotePort ?? 0, secure: this.core.options.tls !== undefined };
+      }
+      this.prepare(head, conn.peer);
+      if (!head.keepAlive) conn.closing = true;
       const body = this.body;
       // node:http hands an upgrade request's body over as raw bytes, unframed: it is refused rather than guessed at.
       if (body !== null && this.upgradeHead !== null) this.bodyFailed({ status: 400, reason: 'A request that asks to upgrade cannot carry a body' });
@@ -145,19 +158,36 @@ class NodeHttpExchange extends FramedExchange {
   writeWhole(status: number, headers: NormalizedHeaders, body: Uint8Array | string, noBody: boolean): void {
     // A string body stays a string: Node then sends head and body in one write, not a writev.
     const length = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
-    this.res.writeHead(status, reasonPhrase(status), headerList(headers, noBody ? [] : ['Content-Length', String(length)]));
+    this.res.writeHead(status, reasonPhrase(status), headerList(headers, noBody ? -1 : length));
     this.res.end(noBody || this.isHead ? undefined : body);
   }
 
   writeStreamHead(status: number, headers: NormalizedHeaders, _close: boolean, length: number): void {
     // Node frames it: by the declared length, else chunked on HTTP/1.1 and close-delimited on HTTP/1.0.
-    this.res.writeHead(status, reasonPhrase(status), headerList(headers, length >= 0 ? ['Content-Length', String(length)] : []));
-    this.res.flushHeaders();
+    this.res.writeHead(status, reasonPhrase(status), headerList(headers, length));
+    // The head leaves with the first chunk written in this tick (one write, as node:http does); alone only if none comes.
+    this.streamWritten = false;
+    process.nextTick(flushHeadAlone, this);
     this.writer.record.firstByte();
   }
 
+  /** The head is still waiting for a chunk: send it now. */
+  flushHeadIfIdle(): void {
+    if (!this.streamWritten && !this.res.writableEnded && !this.gone) this.res.flushHeaders();
+  }
+
   writeStreamChunk(data: string | Uint8Array): true | Promise<void> {
-    if (this.res.write(data)) return true;
+    this.streamWritten = true;
+    const res = this.res;
+    if (res.write(data)) return true;
+    // Node corks the socket until the next tick, so "full" may mean "not sent yet": batch up to
+    // CORKED_BATCH_BYTES as node:http would, then send now and wait only if the socket stays full.
+    const socket = res.socket;
+    if (socket !== null && socket.writableCorked > 0) {
+      if (socket.writableLength < CORKED_BATCH_BYTES) return true;
+      socket.uncork();
+      if (socket.writableLength < socket.writableHighWaterMark) return true;
+    }
     return new Promise((resolve) => {
       const done = () => {
         this.res.off('drain', done);
@@ -228,7 +258,7 @@ class NodeHttpExchange extends FramedExchange {
       // The socket leaves HTTP: the hub counts it from here.
       this.core.connectionClosed(this.conn);
       socket.write(head, 'latin1');
-      handOver(this.hub, { accepted, negotiated }, socket, this.upgradeHead, this.peer.remoteAddress);
+      handOver(this.hub, { accepted, negotiated }, socket, this.upgradeHead, this.conn.peer?.remoteAddress ?? socket.remoteAddress ?? '');
       return head.length;
     });
   }
@@ -250,7 +280,7 @@ class NodeHttpExchange extends FramedExchange {
 }
 
 /** node:http checks framing itself; its header limit counts differently, so wirecore applies maxHeaderBytes as net does. */
-const NODE_GAPS = { framing: false, headerBytes: true };
+const NODE_GAPS = { framing: false, headerBytes: true, target: false };
 
 function rejectionAnswer(status: number, reason: string): string {
   const body = errorBody(status, reason);

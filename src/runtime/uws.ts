@@ -24,8 +24,8 @@ let inHandler = false;
 /** Writes held back past this many bytes report backpressure. */
 const HELD_HIGH_WATER = 64 * 1024;
 
-/** uWS's parser leaves framing checks to wirecore, and enforces its own header limit by dropping the connection. */
-const UWS_GAPS = { framing: true, headerBytes: true };
+/** uWS's parser leaves framing and target-character checks to wirecore, and enforces its own header limit by dropping the connection. */
+const UWS_GAPS = { framing: true, headerBytes: true, target: true };
 
 function statusText(status: number): string {
   return `${status} ${reasonPhrase(status)}`;
@@ -49,6 +49,16 @@ function endEmpty(res: UwsResponse, close: boolean): void {
 
 type UwsWrite = () => true | Promise<void>;
 
+/**
+ * uWS 20.30 closes after the answer, silently, when the request's first
+ * Connection value is 5 characters long ("close", but also any other word of
+ * five letters), whatever wirecore decides.
+ */
+function connectionValueLength(headers: readonly string[]): number {
+  for (let i = 0; i < headers.length; i += 2) if (headers[i] === 'connection') return headers[i + 1]!.length;
+  return -1;
+}
+
 /** One request on uWS. */
 class UwsExchange extends FramedExchange {
   private closeAfter = false;
@@ -68,6 +78,8 @@ class UwsExchange extends FramedExchange {
   private release: (() => void) | null = null;
   private watchingWritable = false;
   private address: string | null = null;
+  /** uWS closes after this answer on its own and writes no "Connection: close" for it. */
+  private readonly uwsClosesSilently: boolean;
   readonly remotePort = 0;
   get secure(): boolean {
     return this.core.options.tls !== undefined;
@@ -84,6 +96,7 @@ class UwsExchange extends FramedExchange {
     private readonly upgradeContext: unknown = null,
   ) {
     super(core, method, requestHeaders);
+    this.uwsClosesSilently = connectionValueLength(requestHeaders) === 5;
     core.connections.add(this);
     res.onAborted(() => {
       this.uwsDone = true;
@@ -147,7 +160,7 @@ class UwsExchange extends FramedExchange {
 
   mustClose(asked: boolean, status: number): boolean {
     if (this.closeAfter) return true;
-    this.closeAfter = asked || status < 200 || this.core.closing || this.closeRequired();
+    this.closeAfter = asked || status < 200 || this.core.closing || this.uwsClosesSilently || this.closeRequired();
     // Whether uWS is still in the read that holds this request (its handler, or the promise jobs run right after it) cannot be told: always wait.
     if (this.closeAfter) {
       this.held = [];
@@ -158,16 +171,21 @@ class UwsExchange extends FramedExchange {
 
   protected stopReading(): void {}
 
-  /** Status and headers; uWS adds Date, Content-Length or Transfer-Encoding itself. */
-  private writeHead(status: number, headers: NormalizedHeaders): void {
+  /**
+   * Status and headers; uWS adds Date, Content-Length or Transfer-Encoding
+   * itself, and "Connection: close" when told to close at the end, unless
+   * the request asked to close (then uWS closes without saying so). A stream
+   * says it in its head: uWS would write the field after the body has begun.
+   */
+  private writeHead(status: number, headers: NormalizedHeaders, close: boolean, stream: boolean): void {
     const res = this.res;
     const record = this.writer.record;
     // Only onResponse reads the figure: estimate it only when someone listens.
     if (record.timed) record.headerBytes = estimateHeadBytes(status, headers.pairs);
-    // 200 OK is what uWS writes when no status is given.
-    if (status !== 200) res.writeStatus(statusText(status));
-    // uWS closes after a request's "Connection: close" without saying so in the answer.
-    if (!this.keepAliveAsked) res.writeHeader('Connection', 'close');
+    // 200 OK is what uWS writes when no status is given; a stream's status line goes out now, so an abort before its first chunk still sends it.
+    if (status !== 200 || stream) res.writeStatus(statusText(status));
+    // The writer owns Connection: written here only where uWS will not write it (PARITY.md).
+    if (close && (this.uwsClosesSilently || stream)) res.writeHeader('Connection', 'close');
     for (const [name, value] of headers.pairs) {
       if (name.length === 4 && name.toLowerCase() === 'date') continue;
       res.writeHeader(name, value);
@@ -176,7 +194,7 @@ class UwsExchange extends FramedExchange {
 
   writeWhole(status: number, headers: NormalizedHeaders, body: Uint8Array | string, noBody: boolean, close: boolean): void {
     this.touch(() => {
-      this.writeHead(status, headers);
+      this.writeHead(status, headers, close, false);
       if (noBody) endEmpty(this.res, close);
       else if (this.isHead) this.res.endWithoutBody(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength, close);
       else this.res.end(body, close);
@@ -185,10 +203,10 @@ class UwsExchange extends FramedExchange {
     });
   }
 
-  writeStreamHead(status: number, headers: NormalizedHeaders): void {
+  writeStreamHead(status: number, headers: NormalizedHeaders, close: boolean): void {
     // uWS sends the head with the first chunk (or the end): it writes no empty chunk (PARITY.md).
     this.touch(() => {
-      this.writeHead(status, headers);
+      this.writeHead(status, headers, close, true);
       return true;
     });
   }
@@ -254,7 +272,8 @@ class UwsExchange extends FramedExchange {
 
   writeStreamEnd(_trailers: NormalizedHeaders | null, declared: number, noBody: boolean): void {
     // uWS cannot send trailer fields: they are dropped (PARITY.md).
-    const close = this.closeAfter;
+    // Told to close here, uWS would write "Connection: close" into the body: the head has said it.
+    const close = this.closeAfter && this.uwsClosesSilently;
     // A declared length has already ended the response with its last byte (tryEnd): touch() then does nothing.
     this.touch(() => {
       if (declared >= 0) this.res.endWithoutBody(noBody ? declared : 0, close);

@@ -1,180 +1,26 @@
-// Spec-first: an app built from an OpenAPI 3.0 / 3.1 document. Each
+// Spec-first, compiled: an OpenAPI 3.0 / 3.1 document into routes. Each
 // operation becomes a route (its operationId names the handler), its
 // parameters, body and responses become the route's schemas (validated by
 // ajv, serialized by fast-json-stringify, with the document's own named
 // schemas shared and referenced), and its security requirements run against
 // the document's security schemes. With `watch`, editing the file swaps the
 // route table atomically; a broken edit keeps the old table and logs why.
-import { watch as watchFiles, type FSWatcher } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { App, type AppOptions } from './app.js';
-import type { BodyParser } from './body.js';
-import type { DocumentBase } from './openapi.js';
-import type { AnyContext, RegisteredRoute } from './route.js';
-import { SchemaCompiler } from './schema.js';
-import { SecurityRegistry, type SchemeVerification, type SecurityRequirements, type SecuritySchemeConfig } from './security.js';
-import { checkSchemaRefs, follow, isObject, readSpec, resolvePointer, type JsonObject, type RawSpec } from './spec-load.js';
-import type { RouteSchema } from './types.js';
+import type { App } from '../app.js';
+import type { DocumentBase } from '../openapi.js';
+import type { RegisteredRoute } from '../route.js';
+import { SchemaCompiler } from '../schema.js';
+import { SecurityRegistry, type SecurityRequirements, type SecuritySchemeConfig } from '../security/index.js';
+import type { RouteSchema } from '../types.js';
 import type { TSchema } from '@sinclair/typebox';
-
-/** A handler of a spec-first app: the context's parts are checked against the spec at run time. */
-export type SpecHandler<State = unknown> = (c: AnyContext<State>) => unknown;
-
-export interface SpecOptions<State> extends Omit<AppOptions<State>, 'security'> {
-  /** One handler per operation, by operationId (or "METHOD /path/{template}" for an operation without one). */
-  handlers: Readonly<Record<string, SpecHandler<State>>>;
-  /** How each of the spec's security schemes verifies: jwt / verify for bearer and OAuth 2, keys / verify for API keys, users / verify for basic. */
-  security?: Readonly<Record<string, SchemeVerification>>;
-  /** Reload the file when it changes (development): the route table is swapped atomically; a broken edit keeps the old one. */
-  watch?: boolean;
-  /** Parsers for media types the spec's bodies use beyond JSON, text, forms and bytes (XML…). */
-  bodyParsers?: Readonly<Record<string, BodyParser>>;
-  /** Called after every reload the watcher starts: null when it took, else the error (the old table stays). */
-  onReload?: (error: Error | null) => void;
-}
+import { checkSchemaRefs, follow, isObject, type JsonObject, type RawSpec } from './load.js';
+import type { SpecHandler, SpecOptions } from './options.js';
+import { chain, routerPath, splitter, type Preparer } from './paths.js';
+import { SharedSchemas, escapePointer, isBinary, isType, without } from './schemas.js';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 const OPERATION_FIELDS_DERIVED = new Set(['tags', 'summary', 'description', 'operationId', 'parameters', 'requestBody', 'responses', 'security', 'deprecated']);
 // OpenAPI: header parameters with these names are ignored (the transport owns them).
 const IGNORED_HEADERS = new Set(['accept', 'content-type', 'authorization']);
-const FULL_FORMATS = new Set(['date', 'time', 'date-time', 'iso-time', 'iso-date-time', 'duration', 'uri', 'uri-reference', 'uri-template', 'url', 'email', 'hostname', 'ipv4', 'ipv6', 'regex', 'uuid', 'json-pointer', 'json-pointer-uri-fragment', 'relative-json-pointer', 'byte', 'int32', 'int64', 'float', 'double', 'password', 'binary']);
-const NOT_SCHEMA_KEYS = new Set(['example', 'examples', 'const', 'enum', 'default']);
-
-let loads = 0;
-
-function escapePointer(segment: string): string {
-  return segment.replaceAll('~', '~0').replaceAll('/', '~1');
-}
-
-/** The spec's schemas for ajv and fast-json-stringify: references made absolute into one shared `{ $id, $defs }`. */
-class SharedSchemas {
-  readonly id = `urn:wirecore:openapi:${++loads}`;
-  readonly defs: Record<string, unknown> = {};
-  readonly annotations = new Set<string>();
-  readonly openFormats = new Set<string>();
-  private readonly outside = new Map<string, string>();
-
-  constructor(
-    private readonly document: JsonObject,
-    private readonly version: '3.0' | '3.1',
-  ) {
-    const components = isObject(document.components) && isObject(document.components.schemas) ? document.components.schemas : {};
-    for (const [name, schema] of Object.entries(components)) this.defs[name] = this.rewrite(schema);
-  }
-
-  /** A copy of `schema` for compiling. */
-  rewrite(schema: unknown): unknown {
-    if (Array.isArray(schema)) return schema.map((s) => this.rewrite(s));
-    if (!isObject(schema)) return schema;
-    const out: JsonObject = {};
-    for (const [key, value] of Object.entries(schema)) {
-      if (key === '$ref' && typeof value === 'string') out.$ref = this.absolute(value);
-      else if (NOT_SCHEMA_KEYS.has(key)) out[key] = value;
-      else {
-        if (key.startsWith('x-')) this.annotations.add(key);
-        if (key === 'format' && typeof value === 'string' && !FULL_FORMATS.has(value)) this.openFormats.add(value);
-        out[key] = key === 'properties' || key === 'patternProperties' || key === '$defs' || key === 'dependentSchemas' ? this.rewriteMap(value) : this.rewrite(value);
-      }
-    }
-    if (this.version === '3.0') {
-      // OpenAPI 3.0 keeps draft-04's boolean exclusiveMinimum/Maximum.
-      for (const [flag, bound] of [['exclusiveMinimum', 'minimum'], ['exclusiveMaximum', 'maximum']] as const) {
-        if (typeof out[flag] === 'boolean') {
-          if (out[flag] === true && typeof out[bound] === 'number') {
-            out[flag] = out[bound];
-            delete out[bound];
-          } else delete out[flag];
-        }
-      }
-    }
-    return out;
-  }
-
-  private rewriteMap(value: unknown): unknown {
-    if (!isObject(value)) return value;
-    const out: JsonObject = {};
-    for (const [name, schema] of Object.entries(value)) out[name] = this.rewrite(schema);
-    return out;
-  }
-
-  private absolute(ref: string): string {
-    const prefix = '#/components/schemas/';
-    if (ref.startsWith(prefix)) return `${this.id}#/$defs/${ref.slice(prefix.length)}`;
-    // A pointer elsewhere in the document (a bundled file's schema): copied in under a name of its own.
-    let name = this.outside.get(ref);
-    if (name === undefined) {
-      name = `__ref${this.outside.size}`;
-      this.outside.set(ref, name);
-      this.defs[name] = true;
-      this.defs[name] = this.rewrite(resolvePointer(this.document, ref));
-    }
-    return `${this.id}#/$defs/${name}`;
-  }
-}
-
-function schemaType(document: JsonObject, schema: unknown): unknown {
-  let node = schema;
-  for (let i = 0; i < 16 && isObject(node) && typeof node.$ref === 'string'; i++) node = resolvePointer(document, node.$ref);
-  return isObject(node) ? node.type : undefined;
-}
-
-function isType(document: JsonObject, schema: unknown, type: string): boolean {
-  const t = schemaType(document, schema);
-  return t === type || (Array.isArray(t) && t.includes(type));
-}
-
-/** A schema that stands for raw bytes (an upload), which no JSON Schema validator can check. */
-function isBinary(document: JsonObject, schema: unknown): boolean {
-  let node = schema;
-  for (let i = 0; i < 16 && isObject(node) && typeof node.$ref === 'string'; i++) node = resolvePointer(document, node.$ref);
-  return isObject(node) && node.type === 'string' && (node.format === 'binary' || node.contentMediaType !== undefined || node.contentEncoding !== undefined);
-}
-
-function without(object: JsonObject, ...keys: string[]): JsonObject {
-  const out = { ...object };
-  for (const k of keys) delete out[k];
-  return out;
-}
-
-/** "/pets/{petId}" → the router's "/pets/:petId" (names the router cannot hold get an alias, renamed back before validation). */
-function routerPath(template: string, where: string): { path: string; aliases: Array<[string, string]> } {
-  const aliases: Array<[string, string]> = [];
-  let path = '';
-  let last = -1;
-  for (const match of template.matchAll(/\{([^}]*)\}|([^{]+)/g)) {
-    if (match[1] !== undefined) {
-      if (last === match.index) throw new Error(`wirecore/app: ${where}: two path parameters touch in ${template}; the router cannot tell where one ends`);
-      const name = match[1];
-      let key = name;
-      if (!/^[A-Za-z0-9_]+$/.test(name)) {
-        key = `p${aliases.length}_`;
-        aliases.push([key, name]);
-      }
-      path += `:${key}`;
-      last = match.index + match[0].length;
-    } else {
-      const text = match[2]!;
-      if (text.includes('*')) throw new Error(`wirecore/app: ${where}: ${template} has a "*", which the router reads as a wildcard`);
-      path += text.replaceAll(':', '::');
-    }
-  }
-  return { path, aliases };
-}
-
-type Preparer = (value: Record<string, unknown>) => void;
-
-function chain(steps: Preparer[]): Preparer | undefined {
-  if (steps.length === 0) return undefined;
-  return (value) => {
-    for (const step of steps) step(value);
-  };
-}
-
-const splitter = (name: string, separator: string | RegExp): Preparer => (value) => {
-  const v = value[name];
-  if (typeof v === 'string') value[name] = v === '' ? [] : v.split(separator);
-};
 
 interface Described {
   definition: Record<string, unknown>;
@@ -191,7 +37,7 @@ interface Built {
 }
 
 /** The registrations of every operation of `raw`, for `app`. Throws one error naming every missing or extra handler. */
-function buildRoutes<State>(app: App<State>, raw: RawSpec, options: SpecOptions<State>): Built {
+export function buildRoutes<State>(app: App<State>, raw: RawSpec, options: SpecOptions<State>): Built {
   const doc = raw.document;
   const where = raw.file ?? 'the spec object';
   const origin = {};
@@ -451,98 +297,4 @@ function baseOf(doc: JsonObject, pathItems: Record<string, JsonObject>): Documen
   const base = without(doc, 'paths') as DocumentBase;
   if (Object.keys(pathItems).length !== 0) base.pathItems = pathItems;
   return base;
-}
-
-/** An app whose routes come from an OpenAPI document; `reload()` reads it again, `watch` does so on every change. */
-export class SpecApp<State = undefined> extends App<State> {
-  private origin: object | null = null;
-  private watcher: FSWatcher | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  private reloading = false;
-  private again = false;
-
-  /** @internal Use fromSpec(). */
-  constructor(
-    private readonly source: string | URL | JsonObject,
-    private readonly specOptions: SpecOptions<State>,
-    appOptions: AppOptions<State>,
-  ) {
-    super(appOptions);
-  }
-
-  /** Reads the spec again and swaps the route table in; throws (keeping the old table) when the spec is broken. */
-  async reload(): Promise<void> {
-    const raw = await readSpec(this.source);
-    const built = buildRoutes(this, raw, this.specOptions);
-    this.replaceRoutes(this.origin, built.routes, built.base);
-    this.origin = built.origin;
-  }
-
-  /** @internal Starts watching the spec file. */
-  watch(): void {
-    if (typeof this.source !== 'string' && !(this.source instanceof URL)) throw new TypeError('wirecore/app: watch needs the spec as a file path');
-    const file = resolve(this.source instanceof URL ? fileURLToPath(this.source) : this.source);
-    const name = basename(file);
-    // The folder, not the file: editors often save by writing a new file and renaming it over the old one.
-    this.watcher = watchFiles(dirname(file), (_event, changed) => {
-      if (changed === null || changed === name) this.schedule();
-    });
-    this.watcher.unref();
-  }
-
-  /** Stops watching the spec file. */
-  unwatch(): void {
-    this.watcher?.close();
-    this.watcher = null;
-    if (this.timer !== null) clearTimeout(this.timer);
-  }
-
-  private schedule(): void {
-    if (this.timer !== null) clearTimeout(this.timer);
-    // One reload for the burst of events a save makes.
-    this.timer = setTimeout(() => void this.reloadFromWatch(), 25);
-    this.timer.unref();
-  }
-
-  private async reloadFromWatch(): Promise<void> {
-    if (this.reloading) {
-      this.again = true;
-      return;
-    }
-    this.reloading = true;
-    const log = this.settings.logger;
-    try {
-      await this.reload();
-      log.info({ spec: String(this.source) }, 'spec reloaded');
-      this.specOptions.onReload?.(null);
-    } catch (error) {
-      log.error({ spec: String(this.source), err: error }, 'spec reload failed; the previous routes stay');
-      this.specOptions.onReload?.(error as Error);
-    } finally {
-      this.reloading = false;
-      if (this.again) {
-        this.again = false;
-        this.schedule();
-      }
-    }
-  }
-}
-
-/**
- * Builds an app from an OpenAPI 3.0 or 3.1 document (a JSON or YAML file, or
- * the object): routes, request validation, response serialization and
- * security all come from the document. A missing handler, a handler with no
- * operation, an invalid spec, an unknown security scheme or a `$ref` cycle
- * fail here with an error naming them. Add routes in code as on any app.
- */
-export async function fromSpec<State = undefined>(source: string | URL | Record<string, unknown>, options: SpecOptions<State>): Promise<SpecApp<State>> {
-  if (options === null || typeof options !== 'object' || !isObject(options.handlers)) throw new TypeError('wirecore/app: fromSpec(spec, { handlers: { [operationId]: handler } })');
-  // What is left once the spec's own options are taken out is the app's.
-  const appOptions: Record<string, unknown> = { ...options };
-  for (const key of ['handlers', 'security', 'watch', 'bodyParsers', 'onReload']) delete appOptions[key];
-  const app = new SpecApp<State>(source as string | URL | JsonObject, options, appOptions as AppOptions<State>);
-  for (const [type, parser] of Object.entries(options.bodyParsers ?? {})) app.addBodyParser(type, parser);
-  await app.reload();
-  if (options.watch === true) app.watch();
-  return app;
 }
