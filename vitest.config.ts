@@ -8,6 +8,7 @@ export default defineConfig({
     alias: [
       { find: /^wirecore$/, replacement: here('./src/index.ts') },
       { find: /^wirecore\/testing$/, replacement: here('./src/testing.ts') },
+      { find: /^wirecore\/fetch\/hono$/, replacement: here('./adapters/fetch/hono.ts') },
       { find: /^wirecore\/fetch$/, replacement: here('./adapters/fetch/index.ts') },
       { find: /^wirecore\/ssr$/, replacement: here('./adapters/ssr/index.ts') },
       { find: /^wirecore\/app$/, replacement: here('./adapters/app/index.ts') },

@@ -25,6 +25,7 @@ export type { CorsOptions } from './cors.js';
 export { parseAcceptEncoding, type CompressionOptions, type Encoding } from './compress.js';
 export type { TrustProxy } from 'wirecore';
 export { formatEvent, type SseEvent, type SseOptions } from './sse.js';
+export type { AppWebSocket, MessageOf, WsData, WsRouteOptions, WsSchema } from './ws.js';
 export { MetricsRegistry, PROMETHEUS_TYPE, type MetricsOptions, type PromRegistry } from './metrics.js';
 export { Context, type Locals, type Replied, type HeaderInput } from './context.js';
 export {

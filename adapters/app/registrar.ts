@@ -6,8 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { HTTP_METHODS, joinPath, type AppDefinition } from './compile.js';
 import type { AnyContext } from './context.js';
 import { list, type Definition } from './prepare.js';
-import { HOOK_NAMES, Scope, type ErrorHandler, type Handler, type HookFunctions, type HookName, type HookOptions, type Middleware, type RouteDefinition, type RouteOptions } from './route.js';
+import { HOOK_NAMES, Scope, type AppSettings, type ErrorHandler, type Handler, type HookFunctions, type HookName, type HookOptions, type Middleware, type RouteDefinition, type RouteOptions } from './route.js';
 import type { RouteSchema } from './types.js';
+import { webSocketRoute, type WsRouteOptions, type WsSchema } from './ws.js';
 
 export interface GroupOptions<State> extends HookOptions<AnyContext<State>> {
   middleware?: ReadonlyArray<Middleware<State>>;
@@ -38,6 +39,8 @@ function checkPrefix(prefix: string): string {
 
 /** @internal What registrars register into: the app. */
 export interface RouteOwner {
+  /** The app's settings (app.ws compiles its message schema with them). */
+  readonly settings: AppSettings;
   register(definition: Definition, prefix: string, scope: Scope, site: string): void;
   changed(): void;
   /** Mounts `app` (checked to be an app made by createApp()) under `prefix`, inside `scope`. */
@@ -87,6 +90,13 @@ export abstract class Registrar<State, Prefix extends string> {
   /** The general form: one definition (method(s), path, schema, metadata, hooks, handler). */
   route<const Path extends string, S extends RouteSchema = {}>(definition: RouteDefinition<State, Path, S, `${Prefix}${Path}`>): this {
     this.owner.register(definition as unknown as Definition, this.prefix, this.scope, callerSite());
+    return this;
+  }
+
+  /** A WebSocket route (ws.ts): a GET that upgrades once this scope's middleware, hooks and the route's security pass. */
+  ws<const Path extends string, S extends WsSchema = {}>(path: Path, options: WsRouteOptions<State, `${Prefix}${Path}`, S>): this {
+    const site = callerSite();
+    this.owner.register(webSocketRoute(path, options as never, this.owner.settings.schemas, site) as unknown as Definition, this.prefix, this.scope, site);
     return this;
   }
 

@@ -4,6 +4,7 @@ import { serveGeneric, type DispatchFn, type ServeOptions, type Server } from 'w
 import { lazyRequest } from './request.js';
 import { installLightResponse } from './light-response.js';
 import { writeResponse } from './write-response.js';
+import { answerUpgrade, upgradeOf } from './upgrade.js';
 
 export type FetchHandler = (request: Request) => Response | Promise<Response>;
 
@@ -15,7 +16,12 @@ export interface FetchAdapterOptions {
 /** A dispatch for serveGeneric that runs `fetchFn` for every request. */
 export function toDispatch(fetchFn: FetchHandler, options: FetchAdapterOptions = {}): DispatchFn<unknown> {
   const scheme = options.scheme ?? 'http';
-  return async (_ctx, req, res) => writeResponse(res, req, await fetchFn(lazyRequest(req, scheme)));
+  return async (_ctx, req, res) => {
+    const request = lazyRequest(req, scheme);
+    const response = await fetchFn(request);
+    const intent = upgradeOf(request);
+    return intent === undefined ? writeResponse(res, req, response) : answerUpgrade(res, req, intent, response);
+  };
 }
 
 export interface ServeFetchOptions extends Omit<ServeOptions<unknown>, 'tryStatic' | 'workers' | 'workerModule'> {
@@ -55,3 +61,4 @@ export async function serveFetch(fetchFn: FetchHandler, options: ServeFetchOptio
 
 export { LightResponse, installLightResponse } from './light-response.js';
 export { honoRoute, setRoute } from './route.js';
+export { upgrade, type FetchUpgradeOptions } from './upgrade.js';

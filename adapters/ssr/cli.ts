@@ -11,7 +11,7 @@ const USAGE = `usage: wirecore-ssr <command> [root] [options]
 commands:
   build   scan root/pages once, write the route table and bundles to root/.wirecore-ssr
   start   serve the last build (prerendering what is marked prerender)
-  dev     build, serve, and rebuild when the site folder changes
+  dev     build, serve, rebuild when the site folder changes, and reload open pages
 
 options:
   --renderer preact|react   build and dev (default preact)

@@ -4,6 +4,7 @@
 export { build, type BuildOptions, type BuildResult, type Manifest } from './build.js';
 export { notFound, redirect, type RedirectOptions, type RedirectStatus } from './control.js';
 export { dispatchSite, tryPrerendered, type SiteState } from './dispatch.js';
+export { RELOAD_CLIENT_PATH, RELOAD_PATH, announceReload, withDevReload, type ReloadMessage } from './dev-reload.js';
 export { serveSite, type ServeSiteOptions, type SiteServer } from './serve.js';
 export { Site, loadSite, type SiteOptions } from './site.js';
 export type {

@@ -1,5 +1,6 @@
 // The one-liner: load (or, in dev, build and watch) a site and serve it.
 import { OptionError, SERVE_OPTION_NAMES, checkOptionNames, serveGeneric, type ServeOptions, type Server } from 'wirecore';
+import { announceReload, withDevReload } from './dev-reload.js';
 import { dispatchSite, tryPrerendered } from './dispatch.js';
 import { loadSite, type Site, type SiteOptions } from './site.js';
 
@@ -30,33 +31,39 @@ function checkOptions(options: ServeSiteOptions): void {
 export async function serveSite(options: ServeSiteOptions): Promise<SiteServer> {
   checkOptions(options);
   const { root, outDir, publicDir, dev, renderer, prerender, onReload, ...serveOptions } = options;
-  const site = await loadSite({ root, outDir, publicDir, dev, renderer, prerender, onReload, logger: options.logger });
-  let server: Server;
+  let server: Server | undefined;
+  // In dev, open pages hear of each rebuild over a WebSocket before onReload is told.
+  const reloaded = (error?: Error) => {
+    if (server !== undefined) announceReload(server, error);
+    onReload?.(error);
+  };
+  const site = await loadSite({ root, outDir, publicDir, dev, renderer, prerender, onReload: dev ? reloaded : onReload, logger: options.logger });
   try {
     // SIGTERM and SIGINT drain the server and exit 0 unless `signals: false`.
-    server = await serveGeneric(site, dispatchSite, { signals: true, ...serveOptions, logger: site.logger, tryStatic: tryPrerendered });
+    server = await serveGeneric(site, dev ? withDevReload(dispatchSite) : dispatchSite, { signals: true, ...serveOptions, logger: site.logger, tryStatic: tryPrerendered });
   } catch (error) {
     site.close();
     throw error;
   }
+  const served = server;
   return {
-    server,
+    server: served,
     site,
-    runtime: server.runtime,
-    address: server.address,
-    port: server.port,
-    url: server.url,
+    runtime: served.runtime,
+    address: served.address,
+    port: served.port,
+    url: served.url,
     get stats() {
-      return server.stats;
+      return served.stats;
     },
     get closing() {
-      return server.closing;
+      return served.closing;
     },
+    publish: (topic, data, publishOptions) => served.publish(topic, data, publishOptions),
     async close(closeOptions) {
       site.close();
-      await server.close(closeOptions);
+      await served.close(closeOptions);
     },
-    publish: (topic, data, publishOptions) => server.publish(topic, data, publishOptions),
-    reload: () => server.reload(),
+    reload: () => served.reload(),
   };
 }

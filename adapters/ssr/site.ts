@@ -10,6 +10,7 @@ import type { SiteState } from './dispatch.js';
 import { missingPackage } from './peer.js';
 import { prerender } from './prerender.js';
 import { loadRenderer } from './renderer.js';
+import { RELOAD_CLIENT_PATH } from './dev-reload.js';
 import { compileTable, type RouteTableModule, type SiteTable } from './table.js';
 import type { RendererName } from './types.js';
 
@@ -23,7 +24,9 @@ export interface SiteOptions {
   /**
    * Build now, then watch the site folder and rebuild on change, swapping the
    * whole route table (requests in flight finish with the one they started with).
-   * Pages are rendered per request in dev: nothing is prerendered.
+   * Pages are rendered per request in dev: nothing is prerendered. Served by
+   * serveSite, every page then loads a client that reloads it after each
+   * rebuild (a WebSocket at /__wirecore/reload, see dev-reload.ts).
    */
   dev?: boolean;
   /** The renderer a dev build uses. Default "preact"; a production start uses the one the build recorded. */
@@ -71,7 +74,7 @@ export class Site implements SiteState {
       { prefix: '', dir: this.publicDir, immutable: 'hashed' },
       { prefix: ISLANDS_URL_PREFIX.slice(0, -1), dir: join(this.outDir, manifest.clientDir), immutable: true },
     ]);
-    const table = compileTable(module, manifest.scripts, renderer, assets, NOT_FOUND_KEY);
+    const table = compileTable(module, manifest.scripts, renderer, assets, NOT_FOUND_KEY, this.options.dev ? [RELOAD_CLIENT_PATH] : []);
     if (this.options.prerender ?? !this.options.dev) {
       for (const page of await prerender(table)) table.prerendered.set(page.path, page.response);
     }

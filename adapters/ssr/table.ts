@@ -96,7 +96,15 @@ function layoutsOf(file: string, layouts: Array<Record<string, unknown>>): Layou
 }
 
 /** Checks every module of the generated table and precomputes what does not depend on requests. */
-export function compileTable(table: RouteTableModule, scripts: Readonly<Record<string, readonly string[]>>, renderer: Renderer, assets: ReadonlyMap<string, Asset>, notFoundKey: string): SiteTable {
+export function compileTable(
+  table: RouteTableModule,
+  scripts: Readonly<Record<string, readonly string[]>>,
+  renderer: Renderer,
+  assets: ReadonlyMap<string, Asset>,
+  notFoundKey: string,
+  /** Module scripts every page gets after its own (dev: the reload client). */
+  everyPage: readonly string[] = [],
+): SiteTable {
   const staticRoutes = new Map<string, Route>();
   const dynamicRoutes: Route[] = [];
   const routes: Route[] = [];
@@ -109,7 +117,7 @@ export function compileTable(table: RouteTableModule, scripts: Readonly<Record<s
       const page = checkPage(raw.file, module, raw.segments);
       const layouts = layoutsOf(raw.file, raw.layouts);
       const heads = [...layouts.map((l) => l.head), page.head].filter((h): h is HeadExport => h !== undefined);
-      const routeScripts = scripts[raw.file] ?? [];
+      const routeScripts = [...(scripts[raw.file] ?? []), ...everyPage];
       const fixed = heads.every((h) => typeof h !== 'function');
       route = {
         kind: 'page',
@@ -138,7 +146,7 @@ export function compileTable(table: RouteTableModule, scripts: Readonly<Record<s
     if (!isFunction(entry.module.default)) throw new Error(`wirecore/ssr: ${entry.file} has no default export component`);
     const page = checkPage(entry.file, entry.module, undefined);
     const layouts = layoutsOf(entry.file, entry.layouts);
-    return { file: entry.file, page, layouts, heads: [...layouts.map((l) => l.head), page.head].filter((h): h is HeadExport => h !== undefined), scripts: scripts[key] ?? [] };
+    return { file: entry.file, page, layouts, heads: [...layouts.map((l) => l.head), page.head].filter((h): h is HeadExport => h !== undefined), scripts: [...(scripts[key] ?? []), ...everyPage] };
   };
   return {
     renderer,

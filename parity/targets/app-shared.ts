@@ -5,7 +5,7 @@
 // that both answer alike (parity/cases/app.ts).
 import { createStatic, type RuntimeName } from 'wirecore';
 import type { App, AppOptions, SpecHandler } from 'wirecore/app';
-import { PARITY_LIMITS, PARITY_TIMEOUTS, SeenLog, actionOf, echoJson, readSeen, slowAction } from '../echo-shape.js';
+import { PARITY_LIMITS, PARITY_TIMEOUTS, PARITY_WEBSOCKET, SeenLog, actionOf, echoJson, readSeen, slowAction } from '../echo-shape.js';
 
 /** The HS256 secret of the parity bearer scheme (the cases sign their token with it). */
 export const PARITY_JWT_SECRET = 'parity-jwt-secret-of-32-bytes-ok';
@@ -101,6 +101,8 @@ export function addEchoRoutes(app: App<undefined>): void {
   const seen = new SeenLog();
   const staticHello = createStatic({ headers: { 'content-type': 'text/plain' }, body: 'static hello\n' });
   app.get('/seen/:id', (c) => seen.take(c.params.id));
+  // The WebSocket echo as an app.ws route (GET); other methods reach the echo below, which hands them to the door.
+  app.ws('/c/:id/ws', { protocols: ['chat.v1', 'chat.v2'], message: (ws, message, isBinary) => void ws.send(message, { binary: isBinary }) });
   app.all('/c/*', { parseBody: false, compress: false }, async (c) => {
     const req = c.req;
     seen.add(req.target, `${req.method} ${req.target}`);
@@ -135,6 +137,8 @@ export function addEchoRoutes(app: App<undefined>): void {
         return 'ignored';
       case 'static':
         return c.res.sendStatic(staticHello);
+      case 'ws':
+        return c.res.upgrade(null);
     }
     const { json, header } = echoJson(await readSeen(seen, req));
     c.header('content-type', 'application/json').header('x-echo', header);
@@ -150,6 +154,7 @@ export async function serveParity(app: App<undefined>): Promise<void> {
     runtime: (process.argv[2] ?? 'net') as RuntimeName,
     ...PARITY_TIMEOUTS,
     ...PARITY_LIMITS,
+    websocket: PARITY_WEBSOCKET,
     tryStatic: (_ctx, method, path) => (path.startsWith('/c/') && path.endsWith('/static-hit') && (method === 'GET' || method === 'HEAD') ? staticHello : undefined),
   });
   console.log(`READY ${server.port}`);

@@ -2,8 +2,9 @@
 import { Hono } from 'hono';
 import { stream } from 'hono/streaming';
 import { serveFetch } from 'wirecore/fetch';
+import { upgradeWebSocket } from 'wirecore/fetch/hono';
 import type { RuntimeName } from 'wirecore';
-import { PARITY_LIMITS, PARITY_TIMEOUTS, SeenLog, actionOf, slowAction, describeBody, type Seen } from 'wirecore/parity';
+import { PARITY_LIMITS, PARITY_TIMEOUTS, PARITY_WEBSOCKET, SeenLog, actionOf, slowAction, describeBody, type Seen } from 'wirecore/parity';
 
 const seen = new SeenLog();
 
@@ -19,6 +20,14 @@ function trickle(parts: string[]): ReadableStream<Uint8Array> {
   });
 }
 const app = new Hono();
+
+// The WebSocket echo through Hono's upgradeWebSocket (every method: the door refuses all but GET); a request
+// without Upgrade: websocket passes the helper and gets the 426 a WebSocket-only route answers.
+app.all(
+  '/c/:id/ws',
+  upgradeWebSocket(() => ({ onMessage: (event, ws) => ws.send(event.data as string | ArrayBuffer) })),
+  (c) => c.text('Upgrade Required\n', 426, { Upgrade: 'websocket' }),
+);
 
 app.all('*', async (c) => {
   const url = new URL(c.req.url);
@@ -103,6 +112,7 @@ const server = await serveFetch(app.fetch, {
   runtime: (process.argv[2] ?? 'net') as RuntimeName,
   ...PARITY_TIMEOUTS,
   ...PARITY_LIMITS,
+  websocket: PARITY_WEBSOCKET,
   logger: { error: () => {}, warn: () => {} },
 });
 console.log(`READY ${server.port}`);
