@@ -67,6 +67,13 @@ export interface Case {
   headRequests?: number[];
   expect: Expectation;
   /** The request itself asks to close the connection: nothing after it may be read. */
+  /**
+   * Why the appended-request variant is not made: the message is plain HTTP
+   * whose refusal the application decides, so a request pipelined behind it
+   * is the client's own next request, dispatched or not depending on when
+   * the application answers.
+   */
+  notAppended?: string;
   requestCloses?: boolean;
   /** Rules this case exercises that some targets cannot honour (see divergences.ts). */
   features?: Feature[];

@@ -35,6 +35,8 @@ export interface TargetSpec {
 /** Whether a case runs against a target: every echo case does; a consumer's own cases only on its targets. */
 export function appliesTo(c: { consumer?: string; webSocket?: boolean }, spec: TargetSpec): boolean {
   if (c.webSocket === true && spec.webSocket !== true) return false;
+  // Behind a PROXY balancer the case bytes would need a header of their own: only the PROXY protocol cases run there.
+  if (spec.proxyProtocol === true) return c.consumer !== undefined && (c.consumer === spec.consumer || (spec.alsoRuns?.includes(c.consumer) ?? false));
   return c.consumer === undefined || c.consumer === spec.consumer || (spec.alsoRuns?.includes(c.consumer) ?? false);
 }
 

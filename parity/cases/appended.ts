@@ -22,7 +22,7 @@ function appendToLastWrite(parts: Part[]): Part[] {
 
 export function appendedRequestCases(cases: Case[]): Case[] {
   return cases
-    .filter((c) => c.expect.kind === 'reject' || c.requestCloses === true)
+    .filter((c) => (c.expect.kind === 'reject' || c.requestCloses === true) && c.notAppended === undefined)
     .map((c) => ({
       id: `${c.id}-then`,
       category: 'smuggling: a request appended to every refused or closing message',

@@ -110,7 +110,12 @@ export const webSocketCases: Case[] = [
   refusal('ws-post', 'an upgrade that is not GET: 405', upgrade({}, 'POST'), 405, { allow: 'GET' }),
   refusal('ws-http10', 'an upgrade on HTTP/1.0: 400', upgrade({}, 'GET', '1.0'), 400, {}, ['http10']),
   refusal('ws-no-websocket', 'an Upgrade without the websocket token: 426', upgrade({ Upgrade: 'h2c' }), 426, { upgrade: 'websocket' }),
-  refusal('ws-no-connection-upgrade', 'Upgrade: websocket without Connection: upgrade: 400', upgrade({ Connection: 'keep-alive' }), 400),
+  {
+    ...refusal('ws-no-connection-upgrade', 'Upgrade: websocket without Connection: upgrade: 400', upgrade({ Connection: 'keep-alive' }), 400),
+    // Without "upgrade" in Connection the request is plain HTTP (RFC 9110 §7.8): the parser reads on, and a request
+    // pipelined behind it is dispatched when the application refuses only after an await (Hono's helper does).
+    notAppended: 'plain HTTP: a pipelined request behind an application-decided refusal is the client\'s next request',
+  },
   refusal('ws-no-key', 'no Sec-WebSocket-Key: 400', upgrade({ 'Sec-WebSocket-Key': '' }), 400),
   refusal('ws-short-key', 'a Sec-WebSocket-Key that is not 16 bytes: 400', upgrade({ 'Sec-WebSocket-Key': 'c2hvcnQ=' }), 400),
   refusal('ws-bad-key', 'a 24-character Sec-WebSocket-Key that is not base64: 400', upgrade({ 'Sec-WebSocket-Key': '!!!!!!!!!!!!!!!!!!!!!!==' }), 400),
