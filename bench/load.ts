@@ -247,6 +247,8 @@ export async function startAll(targets: readonly Target[], options: { cpu: numbe
 
 /** Whether a scenario's request can be sent by hand to check the answer (a wrk script of its own may send anything). */
 function checkable(s: Scenario): boolean {
+  // A scenario with its own client (a PROXY header per connection) is checked by it: it counts non-2xx answers as errors.
+  if (s.client !== undefined) return false;
   return s.script === undefined || s.method !== undefined || s.body !== undefined;
 }
 

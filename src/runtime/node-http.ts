@@ -4,8 +4,6 @@
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import type { Rejection } from '../parser/head.js';
-import { rejectMethod } from '../parser/validate.js';
 import { currentDate } from '../writer/clock.js';
 import type { NormalizedHeaders } from '../writer/headers.js';
 import type { Written } from '../types.js';
@@ -19,6 +17,7 @@ import { proxyHeaderOf, readProxyHeader } from '../proxy/gate.js';
 import { admitHead, isRejection } from './admission.js';
 import type { OpenConnection, ServerCore } from './core.js';
 import { errorBody } from './exchange.js';
+import { clientErrorStatus, rejectionAnswer } from './node-http-errors.js';
 import { FramedExchange } from './framed-exchange.js';
 import { listenOn, type Listening } from './listening.js';
 import type { RuntimeBinding } from './registry.js';
@@ -327,35 +326,6 @@ function peerOf(socket: net.Socket, secure: boolean): PeerInfo {
 
 /** node:http checks framing itself; its header limit counts differently, so wirecore applies maxHeaderBytes as net does. */
 const NODE_GAPS = { framing: false, headerBytes: true, target: false };
-
-function rejectionAnswer(status: number, reason: string): string {
-  const body = errorBody(status, reason);
-  return (
-    `HTTP/1.1 ${status} ${reasonPhrase(status)}\r\ncontent-type: text/plain; charset=utf-8\r\nDate: ${currentDate()}\r\n` +
-    `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
-  );
-}
-
-/** Node's parser errors, answered like the net runtime answers llhttp's. */
-function clientErrorStatus(error: NodeJS.ErrnoException): Rejection {
-  switch (error.code) {
-    case 'HPE_HEADER_OVERFLOW':
-      return { status: 431, reason: 'Request header fields too large' };
-    case 'ERR_HTTP_REQUEST_TIMEOUT':
-      return { status: 408, reason: 'Request timeout' };
-    case 'HPE_INVALID_METHOD': {
-      const raw = (error as { rawPacket?: Buffer }).rawPacket;
-      return raw ? rejectMethod(raw, 0) : { status: 400, reason: 'Invalid method' };
-    }
-    case 'HPE_PAUSED_H2_UPGRADE':
-      return { status: 505, reason: 'HTTP/2 is not supported on this connection' };
-    default: {
-      const reason = (error as { reason?: string }).reason;
-      if (error.code === 'HPE_INVALID_VERSION' && reason === 'Invalid HTTP version') return { status: 505, reason: 'HTTP version not supported' };
-      return { status: 400, reason: reason ?? 'Bad request' };
-    }
-  }
-}
 
 async function listenNodeHttp(core: ServerCore<unknown>, host: string, port: number): Promise<Listening> {
   const o = core.options;

@@ -15,7 +15,7 @@ export interface RuntimeBinding {
 /** Loaded on first use, so a server on `net` never loads uWS or node:http. */
 const RUNTIMES: Record<RuntimeName, () => Promise<RuntimeBinding>> = {
   net: async () => (await import('./net.js')).netRuntime,
-  uws: async () => (await import('./uws.js')).uwsRuntime,
+  uws: async () => (await import('./uws-app.js')).uwsRuntime,
   'node-http': async () => (await import('./node-http.js')).nodeHttpRuntime,
 };
 

@@ -2,25 +2,20 @@
 // starts in the route handler (read the request while uWS allows it) and
 // ends at uWS's response calls; the shared pipeline runs between. What uWS
 // cannot be made to do is listed in PARITY.md.
-import { OptionError } from '../errors.js';
 import { BODY_CHUNKED } from '../parser/head.js';
 import type { NormalizedHeaders } from '../writer/headers.js';
 import type { Written } from '../types.js';
-import { reasonPhrase, statusHasNoBody } from '../writer/head.js';
+import { statusHasNoBody } from '../writer/head.js';
 import { uwsProxiedPeer } from '../proxy/uws-proxy.js';
 import type { ProxyPeer } from '../types.js';
 import { admitHead, isRejection } from './admission.js';
-import type { ResolvedOptions, ServerCore } from './core.js';
+import type { ServerCore } from './core.js';
 import { FramedExchange } from './framed-exchange.js';
-import { countSockets } from './kernel-sockets.js';
-import type { Listening } from './listening.js';
-import type { RuntimeBinding } from './registry.js';
 import { LINGER_MS } from './stream/deadlines.js';
-import { connectionValueLength, declaresBody } from './uws-heads.js';
-import { loadUws, type UwsApp, type UwsRequest, type UwsResponse } from './uws-loader.js';
+import { connectionValueLength, declaresBody, estimateHeadBytes, statusText } from './uws-heads.js';
+import type { UwsRequest, UwsResponse } from './uws-loader.js';
 import type { AcceptedUpgrade } from '../websocket/upgrade.js';
 import type { UwsSocketData } from '../websocket/uws-codec.js';
-import { uwsWebSocketBehavior } from '../websocket/uws-behavior.js';
 
 /** True while uWS runs our handler synchronously (and has corked the socket itself). */
 let inHandler = false;
@@ -30,17 +25,6 @@ const HELD_HIGH_WATER = 64 * 1024;
 
 /** uWS's parser leaves framing and target-character checks to wirecore, and enforces its own header limit by dropping the connection. */
 const UWS_GAPS = { framing: true, headerBytes: true, target: true };
-
-function statusText(status: number): string {
-  return `${status} ${reasonPhrase(status)}`;
-}
-
-/** uWS does not report what it wrote: the head's size as uWS 20.30 lays it out. */
-function estimateHeadBytes(status: number, pairs: ReadonlyArray<[string, string]>): number {
-  let bytes = 'HTTP/1.1 \r\n'.length + statusText(status).length + 'Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n'.length + 'uWebSockets: 20\r\n'.length + 2;
-  for (const [name, value] of pairs) bytes += name.length + value.length + 4;
-  return bytes;
-}
 
 /**
  * Ends without a body or a length. uWS can only close after a length it
@@ -448,57 +432,12 @@ function handle(core: ServerCore<unknown>, res: UwsResponse, uwsReq: UwsRequest,
   ex.start();
 }
 
-function checkOptions(options: ResolvedOptions<unknown>): void {
-  if (options.proxyProtocol !== null && options.tls !== undefined) {
-    throw new OptionError(
-      "runtime 'uws' cannot take a PROXY protocol header before TLS: uWebSockets.js reads it inside the TLS stream, where balancers do not send it. " +
-        "Terminate TLS at the balancer, or use runtime 'net' or 'node-http' (both read the header before the handshake)",
-    );
-  }
-  const limit = options.maxHeaderBytes + options.maxTargetBytes + 1024;
-  const uws = loadUws(limit);
-  if (uws.headerLimit < limit) {
-    throw new OptionError(
-      `runtime 'uws' reads its header limit once per process; it was loaded for maxHeaderBytes + maxTargetBytes of about ${uws.headerLimit - 1024} bytes, ` +
-        `so this server's ${options.maxHeaderBytes} + ${options.maxTargetBytes} cannot hold on it: start uws servers with the largest limits first, or use runtime 'net'`,
-    );
+/** uWS's route handler: runs the pipeline while uWS has the socket corked (writes need no cork of their own then). */
+export function serveUwsRequest(core: ServerCore<unknown>, res: UwsResponse, req: UwsRequest, upgradeContext: unknown = null): void {
+  inHandler = true;
+  try {
+    handle(core, res, req, upgradeContext);
+  } finally {
+    inHandler = false;
   }
 }
-
-async function listenUws(core: ServerCore<unknown>, host: string, port: number): Promise<Listening> {
-  const uws = loadUws(core.options.maxHeaderBytes + core.options.maxTargetBytes + 1024);
-  const tls = core.options.tls;
-  const app: UwsApp = tls ? uws.sslApp(tls) : uws.App();
-  const serve = (res: UwsResponse, req: UwsRequest, upgradeContext: unknown = null) => {
-    inHandler = true;
-    try {
-      handle(core, res, req, upgradeContext);
-    } finally {
-      inHandler = false;
-    }
-  };
-  app.any('/*', serve);
-  // uWS routes a GET with a Sec-WebSocket-Key here: the same pipeline runs, and res.upgrade() can switch it.
-  app.ws('/*', uwsWebSocketBehavior(core.webSockets, uws, app, serve));
-  return new Promise((resolve, reject) => {
-    app.listen(host, port, (listenSocket) => {
-      if (!listenSocket) {
-        reject(new Error(`wirecore: uWebSockets.js could not listen on ${host}:${port}`));
-        return;
-      }
-      const bound = uws.us_socket_local_port(listenSocket);
-      resolve({
-        address: host,
-        port: bound,
-        stopAccepting: async () => uws.us_listen_socket_close(listenSocket),
-        countConnections: () => countSockets(bound),
-      });
-    });
-  });
-}
-
-export const uwsRuntime: RuntimeBinding = {
-  name: 'uws',
-  checkOptions,
-  listen: listenUws,
-};
