@@ -152,20 +152,29 @@ export interface RunOptions {
   onResult?: (result: Result, done: number, total: number) => void;
 }
 
-/** Every case that runs on each target, `concurrency` at a time; results in the order they finished. */
+/** Every case that runs on each target, `concurrency` at a time; results in the order they finished.
+ * A case sent one byte at a time runs alone afterwards: its head must arrive within the target's short
+ * headers timeout, which a 2-core machine busy with other cases cannot promise. */
 export async function runCases(cases: readonly Case[], running: readonly RunningTarget[], waivers: Waivers, options: RunOptions): Promise<Result[]> {
-  const jobs = running.flatMap((t) => cases.filter((c) => runsOn(c, t.spec)).map((c) => () => runCase(c, t, waivers)));
+  const jobsFor = (alone: boolean) => running.flatMap((t) => cases.filter((c) => runsOn(c, t.spec) && (c.oneByteAtATime ?? false) === alone).map((c) => () => runCase(c, t, waivers)));
+  const together = jobsFor(false);
+  const alone = jobsFor(true);
+  const total = together.length + alone.length;
   const results: Result[] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.max(1, options.concurrency) }, async () => {
-      while (next < jobs.length) {
-        const result = await jobs[next++]!();
-        results.push(result);
-        options.onResult?.(result, results.length, jobs.length);
-      }
-    }),
-  );
+  const runAll = async (jobs: (() => Promise<Result>)[], concurrency: number) => {
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.max(1, concurrency) }, async () => {
+        while (next < jobs.length) {
+          const result = await jobs[next++]!();
+          results.push(result);
+          options.onResult?.(result, results.length, total);
+        }
+      }),
+    );
+  };
+  await runAll(together, options.concurrency);
+  await runAll(alone, 1);
   return results;
 }
 

@@ -16,6 +16,8 @@ export interface Waiver {
   allows: readonly Allowance[];
   /** Case ids it waives, besides those tagged with the feature of the same name. */
   cases?: readonly string[];
+  /** Case id → targets (or runtimes) where the waiver does not apply: they follow the rule there. */
+  except?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface WaiverEntry extends Waiver {
@@ -33,7 +35,7 @@ export class Waivers {
 
   /** The built-in waivers (parity/divergences.ts). */
   static builtIn(): Waivers {
-    return new Waivers(Object.entries(DIVERGENCES).map(([name, d]) => ({ name, targets: d.targets, reason: d.reason, allows: d.allows, source: 'built-in' })));
+    return new Waivers(Object.entries(DIVERGENCES).map(([name, d]) => ({ name, targets: d.targets, reason: d.reason, allows: d.allows, ...('except' in d ? { except: d.except } : {}), source: 'built-in' })));
   }
 
   with(more: readonly WaiverEntry[]): Waivers {
@@ -43,7 +45,8 @@ export class Waivers {
   /** The names of the waivers that excuse `c` on `spec` (none for reference targets, which never gate). */
   waivedBy(c: Case, spec: TargetSpec): string[] {
     if (spec.reference) return [];
-    const applies = (w: WaiverEntry) => w.targets.includes(spec.name) || w.targets.includes(spec.runtime);
+    const listed = (list: readonly string[]) => list.includes(spec.name) || list.includes(spec.runtime);
+    const applies = (w: WaiverEntry) => listed(w.targets) && !listed(w.except?.[c.id] ?? []);
     // The case's own features first, in its order (as the report has always listed them), then waivers by case id.
     const names: string[] = [];
     for (const feature of c.features ?? []) {
