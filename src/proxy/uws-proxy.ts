@@ -14,6 +14,7 @@ export interface UwsPeer {
 
 /** uWS writes IPv6 uncompressed ("2001:0db8:0000:…"): the form Node reports instead. */
 function nodeForm(address: string): string {
+  if (!address.includes(':')) return address;
   const groups = address.split(':');
   if (groups.length !== 8 || !groups.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) return address;
   const bytes = new Uint8Array(16);
@@ -28,6 +29,26 @@ function nodeForm(address: string): string {
 const text = (buffer: ArrayBuffer) => Buffer.from(buffer).toString('latin1');
 
 /**
+ * uWS asks per request, not per connection, and BlockList.check builds a
+ * native SocketAddress each time: remember the answer for the few balancer
+ * addresses a server sees (bounded, so many peers cannot grow it).
+ */
+const trustedPeers = new WeakMap<ProxyProtocolConfig, Map<string, boolean>>();
+const TRUST_CACHE_SIZE = 256;
+
+function trusted(config: ProxyProtocolConfig, peer: string): boolean {
+  let known = trustedPeers.get(config);
+  if (known === undefined) trustedPeers.set(config, (known = new Map()));
+  let answer = known.get(peer);
+  if (answer === undefined) {
+    answer = listed(config.from, peer);
+    if (known.size >= TRUST_CACHE_SIZE) known.clear();
+    known.set(peer, answer);
+  }
+  return answer;
+}
+
+/**
  * The request's peer under proxyProtocol, or null when the connection must
  * close (the peer is not trusted: logged).
  */
@@ -38,7 +59,7 @@ export function uwsProxiedPeer(
   proxied: ArrayBuffer,
 ): UwsPeer | null {
   const peer = nodeForm(text(own));
-  if (!listed(config.from, peer)) {
+  if (!trusted(config, peer)) {
     try {
       logger.warn(`PROXY protocol: closed a connection from ${peer}: the peer is not in proxyProtocol.from`);
     } catch {
