@@ -61,6 +61,18 @@ export interface BuiltinRun {
   goals: GoalRow[];
 }
 
+/** What a core table's reader needs to know to read it: the cause behind a tail, measured. */
+const SCENARIO_NOTES: Record<string, string[]> = {
+  'many-connections': [
+    "wrk opens its 1,000 connections as the clock starts and sends a request on each at once. On net and node-http (and node:net alone, with no parsing) the p99 is the accept queue, not the request: since libuv 1.45 (Node 20 ships 1.46; libuv pull request 3696) a listening socket accepts one connection per event-loop turn, and a turn serving hundreds of busy connections takes milliseconds, so the last connections wait seconds in the kernel's queue with their first request already sent. Measured on this machine: `ss -ltn` showed 920 connections queued at the start of a run, draining by about 150 a second; `strace` showed one accept4 per epoll_wait of about 355 events; the kernel counted no listen overflow (wirecore listens with a backlog of 4,096; node:http keeps Node's 511 and overflows). uWebSockets.js accepts the whole queue each turn. The next table measures the same 1,000 connections once all are open.",
+    '',
+  ],
+  'many-connections-open': [
+    'bench/clients/open-first-load.ts opens the 1,000 connections, waits until each has had one answer, then starts the clock: the steady state with that many connections, apart from the accept burst above. "all open after" is how long the burst took with one request per connection.',
+    '',
+  ],
+};
+
 export function renderBenchMd(run: BuiltinRun): string {
   const lines: string[] = ['# BENCH', ''];
   if (run.quick) {
@@ -88,7 +100,7 @@ export function renderBenchMd(run: BuiltinRun): string {
   };
   for (const table of run.coreTables) {
     if (table.rows.length === 0) continue;
-    lines.push(`## ${table.scenario.title}`, '', ...suiteRowsNote(table), ...markdownTable(table.rows, baselinesOf(table.rows)), '');
+    lines.push(`## ${table.scenario.title}`, '', ...suiteRowsNote(table), ...(SCENARIO_NOTES[table.scenario.id] ?? []), ...markdownTable(table.rows, baselinesOf(table.rows)), '');
   }
   for (const { suite, tables: all } of run.suiteTables) {
     const tables = all.filter((t) => t.rows.some((r) => r.samples.length > 0));

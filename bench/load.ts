@@ -51,6 +51,12 @@ export interface Sample {
   p99Ms: number;
   peakRss: number;
   errors: number;
+  /** The latency distribution's 90th percentile, where the generator reports it. */
+  p90Ms?: number;
+  /** Requests the generator gave up on (wrk's socket timeouts; also counted in errors). */
+  timeouts?: number;
+  /** How long opening every connection took, for a client that opens them before the clock starts. */
+  openMs?: number;
 }
 
 /** Exactly 1 KiB; bench/wrk/post-json.lua sends the same bytes. */
@@ -67,6 +73,13 @@ export const SCENARIOS: Scenario[] = [
   { id: 'post-json', title: '1 KiB JSON POST echo, 64 connections', path: '/echo', connections: 64, script: 'post-json.lua', method: 'POST', body: JSON_1K, headers: { 'content-type': 'application/json' } },
   { id: 'chunked', title: '64 KiB response as 16 chunks, 64 connections', path: '/chunked', connections: 64 },
   { id: 'many-connections', title: 'GET / with 1,000 concurrent connections', path: '/', connections: 1000 },
+  {
+    id: 'many-connections-open',
+    title: 'GET / with 1,000 concurrent connections, all opened before the clock starts',
+    path: '/',
+    connections: 1000,
+    client: { script: 'open-first-load.js', args: [] },
+  },
 ];
 
 /** node:net answering without parsing: how fast `net` could be at most. */
@@ -79,7 +92,7 @@ export const UWS_READ_FLOOR = 'uWS (raw), reading the request';
 /** The core tables' targets (wirecore-bench --with names them). */
 export const TARGETS: Target[] = [
   { id: 'node:http', script: benchFile('./servers/node-http.js'), args: [], baseline: 'node' },
-  { id: NET_CEILING, script: benchFile('./servers/net-raw.js'), args: [], scenarios: ['plaintext', 'pipelined', 'many-connections'] },
+  { id: NET_CEILING, script: benchFile('./servers/net-raw.js'), args: [], scenarios: ['plaintext', 'pipelined', 'many-connections', 'many-connections-open'] },
   { id: NET_PARSE_FLOOR, script: benchFile('./servers/net-parse.js'), args: [], scenarios: ['plaintext', 'pipelined'] },
   { id: 'uWS (raw)', script: benchFile('./servers/uws-raw.js'), args: [], baseline: 'uws' },
   { id: UWS_READ_FLOOR, script: benchFile('./servers/uws-read.js'), args: [], scenarios: ['plaintext', 'pipelined'] },
@@ -190,7 +203,7 @@ async function wrk(host: string, port: number, s: Scenario, seconds: number, cli
   const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(stdout);
   const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(stdout)?.[1] ?? 0);
   const errors = (socketErrors ? socketErrors.slice(1).reduce((a, b) => a + Number(b), 0) : 0) + non2xx;
-  return { rps, p50Ms: lat('50'), p99Ms: lat('99'), errors };
+  return { rps, p50Ms: lat('50'), p90Ms: lat('90'), p99Ms: lat('99'), errors, timeouts: Number(socketErrors?.[4] ?? 0) };
 }
 
 async function autocannon(host: string, port: number, s: Scenario, seconds: number): Promise<Omit<Sample, 'peakRss'>> {
@@ -212,7 +225,18 @@ async function ownClient(port: number, s: Scenario, seconds: number, clientCpu: 
   const args = [benchFile(`./clients/${client.script}`), String(port), String(s.connections), String(Math.max(1, Math.round(seconds))), s.path, String(s.pipelining ?? 1), ...client.args];
   const [command, argv] = pinned(clientCpu, process.execPath, args);
   const { stdout } = await run(command, argv, { timeout: (seconds + 30) * 1000 });
-  return JSON.parse(stdout.trim().split('\n').pop()!) as Omit<Sample, 'peakRss'>;
+  const printed = JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, number | null>;
+  // JSON has no NaN: a percentile the client could not measure arrives as null.
+  const num = (key: string) => (typeof printed[key] === 'number' ? printed[key] : NaN);
+  return {
+    rps: num('rps'),
+    p50Ms: num('p50Ms'),
+    p99Ms: num('p99Ms'),
+    errors: num('errors'),
+    ...('p90Ms' in printed ? { p90Ms: num('p90Ms') } : {}),
+    ...('timeouts' in printed ? { timeouts: num('timeouts') } : {}),
+    ...('openMs' in printed ? { openMs: num('openMs') } : {}),
+  };
 }
 
 /** One measurement of `seconds` against a server. */
@@ -361,6 +385,9 @@ export function summarize(samples: Sample[]): Summary {
     rpsMax,
     p50Ms: median(samples.map((s) => s.p50Ms)),
     p99Ms: median(samples.map((s) => s.p99Ms)),
+    p90Ms: median(samples.map((s) => s.p90Ms ?? NaN)),
+    timeouts: samples.reduce((a, s) => a + (s.timeouts ?? 0), 0),
+    openMs: median(samples.map((s) => s.openMs ?? NaN)),
     peakRss: Math.max(...samples.map((s) => s.peakRss)),
     errors: samples.reduce((a, s) => a + s.errors, 0),
     rounds: samples.length,

@@ -29,15 +29,22 @@ export function baselinesOf(rows: readonly LoadResult[], named?: string): LoadRe
 /** The column title for a baseline: the core tables keep their short names. */
 const baselineTitle = (row: LoadResult) => (row.id === 'uWS (raw)' ? 'raw uWS' : row.id);
 
+/** Tables of many connections also show the latency distribution's p90, the generator's timeouts and, for a client that opens every connection first, how long that took. */
+const showsDistribution = (rows: readonly LoadResult[]) => (rows[0]?.scenario.connections ?? 0) >= 1000;
+
 export function markdownTable(rows: readonly LoadResult[], baselines: readonly LoadResult[]): string[] {
+  const distribution = showsDistribution(rows);
+  const opens = distribution && rows.some((r) => r.samples.some((x) => Number.isFinite(x.openMs ?? NaN)));
+  const extra = distribution ? ['p90', 'p99', 'timeouts', ...(opens ? ['all open after'] : [])] : ['p99'];
   const lines = [
-    `| target | req/s | min–max | p50 | p99 | peak RSS |${baselines.map((b) => ` × ${baselineTitle(b)} |`).join('')} errors |`,
-    `|---|---|---|---|---|---|${baselines.map(() => '---|').join('')}---|`,
+    `| target | req/s | min–max | p50 | ${extra.join(' | ')} | peak RSS |${baselines.map((b) => ` × ${baselineTitle(b)} |`).join('')} errors |`,
+    `|---|---|---|---|${extra.map(() => '---|').join('')}---|${baselines.map(() => '---|').join('')}---|`,
   ];
   for (const r of rows) {
     const s = summarize(r.samples);
     const ratios = baselines.map((b) => ` ${fmt(s.rps / summarize(b.samples).rps, 2)} |`).join('');
-    lines.push(`| ${r.id} | ${fmt(s.rps)} | ${range(s.rpsMin, s.rpsMax)} | ${ms(s.p50Ms)} | ${ms(s.p99Ms)} | ${mib(s.peakRss)} |${ratios} ${s.errors} |`);
+    const cells = distribution ? [ms(s.p90Ms ?? NaN), ms(s.p99Ms), fmt(s.timeouts ?? 0), ...(opens ? [ms(s.openMs ?? NaN)] : [])] : [ms(s.p99Ms)];
+    lines.push(`| ${r.id} | ${fmt(s.rps)} | ${range(s.rpsMin, s.rpsMax)} | ${ms(s.p50Ms)} | ${cells.join(' | ')} | ${mib(s.peakRss)} |${ratios} ${s.errors} |`);
   }
   return lines;
 }
@@ -64,7 +71,16 @@ export function jsonRows(rows: readonly LoadResult[]): object[] {
       p99Ms: Number.isFinite(s.p99Ms) ? s.p99Ms : null,
       peakRssBytes: Number.isFinite(s.peakRss) ? s.peakRss : null,
       errors: s.errors,
-      rounds: r.samples.map((x) => ({ rps: x.rps, p50Ms: Number.isFinite(x.p50Ms) ? x.p50Ms : null, p99Ms: Number.isFinite(x.p99Ms) ? x.p99Ms : null, peakRssBytes: Number.isFinite(x.peakRss) ? x.peakRss : null, errors: x.errors })),
+      rounds: r.samples.map((x) => ({
+        rps: x.rps,
+        p50Ms: Number.isFinite(x.p50Ms) ? x.p50Ms : null,
+        p90Ms: Number.isFinite(x.p90Ms ?? NaN) ? x.p90Ms : null,
+        p99Ms: Number.isFinite(x.p99Ms) ? x.p99Ms : null,
+        peakRssBytes: Number.isFinite(x.peakRss) ? x.peakRss : null,
+        errors: x.errors,
+        timeouts: x.timeouts ?? 0,
+        ...(x.openMs !== undefined ? { openMs: Number.isFinite(x.openMs) ? x.openMs : null } : {}),
+      })),
     };
   });
 }
