@@ -1,8 +1,8 @@
 // A second, non-framework consumer of serveGeneric: its own dispatch, no
 // router. Serves the load scenarios; prints "READY <port>" when listening.
 import { serveGeneric, type DispatchFn, type RuntimeName } from 'wirecore';
+import { CHUNK_4K as chunk } from './servers/chunk.js';
 
-const chunk = 'x'.repeat(4096);
 const block = Buffer.alloc(64 * 1024, 0x61);
 
 const dispatch: DispatchFn<null> = async (_ctx, req, res) => {

@@ -1,8 +1,8 @@
 // The Hono app the load runs serve, on @hono/node-server and on wirecore/fetch.
 import { Hono } from 'hono';
 import { stream } from 'hono/streaming';
+import { CHUNK_4K as chunk } from './chunk.js';
 
-const chunk = 'x'.repeat(4096);
 
 export const app = new Hono()
   .get('/', (c) => c.text('ok'))

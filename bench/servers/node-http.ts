@@ -1,7 +1,7 @@
 // Baseline: plain node:http serving the same bytes as bench/hello.ts.
 import http from 'node:http';
+import { CHUNK_4K as chunk } from './chunk.js';
 
-const chunk = 'x'.repeat(4096);
 const server = http.createServer((req, res) => {
   if (req.url === '/echo') {
     const parts: Buffer[] = [];

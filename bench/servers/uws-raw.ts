@@ -1,8 +1,8 @@
 // Baseline: raw uWebSockets.js serving the same bytes as bench/hello.ts.
 import { createRequire } from 'node:module';
+import { CHUNK_4K as chunk } from './chunk.js';
 
 const uws = createRequire(import.meta.url)('@trufflesuite/uws-js-unofficial');
-const chunk = 'x'.repeat(4096);
 
 interface Res {
   onAborted(cb: () => void): void;
