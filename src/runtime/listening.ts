@@ -4,8 +4,8 @@ import type net from 'node:net';
 export interface Listening {
   address: string;
   port: number;
-  /** Stops accepting; settles when the listener is closed. */
-  stopAccepting(): Promise<void>;
+  /** Stops accepting; settles when the listener is closed (graceMs: how long close() lets connections finish). */
+  stopAccepting(graceMs: number): Promise<void>;
   /** Open sockets, for a runtime whose connections the server does not track itself. */
   countConnections?(): number;
 }
@@ -19,7 +19,7 @@ export interface Listening {
 const LISTEN_BACKLOG = 4096;
 
 /** Listens with a node:net-based server; `beforeClose` runs as it stops accepting. */
-export function listenOn(server: net.Server, host: string, port: number, beforeClose?: () => void): Promise<Listening> {
+export function listenOn(server: net.Server, host: string, port: number, beforeClose?: (graceMs: number) => void): Promise<Listening> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
@@ -28,10 +28,10 @@ export function listenOn(server: net.Server, host: string, port: number, beforeC
       resolve({
         address: address.address,
         port: address.port,
-        stopAccepting: () =>
+        stopAccepting: (graceMs) =>
           new Promise<void>((done) => {
             server.close(() => done());
-            beforeClose?.();
+            beforeClose?.(graceMs);
           }),
       });
     });

@@ -124,11 +124,14 @@ function attach(core: ServerCore<unknown>, socket: net.Socket): void {
 function listenNet(core: ServerCore<unknown>, host: string, port: number): Promise<Listening> {
   const tlsOptions = core.options.tls;
   const proxyProtocol = core.options.proxyProtocol;
+  // A TLS handshake is part of reaching the first request: it gets the headers timeout, not node:tls's 120 s.
   const server: net.Server = tlsOptions
-    ? tls.createServer({ ...tlsOptions, allowHalfOpen: true }, (socket) => attach(core, socket))
+    ? tls.createServer({ ...tlsOptions, allowHalfOpen: true, handshakeTimeout: core.options.headersTimeoutMs }, (socket) => attach(core, socket))
     : net.createServer({ allowHalfOpen: true }, (socket) => attach(core, socket));
-  if (tlsOptions) server.on('tlsClientError', () => {});
-  if (proxyProtocol === null) return listenOn(server, host, port);
+  const beforeClose = tlsOptions ? dropHandshakesAfterGrace(server) : undefined;
+  // A failed or timed-out handshake: node:tls leaves the socket to this listener.
+  if (tlsOptions) server.on('tlsClientError', (_error: Error, socket: tls.TLSSocket) => socket.destroy());
+  if (proxyProtocol === null) return listenOn(server, host, port, beforeClose);
   // The PROXY header comes before anything else, TLS included: a plain listener reads it, then hands the socket on.
   const front = net.createServer({ allowHalfOpen: true }, (socket) => {
     readProxyHeader(socket, proxyProtocol, core.options.logger, (ready) => {
@@ -140,7 +143,27 @@ function listenNet(core: ServerCore<unknown>, host: string, port: number): Promi
       }
     });
   });
-  return listenOn(front, host, port);
+  return listenOn(front, host, port, beforeClose);
+}
+
+/**
+ * A socket still in its TLS handshake is not a connection yet (the server's
+ * drain cannot see it), but node:net's close waits for it: one a client
+ * abandoned would hold close() until the handshake timeout. Whatever TCP
+ * socket is still open when the grace period ends is destroyed; connections
+ * that finished their handshake are gone by then (drained, or destroyed by the drain).
+ */
+function dropHandshakesAfterGrace(server: net.Server): (graceMs: number) => void {
+  const sockets = new Set<net.Socket>();
+  server.on('connection', (socket: net.Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  return (graceMs) => {
+    setTimeout(() => {
+      for (const socket of sockets) socket.destroy();
+    }, graceMs).unref();
+  };
 }
 
 export const netRuntime: RuntimeBinding = {

@@ -341,10 +341,12 @@ async function listenNodeHttp(core: ServerCore<unknown>, host: string, port: num
     connectionsCheckingInterval: Math.floor(Math.max(10, Math.min(1000, o.headersTimeoutMs / 4))),
   };
   const tls = o.tls;
-  const server: http.Server = tls ? https.createServer({ ...serverOptions, ...tls }) : http.createServer(serverOptions);
+  // A TLS handshake is part of reaching the first request: it gets the headers timeout, not node:tls's 120 s.
+  const server: http.Server = tls ? https.createServer({ ...serverOptions, ...tls, handshakeTimeout: o.headersTimeoutMs }) : http.createServer(serverOptions);
   server.headersTimeout = o.headersTimeoutMs;
   server.on('connection', (socket: net.Socket) => void tracked(core, socket));
-  if (tls) server.on('tlsClientError', () => {});
+  // A failed or timed-out handshake: node:tls leaves the socket to this listener.
+  if (tls) server.on('tlsClientError', (_error: Error, socket: net.Socket) => socket.destroy());
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const conn = tracked(core, req.socket);
     conn.served = true;
