@@ -1,5 +1,6 @@
 // BENCH.md of the built-in run: the load tables (the core scenarios with the
 // suites' rows, then each suite's own), memory, micro, and the targets table.
+import { accountFor } from './missed-goals.js';
 import { TARGETS, type Target } from './load.js';
 import type { IdleResult, StreamResult } from './memory.js';
 import type { MicroRow } from './micro.js';
@@ -143,6 +144,15 @@ export function renderBenchMd(run: BuiltinRun): string {
     lines.push(`| ${g.suite ? `${g.suite}: ` : ''}${g.name} | ${show(g.value, g.unit)} | ${perRound} | ${goalText(g)} | ${met(g)} |`);
   }
   lines.push('');
+  const missed = run.goals.filter((g) => met(g) === 'no');
+  if (missed.length > 0) {
+    lines.push('### What stands in the way of the goals missed here', '');
+    for (const g of missed) {
+      const name = `${g.suite ? `${g.suite}: ` : ''}${g.name}`;
+      lines.push(`- **${name}**: ${accountFor(name) ?? 'not profiled this round.'}`);
+    }
+    lines.push('');
+  }
 
   return lines.join('\n');
 }
