@@ -118,6 +118,20 @@ describe.each(['net', 'node-http', 'uws'] as const)('PROXY protocol on %s', (run
     expect(warnings.join('\n')).toMatch(/127\.0\.0\.1.*not in proxyProtocol\.from/);
   });
 
+  onlyIf(ours)('close() ends within its grace period while a client has not sent its PROXY header yet', async () => {
+    // The header timeout is far longer than the test's own: only the grace period can end this close().
+    const { server } = await serve(runtime, { proxyProtocol: { from: ['127.0.0.0/8'], timeoutMs: 60_000 } });
+    const stalled = await new Promise<net.Socket>((resolve, reject) => {
+      const socket = net.connect(server.port, '127.0.0.1', () => resolve(socket));
+      socket.on('error', reject);
+    });
+    stalled.on('error', () => {});
+    const closedByServer = new Promise<void>((resolve) => stalled.once('close', () => resolve()));
+    await server.close({ graceMs: 200 });
+    await closedByServer;
+    expect(stalled.destroyed).toBe(true);
+  });
+
   onlyIf(ours)('truncated, malformed, missing or late headers close the connection with a warning', async () => {
     const { server, seen, warnings } = await serve(runtime, { proxyProtocol: { from: ['127.0.0.0/8'], timeoutMs: 200 } });
     const truncated = await rawRequest(server.port, [v2tcp4.subarray(0, 20)], { between: () => undefined }).catch(() => null);

@@ -37,3 +37,24 @@ export function listenOn(server: net.Server, host: string, port: number, beforeC
     });
   });
 }
+
+/**
+ * For a listener whose sockets reach the server's drain only later (a TLS
+ * handshake, a PROXY header still to come): node:net's close() waits for
+ * them, so one a client abandoned would hold close() until its own timeout.
+ * Whatever TCP socket of this listener is still open when the grace period
+ * ends is destroyed, whether it became a connection or not (the drain would
+ * destroy a connection at that moment too).
+ */
+export function destroyLeftoversAfterGrace(server: net.Server): (graceMs: number) => void {
+  const sockets = new Set<net.Socket>();
+  server.on('connection', (socket: net.Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  return (graceMs) => {
+    setTimeout(() => {
+      for (const socket of sockets) socket.destroy();
+    }, graceMs).unref();
+  };
+}

@@ -7,7 +7,7 @@ import { proxyHeaderOf, readProxyHeader } from '../proxy/gate.js';
 import type { ProxyHeader } from '../proxy/protocol.js';
 import type { ProxyPeer } from '../types.js';
 import type { ServerCore } from './core.js';
-import { listenOn, type Listening } from './listening.js';
+import { destroyLeftoversAfterGrace, listenOn, type Listening } from './listening.js';
 import type { RuntimeBinding } from './registry.js';
 import type { Transport } from './transport.js';
 
@@ -128,10 +128,9 @@ function listenNet(core: ServerCore<unknown>, host: string, port: number): Promi
   const server: net.Server = tlsOptions
     ? tls.createServer({ ...tlsOptions, allowHalfOpen: true, handshakeTimeout: core.options.headersTimeoutMs }, (socket) => attach(core, socket))
     : net.createServer({ allowHalfOpen: true }, (socket) => attach(core, socket));
-  const beforeClose = tlsOptions ? dropHandshakesAfterGrace(server) : undefined;
   // A failed or timed-out handshake: node:tls leaves the socket to this listener.
   if (tlsOptions) server.on('tlsClientError', (_error: Error, socket: tls.TLSSocket) => socket.destroy());
-  if (proxyProtocol === null) return listenOn(server, host, port, beforeClose);
+  if (proxyProtocol === null) return listenOn(server, host, port, tlsOptions ? destroyLeftoversAfterGrace(server) : undefined);
   // The PROXY header comes before anything else, TLS included: a plain listener reads it, then hands the socket on.
   const front = net.createServer({ allowHalfOpen: true }, (socket) => {
     readProxyHeader(socket, proxyProtocol, core.options.logger, (ready) => {
@@ -143,27 +142,7 @@ function listenNet(core: ServerCore<unknown>, host: string, port: number): Promi
       }
     });
   });
-  return listenOn(front, host, port, beforeClose);
-}
-
-/**
- * A socket still in its TLS handshake is not a connection yet (the server's
- * drain cannot see it), but node:net's close waits for it: one a client
- * abandoned would hold close() until the handshake timeout. Whatever TCP
- * socket is still open when the grace period ends is destroyed; connections
- * that finished their handshake are gone by then (drained, or destroyed by the drain).
- */
-function dropHandshakesAfterGrace(server: net.Server): (graceMs: number) => void {
-  const sockets = new Set<net.Socket>();
-  server.on('connection', (socket: net.Socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
-  return (graceMs) => {
-    setTimeout(() => {
-      for (const socket of sockets) socket.destroy();
-    }, graceMs).unref();
-  };
+  return listenOn(front, host, port, destroyLeftoversAfterGrace(front));
 }
 
 export const netRuntime: RuntimeBinding = {

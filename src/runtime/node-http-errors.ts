@@ -1,5 +1,6 @@
 // What the node-http binding answers itself, outside any exchange: the
-// messages Node's parser refuses, answered as the net runtime answers llhttp's.
+// messages Node's parser refuses, answered as the net runtime answers llhttp's
+// (and TLS failures, which get no answer).
 import type { Rejection } from '../parser/head.js';
 import { rejectMethod } from '../parser/validate.js';
 import { currentDate } from '../writer/clock.js';
@@ -12,6 +13,12 @@ export function rejectionAnswer(status: number, reason: string): string {
     `HTTP/1.1 ${status} ${reasonPhrase(status)}\r\ncontent-type: text/plain; charset=utf-8\r\nDate: ${currentDate()}\r\n` +
     `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
   );
+}
+
+/** An error from the TLS layer (a handshake that failed or timed out), not from node:http's parser: nothing to answer. */
+export function isTlsFailure(error: NodeJS.ErrnoException): boolean {
+  const code = error.code ?? '';
+  return code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_');
 }
 
 /** Node's parser errors, answered like the net runtime answers llhttp's. */

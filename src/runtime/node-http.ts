@@ -17,9 +17,9 @@ import { proxyHeaderOf, readProxyHeader } from '../proxy/gate.js';
 import { admitHead, isRejection } from './admission.js';
 import type { OpenConnection, ServerCore } from './core.js';
 import { errorBody } from './exchange.js';
-import { clientErrorStatus, rejectionAnswer } from './node-http-errors.js';
+import { clientErrorStatus, isTlsFailure, rejectionAnswer } from './node-http-errors.js';
 import { FramedExchange } from './framed-exchange.js';
-import { listenOn, type Listening } from './listening.js';
+import { destroyLeftoversAfterGrace, listenOn, type Listening } from './listening.js';
 import type { RuntimeBinding } from './registry.js';
 import type { PeerInfo } from './request.js';
 import { LINGER_MS } from './stream/deadlines.js';
@@ -345,8 +345,6 @@ async function listenNodeHttp(core: ServerCore<unknown>, host: string, port: num
   const server: http.Server = tls ? https.createServer({ ...serverOptions, ...tls, handshakeTimeout: o.headersTimeoutMs }) : http.createServer(serverOptions);
   server.headersTimeout = o.headersTimeoutMs;
   server.on('connection', (socket: net.Socket) => void tracked(core, socket));
-  // A failed or timed-out handshake: node:tls leaves the socket to this listener.
-  if (tls) server.on('tlsClientError', (_error: Error, socket: net.Socket) => socket.destroy());
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const conn = tracked(core, req.socket);
     conn.served = true;
@@ -387,7 +385,8 @@ async function listenNodeHttp(core: ServerCore<unknown>, host: string, port: num
     endAndLinger(socket, rejectionAnswer(501, 'CONNECT is not supported'));
   });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: net.Socket) => {
-    if (error.code === 'ECONNRESET' || !socket.writable) {
+    // node:https hands a failed or timed-out TLS handshake here too: there is no HTTP to answer in.
+    if (error.code === 'ECONNRESET' || !socket.writable || isTlsFailure(error)) {
       socket.destroy();
       return;
     }
@@ -430,11 +429,12 @@ async function listenNodeHttp(core: ServerCore<unknown>, host: string, port: num
   const front = net.createServer({ allowHalfOpen: true }, (socket) => {
     readProxyHeader(socket, proxyProtocol, o.logger, (ready) => {
       server.emit('connection', ready);
-      // TLS reads what follows the header itself; node:http reads it from the socket's buffer once it flows.
-      if (!tls) ready.resume();
+      if (!tls) ready.resume(); // TLS reads what follows the header itself; node:http once the socket flows
     });
   });
-  const listening = await listenOn(front, host, port, () => {
+  const destroyLeftovers = destroyLeftoversAfterGrace(front);
+  const listening = await listenOn(front, host, port, (graceMs) => {
+    destroyLeftovers(graceMs);
     closeIdle(core);
     // Stops node:http's own timers (it never listened, so this only clears them).
     server.close(() => {});
