@@ -137,7 +137,7 @@ export function installWrk(): boolean {
   return hasWrk();
 }
 
-type AutocannonRun = (options: object) => Promise<{ requests: { average: number }; latency: { p50: number; p99: number }; errors: number; timeouts: number; non2xx: number }>;
+type AutocannonRun = (options: object) => Promise<{ requests: { average: number }; latency: { p50: number; p90: number; p99: number }; errors: number; timeouts: number; non2xx: number }>;
 
 /** autocannon when it can be imported (a dev dependency of wirecore, not shipped with the tools). */
 async function loadAutocannon(): Promise<AutocannonRun | null> {
@@ -217,7 +217,7 @@ async function autocannon(host: string, port: number, s: Scenario, seconds: numb
     ...(s.body !== undefined ? { body: s.body } : {}),
     ...(s.headers !== undefined ? { headers: s.headers } : {}),
   });
-  return { rps: result.requests.average, p50Ms: result.latency.p50, p99Ms: result.latency.p99, errors: result.errors + result.non2xx };
+  return { rps: result.requests.average, p50Ms: result.latency.p50, p90Ms: result.latency.p90, p99Ms: result.latency.p99, errors: result.errors + result.non2xx, timeouts: result.timeouts };
 }
 
 async function ownClient(port: number, s: Scenario, seconds: number, clientCpu: number | undefined): Promise<Omit<Sample, 'peakRss'>> {
@@ -225,14 +225,16 @@ async function ownClient(port: number, s: Scenario, seconds: number, clientCpu: 
   const args = [benchFile(`./clients/${client.script}`), String(port), String(s.connections), String(Math.max(1, Math.round(seconds))), s.path, String(s.pipelining ?? 1), ...client.args];
   const [command, argv] = pinned(clientCpu, process.execPath, args);
   const { stdout } = await run(command, argv, { timeout: (seconds + 30) * 1000 });
-  const printed = JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, number | null>;
+  const last = stdout.trim().split('\n').pop() ?? '';
+  if (!last.startsWith('{')) throw new Error(`the load client ${client.script} printed no result (its output: ${JSON.stringify(stdout.slice(-300))})`);
+  const printed = JSON.parse(last) as Record<string, number | null>;
   // JSON has no NaN: a percentile the client could not measure arrives as null.
   const num = (key: string) => (typeof printed[key] === 'number' ? printed[key] : NaN);
   return {
     rps: num('rps'),
     p50Ms: num('p50Ms'),
     p99Ms: num('p99Ms'),
-    errors: num('errors'),
+    errors: typeof printed.errors === 'number' ? printed.errors : 0,
     ...('p90Ms' in printed ? { p90Ms: num('p90Ms') } : {}),
     ...('timeouts' in printed ? { timeouts: num('timeouts') } : {}),
     ...('openMs' in printed ? { openMs: num('openMs') } : {}),
@@ -386,7 +388,7 @@ export function summarize(samples: Sample[]): Summary {
     p50Ms: median(samples.map((s) => s.p50Ms)),
     p99Ms: median(samples.map((s) => s.p99Ms)),
     p90Ms: median(samples.map((s) => s.p90Ms ?? NaN)),
-    timeouts: samples.reduce((a, s) => a + (s.timeouts ?? 0), 0),
+    ...(samples.some((s) => s.timeouts !== undefined) ? { timeouts: samples.reduce((a, s) => a + (s.timeouts ?? 0), 0) } : {}),
     openMs: median(samples.map((s) => s.openMs ?? NaN)),
     peakRss: Math.max(...samples.map((s) => s.peakRss)),
     errors: samples.reduce((a, s) => a + s.errors, 0),

@@ -43,7 +43,7 @@ export function markdownTable(rows: readonly LoadResult[], baselines: readonly L
   for (const r of rows) {
     const s = summarize(r.samples);
     const ratios = baselines.map((b) => ` ${fmt(s.rps / summarize(b.samples).rps, 2)} |`).join('');
-    const cells = distribution ? [ms(s.p90Ms ?? NaN), ms(s.p99Ms), fmt(s.timeouts ?? 0), ...(opens ? [ms(s.openMs ?? NaN)] : [])] : [ms(s.p99Ms)];
+    const cells = distribution ? [ms(s.p90Ms ?? NaN), ms(s.p99Ms), s.timeouts === undefined ? '–' : fmt(s.timeouts), ...(opens ? [ms(s.openMs ?? NaN)] : [])] : [ms(s.p99Ms)];
     lines.push(`| ${r.id} | ${fmt(s.rps)} | ${range(s.rpsMin, s.rpsMax)} | ${ms(s.p50Ms)} | ${cells.join(' | ')} | ${mib(s.peakRss)} |${ratios} ${s.errors} |`);
   }
   return lines;
@@ -78,7 +78,7 @@ export function jsonRows(rows: readonly LoadResult[]): object[] {
         p99Ms: Number.isFinite(x.p99Ms) ? x.p99Ms : null,
         peakRssBytes: Number.isFinite(x.peakRss) ? x.peakRss : null,
         errors: x.errors,
-        timeouts: x.timeouts ?? 0,
+        timeouts: x.timeouts ?? null,
         ...(x.openMs !== undefined ? { openMs: Number.isFinite(x.openMs) ? x.openMs : null } : {}),
       })),
     };

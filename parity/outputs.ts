@@ -42,7 +42,7 @@ export function renderJson(cases: readonly Case[], targets: readonly TargetSpec[
         unwaivedFailures: unwaivedFailures(results).length,
         targets: summarize(targets, results).map((s, i) => ({ ...s, ...(targets[i]!.url ? { url: targets[i]!.url!.href } : {}) })),
         cases: cases.map((c) => ({ id: c.id, category: c.category, title: c.title })),
-        waivers: waivers.relevantTo(targets).map((w) => ({ name: w.name, targets: w.targets, reason: w.reason, allows: w.allows, source: w.source, ...(w.cases ? { cases: w.cases } : {}) })),
+        waivers: waivers.relevantTo(targets).map((w) => ({ name: w.name, targets: w.targets, reason: w.reason, allows: w.allows, source: w.source, ...(w.cases ? { cases: w.cases } : {}), ...(w.except ? { except: w.except } : {}) })),
         results: sorted.map((r) => ({
           case: r.c.id,
           target: r.target.name,

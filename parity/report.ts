@@ -92,7 +92,9 @@ export function renderReport(cases: readonly Case[], targets: readonly TargetSpe
   for (const w of relevant) {
     const tagged = options.waivers.casesOf(w, cases);
     const allows = w.allows.length ? ` Allows: ${w.allows.join(', ')}.` : ' (the test suite\'s only: no case is judged by it)';
-    lines.push(`- **${w.name}**${w.source === 'built-in' ? '' : ` (${w.source})`} — ${w.targets.join(', ')}: ${w.reason}${allows}${tagged.length ? ` Cases: ${tagged.join(', ')}.` : ''}`);
+    const excepted = Object.entries(w.except ?? {}).map(([id, on]) => `${id} (${on.join(', ')})`);
+    const except = excepted.length ? ` Not waived, the rule holds there: ${excepted.join(', ')}.` : '';
+    lines.push(`- **${w.name}**${w.source === 'built-in' ? '' : ` (${w.source})`} — ${w.targets.join(', ')}: ${w.reason}${allows}${tagged.length ? ` Cases: ${tagged.join(', ')}.` : ''}${except}`);
   }
   lines.push('');
 

@@ -16,7 +16,7 @@ export interface Waiver {
   allows: readonly Allowance[];
   /** Case ids it waives, besides those tagged with the feature of the same name. */
   cases?: readonly string[];
-  /** Case id → targets (or runtimes) where the waiver does not apply: they follow the rule there. */
+  /** Case id → targets (or runtimes) where the waiver does not apply: they follow the rule there (built-in waivers only). */
   except?: Readonly<Record<string, readonly string[]>>;
 }
 

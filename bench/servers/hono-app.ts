@@ -3,7 +3,6 @@ import { Hono } from 'hono';
 import { stream } from 'hono/streaming';
 import { CHUNK_4K as chunk } from './chunk.js';
 
-
 export const app = new Hono()
   .get('/', (c) => c.text('ok'))
   .post('/echo', async (c) => c.json(await c.req.json()))
