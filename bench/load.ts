@@ -43,6 +43,8 @@ export interface Target {
   baseline?: 'node' | 'uws';
   /** The scenarios it can serve (all when absent). */
   scenarios?: string[];
+  /** For a scenario with its own load client: arguments this target adds after the scenario's (a PROXY header or none). */
+  clientArgs?: string[];
 }
 
 export interface Sample {
@@ -220,9 +222,9 @@ async function autocannon(host: string, port: number, s: Scenario, seconds: numb
   return { rps: result.requests.average, p50Ms: result.latency.p50, p90Ms: result.latency.p90, p99Ms: result.latency.p99, errors: result.errors + result.non2xx, timeouts: result.timeouts };
 }
 
-async function ownClient(port: number, s: Scenario, seconds: number, clientCpu: number | undefined): Promise<Omit<Sample, 'peakRss'>> {
+async function ownClient(port: number, s: Scenario, seconds: number, clientCpu: number | undefined, targetArgs: readonly string[]): Promise<Omit<Sample, 'peakRss'>> {
   const client = s.client!;
-  const args = [benchFile(`./clients/${client.script}`), String(port), String(s.connections), String(Math.max(1, Math.round(seconds))), s.path, String(s.pipelining ?? 1), ...client.args];
+  const args = [benchFile(`./clients/${client.script}`), String(port), String(s.connections), String(Math.max(1, Math.round(seconds))), s.path, String(s.pipelining ?? 1), ...client.args, ...targetArgs];
   const [command, argv] = pinned(clientCpu, process.execPath, args);
   const { stdout } = await run(command, argv, { timeout: (seconds + 30) * 1000 });
   const last = stdout.trim().split('\n').pop() ?? '';
@@ -242,8 +244,8 @@ async function ownClient(port: number, s: Scenario, seconds: number, clientCpu: 
 }
 
 /** One measurement of `seconds` against a server. */
-export function measure(generator: GeneratorName, port: number, s: Scenario, seconds: number, clientCpu: number | undefined): Promise<Omit<Sample, 'peakRss'>> {
-  if (s.client !== undefined) return ownClient(port, s, seconds, clientCpu);
+export function measure(generator: GeneratorName, port: number, s: Scenario, seconds: number, clientCpu: number | undefined, targetClientArgs: readonly string[] = []): Promise<Omit<Sample, 'peakRss'>> {
+  if (s.client !== undefined) return ownClient(port, s, seconds, clientCpu, targetClientArgs);
   return generator === 'wrk' ? wrk('127.0.0.1', port, s, seconds, clientCpu) : autocannon('127.0.0.1', port, s, seconds);
 }
 
@@ -356,7 +358,7 @@ export async function measureTables(tables: ReadonlyArray<{ rows: LoadResult[] }
     if (options.warmupSeconds > 0) {
       for (const row of rows) {
         options.onRun?.({ scenario: row.scenario, id: row.id, round: 0, rounds: options.rounds, warmUp: true, done: counter.done, total: counter.total });
-        await measure(options.generator, servers.get(row.target)!.port, row.scenario, options.warmupSeconds, options.clientCpu);
+        await measure(options.generator, servers.get(row.target)!.port, row.scenario, options.warmupSeconds, options.clientCpu, row.target.clientArgs);
       }
     }
     for (let round = 0; round < options.rounds; round++) {
@@ -364,7 +366,7 @@ export async function measureTables(tables: ReadonlyArray<{ rows: LoadResult[] }
         const server = servers.get(row.target)!;
         options.onRun?.({ scenario: row.scenario, id: row.id, round: round + 1, rounds: options.rounds, warmUp: false, done: counter.done, total: counter.total, ...(row.samples.length ? { last: row.samples.at(-1)! } : {}) });
         const stop = sampleRss(server.pid);
-        const sample = await measure(options.generator, server.port, row.scenario, options.seconds, options.clientCpu);
+        const sample = await measure(options.generator, server.port, row.scenario, options.seconds, options.clientCpu, row.target.clientArgs);
         row.samples.push({ ...sample, peakRss: stop() });
         counter.done++;
       }

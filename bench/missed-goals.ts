@@ -26,7 +26,7 @@ export const WHAT_STANDS_IN_THE_WAY: ReadonlyArray<readonly [prefix: string, acc
   ['p99 on net, 1,000 connections opened as the clock starts', 'The accept queue: see the note above the 1,000-connection table. The row after it measures the same connections once open.'],
   [
     'proxy: plaintext with PROXY v2 ÷ without (uws)',
-    "uWS gives the peer per request, not per connection: two native calls that each return a new ArrayBuffer (the balancer's address and the client's), then their text. The trust answer is remembered per balancer address (0.70× → 0.88× in an A/B on 2026-12-06); uWS.js's HTTP API has no per-connection hook to do the rest once.",
+    "uWS gives the peer per request, not per connection: two native calls that each return a new ArrayBuffer (the balancer's address and the client's), then their text. The trust answer is remembered per balancer address (0.70× → 0.88× in one A/B on 2026-12-06; another gave 0.60–0.87× per round, split in two, not explained); uWS.js's HTTP API has no per-connection hook to do the rest once.",
   ],
   [
     'tracing: tracing with the SDK',
