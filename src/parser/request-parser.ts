@@ -6,12 +6,7 @@ import { BODY_NONE, type ParsedHead, type Rejection } from './head.js';
 import { FastHeadReader } from './fast-path.js';
 import { FramingValueRewriter } from './framing-ows.js';
 import { checkHead, rejectFromLlhttp } from './validate.js';
-
-declare global {
-  interface Buffer {
-    latin1Slice(start: number, end: number): string;
-  }
-}
+import './latin1-slice.js';
 
 export { BODY_CHUNKED, BODY_LENGTH, BODY_NONE, type ParsedHead } from './head.js';
 
