@@ -16,11 +16,11 @@ import {
   measureTables,
   pinSelf,
   ratioOf,
+  rowKey,
   rowsOf,
   runsIn,
   serves,
   startAll,
-  targetKey,
   withConnections,
   type LoadResult,
   type Scenario,
@@ -91,7 +91,7 @@ function addSuiteRows(table: Table, suite: Suite, aliases: Aliases): void {
   aliases.set(aliasKey(suite.name, table.scenario.id), map);
   for (const target of suite.targets) {
     if (!serves(target, table.scenario)) continue;
-    const same = table.rows.find((r) => targetKey(r.target) === targetKey(target));
+    const same = table.rows.find((r) => rowKey(r.target) === rowKey(target));
     if (same) {
       map.set(target.id, same.id);
       continue;

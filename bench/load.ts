@@ -253,6 +253,8 @@ export function measure(generator: GeneratorName, port: number, s: Scenario, sec
 
 /** Same script and arguments (or same command): the same server, so one row can serve two suites. */
 export const targetKey = (t: Target) => (t.command !== undefined ? `sh:${t.command}` : `node:${t.script}\u0000${(t.args ?? []).join('\u0000')}`);
+/** A table row's identity: the server, and what its own load client is told (two rows may share one server). */
+export const rowKey = (t: Target) => `${targetKey(t)}\u0001${(t.clientArgs ?? []).join('\u0000')}`;
 
 export interface Started {
   servers: Map<Target, TargetProcess>;

@@ -81,7 +81,7 @@ async function start<C>(ctx: C, dispatch: DispatchFn<C> | null, options: ServeOp
     get closing() {
       return core.closing;
     },
-    close: ({ graceMs = 5000 } = {}) => core.close(() => listening.stopAccepting(graceMs), graceMs),
+    close: ({ graceMs = 5000 } = {}) => core.close((grace) => listening.stopAccepting(grace), graceMs),
     publish: (topic, data, options) => hub.publish(String(topic), data, options, null),
     reload: () => Promise.reject(new OptionError('server.reload() replaces worker copies: start the server with options.workers')),
   };

@@ -86,17 +86,17 @@ export class ServerCore<C> {
    * Graceful close shared by every runtime: stop accepting, let in-flight
    * answers finish, destroy what is left after graceMs.
    */
-  close(stopAccepting: () => Promise<void>, graceMs: number): Promise<void> {
+  close(stopAccepting: (graceMs: number) => Promise<void>, graceMs: number): Promise<void> {
     // A second close() (a signal beside the app's own shutdown) waits for the first.
     return (this.closed ??= this.drain(stopAccepting, graceMs));
   }
 
   private closed: Promise<void> | null = null;
 
-  private async drain(stopAccepting: () => Promise<void>, graceMs: number): Promise<void> {
+  private async drain(stopAccepting: (graceMs: number) => Promise<void>, graceMs: number): Promise<void> {
     this.closing = true;
     this.guard('onClosing', () => this.options.onClosing?.());
-    const accepting = stopAccepting();
+    const accepting = stopAccepting(graceMs);
     const drained = new Promise<void>((resolve) => {
       this.allClosed = resolve;
       if (this.connections.size === 0) resolve();
