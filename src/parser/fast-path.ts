@@ -11,26 +11,80 @@
 // instructions a byte; one sticky regular expression over the head's
 // string, compiled to machine code, ~12; native indexOf finds the lines. So
 // a chunk becomes one string, the expression checks a whole head and tells
-// where it ends, and fields are cut from that string.
+// where it ends, and fields are cut from that string when asked for.
+import { BODY_LENGTH, BODY_NONE, type ParsedHead } from './head.js';
 
 const CANONICAL_HEAD =
   /(?:GET|PUT|POST|HEAD|PATCH|DELETE|OPTIONS) \/[A-Za-z0-9\-._~!$&'()*+,;=:@/?%]* HTTP\/1\.[01]\r\n(?:[!#$%&'*+\-.^_`|~0-9A-Za-z]+:[\t\x20-\x7e]*\r\n)*\r\n/y;
 
 const SP = 0x20;
 const HTAB = 0x09;
+const CR = 0x0d;
 
-/** A head the fast path read. */
-export interface FastHead {
-  method: string;
-  target: string;
-  versionMinor: number;
-  headers: string[];
-  /** -1: no Content-Length. */
-  contentLength: number;
+/**
+ * A head the fast path read, and (once checkFastHead passed it) the parsed
+ * head itself. Its field strings are cut from the head's own text only when
+ * something asks for `headers`: a handler that reads no header pays for none.
+ * The text is the head alone (a copy when the chunk held more), so a request
+ * that outlives its read keeps nothing of the chunk.
+ */
+export class FastHead implements ParsedHead {
+  private fields: string[] | null = null;
+  readonly bodyKind: number;
+  readonly keepAlive: boolean;
+  readonly expectContinue = false;
+  /** The head had no Upgrade field (the fast path leaves those to llhttp). */
+  readonly noUpgrade = true;
   /** llhttp would not read another message after this one ("Connection: close", or HTTP/1.0 without keep-alive). */
-  closes: boolean;
-  /** Offset in the chunk just past the blank line that ends the head. */
-  end: number;
+  readonly closes: boolean;
+
+  constructor(
+    private readonly text: string,
+    /** Offset in `text` of the first field line (or of the blank line). */
+    private readonly fieldsAt: number,
+    readonly method: string,
+    readonly target: string,
+    readonly versionMinor: number,
+    /** Content-Length, 0 without one. */
+    readonly contentLength: number,
+    /** Host fields seen, and the last one's value: checkFastHead judges them. */
+    readonly hosts: number,
+    readonly host: string,
+    closeAsked: boolean,
+    keepAliveAsked: boolean,
+    /** Offset in the chunk just past the blank line that ends the head. */
+    readonly end: number,
+  ) {
+    this.bodyKind = contentLength > 0 ? BODY_LENGTH : BODY_NONE;
+    // As checkHead reads them (RFC 9112 §9.3).
+    this.keepAlive = !closeAsked && (versionMinor === 1 || keepAliveAsked);
+    // As llhttp_should_keep_alive reads them.
+    this.closes = versionMinor === 1 ? closeAsked : !keepAliveAsked;
+  }
+
+  get headers(): string[] {
+    return (this.fields ??= fieldsOf(this.text, this.fieldsAt));
+  }
+
+  set headers(fields: string[]) {
+    this.fields = fields;
+  }
+}
+
+/** Names and values of a head the expression accepted, from `line` to its blank line: [name0, value0, …]. */
+function fieldsOf(text: string, line: number): string[] {
+  const fields: string[] = [];
+  while (text.charCodeAt(line) !== CR) {
+    const colon = text.indexOf(':', line);
+    const lineEnd = text.indexOf('\r', colon);
+    let valueStart = colon + 1;
+    while (valueStart < lineEnd && isOws(text.charCodeAt(valueStart))) valueStart++;
+    let valueEnd = lineEnd;
+    while (valueEnd > valueStart && isOws(text.charCodeAt(valueEnd - 1))) valueEnd--;
+    fields.push(text.slice(line, colon), text.slice(valueStart, valueEnd));
+    line = lineEnd + 2;
+  }
+  return fields;
 }
 
 /** Limits the head must be well within for the fast path to decide it (else llhttp refuses it). */
@@ -51,6 +105,15 @@ function isOws(code: number): boolean {
 }
 
 const DIGITS = /^[0-9]{1,15}$/;
+
+/** A field's value without the whitespace around it: `colon` and `lineEnd` bound it. */
+function valueOf(text: string, colon: number, lineEnd: number): string {
+  let valueStart = colon + 1;
+  while (valueStart < lineEnd && isOws(text.charCodeAt(valueStart))) valueStart++;
+  let valueEnd = lineEnd;
+  while (valueEnd > valueStart && isOws(text.charCodeAt(valueEnd - 1))) valueEnd--;
+  return text.slice(valueStart, valueEnd);
+}
 
 /** Reads canonical heads from one chunk at a time, making the chunk's string once for all its heads. */
 export class FastHeadReader {
@@ -79,40 +142,49 @@ export class FastHeadReader {
       this.textStart = start;
       this.text = data.latin1Slice(start, Math.min(data.length, start + window));
     }
-    const text = this.text;
+    const chunkText = this.text;
     const from = start - this.textStart;
     CANONICAL_HEAD.lastIndex = from;
-    if (!CANONICAL_HEAD.test(text)) return null;
-    const end = CANONICAL_HEAD.lastIndex;
-    const methodEnd = text.indexOf(' ', from);
+    if (!CANONICAL_HEAD.test(chunkText)) return null;
+    const headEnd = CANONICAL_HEAD.lastIndex;
+    // The head's own text: the chunk's string when it is just this head, else a copy of the head's bytes.
+    const text = from === 0 && headEnd === chunkText.length ? chunkText : data.latin1Slice(start, start + headEnd - from);
+    const end = headEnd - from;
+    const methodEnd = text.indexOf(' ');
     const targetEnd = text.indexOf(' ', methodEnd + 1);
     if (targetEnd - methodEnd - 1 > limits.maxTargetBytes - 64) return null;
     const versionMinor = text.charCodeAt(targetEnd + 8) - 0x30;
-    const headers: string[] = [];
     let fieldBytes = 0;
     let contentLength = -1;
     let closeAsked = false;
     let keepAliveAsked = false;
-    let line = targetEnd + 11;
+    let hosts = 0;
+    let host = '';
+    const fieldsAt = targetEnd + 11;
+    let line = fieldsAt;
     const last = end - 2;
     while (line < last) {
       const colon = text.indexOf(':', line);
       const lineEnd = text.indexOf('\r', colon);
-      let valueStart = colon + 1;
-      while (valueStart < lineEnd && isOws(text.charCodeAt(valueStart))) valueStart++;
-      let valueEnd = lineEnd;
-      while (valueEnd > valueStart && isOws(text.charCodeAt(valueEnd - 1))) valueEnd--;
       fieldBytes += lineEnd - line + 3;
-      const value = text.slice(valueStart, valueEnd);
-      headers.push(text.slice(line, colon), value);
       switch (colon - line) {
+        case 4:
+          if (nameIs(text, line, colon, 'host')) {
+            hosts++;
+            host = valueOf(text, colon, lineEnd);
+          }
+          break;
+        case 6:
+          // Expect (100-continue or a 417) is llhttp's path.
+          if (nameIs(text, line, colon, 'expect')) return null;
+          break;
         case 7:
           // llhttp answers an upgrade its own way.
           if (nameIs(text, line, colon, 'upgrade')) return null;
           break;
         case 10:
           if (nameIs(text, line, colon, 'connection')) {
-            const token = value.toLowerCase();
+            const token = valueOf(text, colon, lineEnd).toLowerCase();
             if (token === 'close') closeAsked = true;
             else if (token === 'keep-alive') keepAliveAsked = true;
             else return null;
@@ -120,8 +192,9 @@ export class FastHeadReader {
           break;
         case 14:
           if (nameIs(text, line, colon, 'content-length')) {
+            const value = valueOf(text, colon, lineEnd);
             // One plain number with nothing after it; anything else is llhttp's to judge.
-            if (contentLength !== -1 || valueEnd !== lineEnd || !DIGITS.test(value)) return null;
+            if (contentLength !== -1 || isOws(text.charCodeAt(lineEnd - 1)) || !DIGITS.test(value)) return null;
             contentLength = Number(value);
           }
           break;
@@ -132,15 +205,8 @@ export class FastHeadReader {
       line = lineEnd + 2;
     }
     if (fieldBytes > limits.maxHeaderBytes - 64) return null;
-    return {
-      method: text.slice(from, methodEnd),
-      target: text.slice(methodEnd + 1, targetEnd),
-      versionMinor,
-      headers,
-      contentLength,
-      // As llhttp_should_keep_alive reads them.
-      closes: versionMinor === 1 ? closeAsked : !keepAliveAsked,
-      end: this.textStart + end,
-    };
+    const method = text.slice(0, methodEnd);
+    const target = text.slice(methodEnd + 1, targetEnd);
+    return new FastHead(text, fieldsAt, method, target, versionMinor, Math.max(contentLength, 0), hosts, host, closeAsked, keepAliveAsked, this.textStart + from + end);
   }
 }

@@ -10,8 +10,10 @@ export interface ParsedHead {
   target: string;
   /** 0 for HTTP/1.0, 1 for HTTP/1.1 (anything else is rejected). */
   versionMinor: number;
-  /** Header names and values in wire order: [name0, value0, name1, value1, …]. */
+  /** Header names and values in wire order: [name0, value0, name1, value1, …] (the fast path makes them on first read). */
   headers: string[];
+  /** The parser saw no Upgrade field: asksToUpgrade need not look. */
+  readonly noUpgrade?: boolean;
   keepAlive: boolean;
   bodyKind: number;
   contentLength: number;

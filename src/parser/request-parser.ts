@@ -5,7 +5,7 @@ import { ErrorCode, ParserType, SPAN_FIELD, SPAN_URL, SPAN_VALUE, errorOffset, e
 import { BODY_NONE, type ParsedHead, type Rejection } from './head.js';
 import { FastHeadReader } from './fast-path.js';
 import { FramingValueRewriter } from './framing-ows.js';
-import { checkHead, rejectFromLlhttp } from './validate.js';
+import { checkFastHead, checkHead, rejectFromLlhttp } from './validate.js';
 import './latin1-slice.js';
 
 export { BODY_CHUNKED, BODY_LENGTH, BODY_NONE, type ParsedHead } from './head.js';
@@ -151,7 +151,7 @@ export class RequestParser implements LlhttpHandler {
         if (head === null) break;
         this.inMessage = true;
         this.headersDone = true;
-        const checked = checkHead(head.method, head.target, 1, head.versionMinor, head.headers);
+        const checked = checkFastHead(head);
         if ('status' in checked) {
           this.rejection = checked;
           code = PARSE_REJECTED;

@@ -2,6 +2,7 @@
 // Transfer-Encoding codings, Expect, target form; and the mapping of
 // llhttp's errors to answers.
 import { BODY_CHUNKED, BODY_LENGTH, BODY_NONE, type ParsedHead, type Rejection } from './head.js';
+import type { FastHead } from './fast-path.js';
 import { ErrorCode } from './llhttp.js';
 
 // uri-host [":" port]: reg-name / IPv4 (unreserved, pct-encoded, sub-delims) or an IP-literal.
@@ -77,12 +78,8 @@ export function checkHead(
   }
 
   if (chunked && minor === 0) return reject(400, 'Transfer-Encoding is not allowed in HTTP/1.0');
-  if (minor === 1 && hosts === 0) return reject(400, 'Missing Host header');
-  if (hosts > 1) return reject(400, 'Duplicate Host header');
-  if (hosts === 1 && host !== lastValidHost) {
-    if (!HOST_RE.test(host)) return reject(400, 'Invalid Host header');
-    lastValidHost = host;
-  }
+  const hostRefusal = checkHost(hosts, host, minor);
+  if (hostRefusal !== null) return hostRefusal;
   if (target === '*' && method !== 'OPTIONS') return reject(400, 'Asterisk-form target is only for OPTIONS');
 
   return {
@@ -95,6 +92,26 @@ export function checkHead(
     contentLength: chunked ? -1 : Math.max(contentLength, 0),
     expectContinue,
   };
+}
+
+/** RFC 9112 §3.2: exactly one valid Host on HTTP/1.1, at most one on HTTP/1.0. */
+function checkHost(hosts: number, host: string, minor: number): Rejection | null {
+  if (minor === 1 && hosts === 0) return reject(400, 'Missing Host header');
+  if (hosts > 1) return reject(400, 'Duplicate Host header');
+  if (hosts === 1 && host !== lastValidHost) {
+    if (!HOST_RE.test(host)) return reject(400, 'Invalid Host header');
+    lastValidHost = host;
+  }
+  return null;
+}
+
+/**
+ * checkHead for a head the fast path read: its expression and field loop
+ * already ruled out everything else checkHead refuses (version, CONNECT,
+ * Transfer-Encoding, Expect, an asterisk target), so only Host is left.
+ */
+export function checkFastHead(head: FastHead): FastHead | Rejection {
+  return checkHost(head.hosts, head.host, head.versionMinor) ?? head;
 }
 
 /** The close and keep-alive options of a Connection field value: comma-separated tokens, OWS around each, any case. */

@@ -2,6 +2,7 @@
 // dispatch, the counters, one coarse timer for all deadlines, and the user
 // callbacks, each guarded so that none can take the server down.
 import type { ResolvedOptions } from '../options.js';
+import type { ParsedHead } from '../parser/head.js';
 import type { DispatchFn, StaticResponse, WireRequest, Written } from '../types.js';
 import type { Exchange } from './exchange.js';
 import { WireHeadersImpl } from './headers.js';
@@ -114,13 +115,13 @@ export class ServerCore<C> {
   }
 
   /** options.tryStatic, asked before any request object is built; a throw is logged and counts as a miss. */
-  askStatic(method: string, target: string, rawHeaders: readonly string[]): StaticResponse | undefined {
+  askStatic(head: ParsedHead): StaticResponse | undefined {
     const tryStatic = this.options.tryStatic;
     if (tryStatic === undefined) return undefined;
     try {
-      return tryStatic(this.ctx, method, pathOf(target), new WireHeadersImpl(rawHeaders));
+      return tryStatic(this.ctx, head.method, pathOf(head.target), new WireHeadersImpl(head.headers));
     } catch (error) {
-      this.logError(`tryStatic threw for ${method} ${target}`, error);
+      this.logError(`tryStatic threw for ${head.method} ${head.target}`, error);
       return undefined;
     }
   }

@@ -54,6 +54,8 @@ function answerable(status: unknown): status is number {
   return typeof status === 'number' && Number.isInteger(status) && status >= 200 && status <= 599;
 }
 
+
+const NO_FIELDS: readonly string[] = [];
 export abstract class Exchange implements BodyOwner, UpgradeSide {
   /** Null for static hits and refusals: no request object is built for them. */
   request: WireRequestImpl | null = null;
@@ -81,13 +83,21 @@ export abstract class Exchange implements BodyOwner, UpgradeSide {
   /** The peer left, or this side ended the connection: nothing more reaches the peer. */
   abstract readonly gone: boolean;
 
+  /** The head prepare() was given, when the runtime passed no fields of its own. */
+  private head: ParsedHead | null = null;
+
   constructor(
     readonly core: ServerCore<unknown>,
     readonly method: string,
-    /** The request's header fields as received (for conditional static answers). */
-    readonly requestHeaders: readonly string[],
+    /** The request's header fields as received; null: the head's, once prepared (read only when asked for). */
+    private readonly fields: readonly string[] | null,
   ) {
     this.isHead = method === 'HEAD';
+  }
+
+  /** The request's header fields as received (for conditional static answers). */
+  get requestHeaders(): readonly string[] {
+    return this.fields ?? this.head?.headers ?? NO_FIELDS;
   }
 
   // ---- what a binding provides
@@ -137,21 +147,22 @@ export abstract class Exchange implements BodyOwner, UpgradeSide {
   prepare(head: ParsedHead, peer: PeerInfo): void {
     const core = this.core;
     if (core.tracing !== null) this.trace = core.tracing.start(head.method, head.target, head.versionMinor, head.headers, peer, this.writer.record);
+    this.head = head;
     this.keepAliveAsked = head.keepAlive;
-    this.upgradeAsked = asksToUpgrade(head.headers);
+    this.upgradeAsked = head.noUpgrade !== true && asksToUpgrade(head.headers);
     let body: RequestBody = EMPTY_BODY;
     if (head.bodyKind !== BODY_NONE) {
       body = this.body = new BodyStream(this, head.contentLength, core.options.maxBodyBytes);
       this.expectContinue = head.expectContinue;
     }
-    const hit = core.askStatic(head.method, head.target, head.headers);
+    const hit = core.askStatic(head);
     if (hit !== undefined) {
       this.kind = KIND_STATIC;
       this.staticHit = hit;
       this.body?.discard();
       return;
     }
-    this.request = new WireRequestImpl(head.method, head.target, head.versionMinor === 1 ? '1.1' : '1.0', head.headers, head.keepAlive, body, peer, core.options.trustProxy);
+    this.request = new WireRequestImpl(head.method, head.target, head.versionMinor === 1 ? '1.1' : '1.0', head, head.keepAlive, body, peer, core.options.trustProxy);
   }
 
   /** A head the wire layer answers itself (and closes after). */

@@ -27,7 +27,8 @@ export class WireRequestImpl implements WireRequest {
     readonly method: string,
     readonly target: string,
     readonly httpVersion: '1.0' | '1.1',
-    private readonly rawHeaders: readonly string[],
+    /** The parsed head (or anything with its fields): read only when a handler asks for headers. */
+    private readonly fieldSource: { readonly headers: readonly string[] },
     readonly keepAlive: boolean,
     readonly body: RequestBody,
     private readonly peer: PeerInfo,
@@ -35,7 +36,7 @@ export class WireRequestImpl implements WireRequest {
   ) {}
 
   get headers(): WireHeaders {
-    return (this.cachedHeaders ??= new WireHeadersImpl(this.rawHeaders));
+    return (this.cachedHeaders ??= new WireHeadersImpl(this.fieldSource.headers));
   }
 
   get remoteAddress(): string {

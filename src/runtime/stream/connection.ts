@@ -178,7 +178,8 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
   // ---- parser events (synchronous, inside llhttp: no user code runs here)
 
   onRequestHead(head: ParsedHead): void {
-    const ex = new StreamExchange(this, head.method, head.versionMinor, head.headers);
+    // null: the exchange reads the fields from the head only if something asks for them.
+    const ex = new StreamExchange(this, head.method, head.versionMinor, null);
     ex.prepare(head, this.transport);
     this.setDeadline(ex.body !== null ? DEADLINE_BODY : DEADLINE_NONE);
     this.current = ex;

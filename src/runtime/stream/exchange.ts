@@ -35,7 +35,7 @@ export class StreamExchange extends Exchange implements WriteTarget {
     private readonly conn: Connection,
     method: string,
     readonly versionMinor: number,
-    requestHeaders: readonly string[],
+    requestHeaders: readonly string[] | null,
   ) {
     super(conn.core, method, requestHeaders);
     this.writer = new ResponseWriterImpl(this, conn.core.options.onResponse !== undefined);
