@@ -16,11 +16,15 @@ export interface FetchAdapterOptions {
 /** A dispatch for serveGeneric that runs `fetchFn` for every request. */
 export function toDispatch(fetchFn: FetchHandler, options: FetchAdapterOptions = {}): DispatchFn<unknown> {
   const scheme = options.scheme ?? 'http';
-  return async (_ctx, req, res) => {
+  return (_ctx, req, res) => {
     const request = lazyRequest(req, scheme);
-    const response = await fetchFn(request);
-    const intent = upgradeOf(request);
-    return intent === undefined ? writeResponse(res, req, response) : answerUpgrade(res, req, intent, response);
+    const answer = (response: Response) => {
+      const intent = upgradeOf(request);
+      return intent === undefined ? writeResponse(res, req, response) : answerUpgrade(res, req, intent, response);
+    };
+    // A handler that answers at once (Hono's sync routes do) is written in the same turn: no promise job in between.
+    const result = fetchFn(request);
+    return typeof (result as PromiseLike<Response>).then === 'function' ? Promise.resolve(result).then(answer) : answer(result as Response);
   };
 }
 
