@@ -3,6 +3,7 @@
 import { accountFor } from './missed-goals.js';
 import { TARGETS, type Target } from './load.js';
 import type { IdleResult, StreamResult } from './memory.js';
+import type { AllocationRow } from './alloc.js';
 import type { MicroRow } from './micro.js';
 import { spread } from './procs.js';
 import { baselinesOf, fmt, markdownTable, mib, type Table } from './report.js';
@@ -62,6 +63,7 @@ export interface BuiltinRun {
   idle: IdleResult[];
   stream: StreamResult[];
   micro: MicroRow[];
+  allocation: AllocationRow[];
   goals: GoalRow[];
 }
 
@@ -133,6 +135,11 @@ export function renderBenchMd(run: BuiltinRun): string {
   lines.push('## Micro (tinybench)', '', '| benchmark | ops/s | ns/op | requests/s |', '|---|---|---|---|');
   for (const m of run.micro) lines.push(`| ${m.name} | ${fmt(m.opsPerSec)} | ${fmt(m.nsPerOp, 1)} | ${m.requestsPerSec ? fmt(m.requestsPerSec) : ''} |`);
   lines.push('');
+  if (run.allocation.length > 0) {
+    lines.push('Bytes allocated per request by the byte-stream pipeline (bench/alloc.ts: in process, V8\'s sampling heap profiler, collected objects counted): a figure the machine\'s load does not move.', '', '| pipeline | bytes per request |', '|---|---|');
+    for (const a of run.allocation) lines.push(`| ${a.name} | ${fmt(a.bytesPerRequest)} |`);
+    lines.push('');
+  }
 
   lines.push(
     '## Targets',

@@ -173,6 +173,8 @@ export async function runBuiltin(plan: BenchPlan, argv: readonly string[]): Prom
   note('micro benchmarks …');
   const { runMicro } = await import('./micro.js');
   const micro: MicroRow[] = await runMicro(settings.microMs);
+  const { runAllocation } = await import('./alloc.js');
+  const allocation = await runAllocation();
 
   // ---- load
   const counter = { done: 0, total: runsIn([...coreTables, ...[...suiteTables.values()].flat()], settings.rounds) };
@@ -317,6 +319,7 @@ export async function runBuiltin(plan: BenchPlan, argv: readonly string[]): Prom
     idle,
     stream,
     micro,
+    allocation,
     goals,
   });
   const outFile = plan.out ?? benchFile(plan.quick ? '../../BENCH-quick.md' : '../../BENCH.md');
@@ -334,6 +337,7 @@ export async function runBuiltin(plan: BenchPlan, argv: readonly string[]): Prom
       memory: { idle, stream },
       webSocket,
       micro,
+      allocation,
       goals: goals.map((g) => ({ ...g, met: met(g), value: Number.isFinite(g.value) ? g.value : null })),
       skipped,
     };

@@ -262,10 +262,13 @@ export abstract class Exchange implements BodyOwner, UpgradeSide {
       return;
     }
     if (result !== null && typeof result === 'object' && typeof (result as Promise<unknown>).then === 'function') {
-      (result as Promise<unknown>).then(
-        () => this.dispatchSettled(),
-        (error: unknown) => this.dispatchFailed(error),
-      );
+      // Answered before its promise settles (the usual async handler): only a rejection is left to hear of.
+      if (this.writer.headersSent) (result as Promise<unknown>).then(undefined, (error: unknown) => this.dispatchFailed(error));
+      else
+        (result as Promise<unknown>).then(
+          () => this.dispatchSettled(),
+          (error: unknown) => this.dispatchFailed(error),
+        );
     } else {
       this.dispatchSettled();
     }

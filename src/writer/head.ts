@@ -1,6 +1,6 @@
 // Serializes a response head. The framing fields are always the writer's.
 import { STATUS_CODES } from 'node:http';
-import { currentDate } from './clock.js';
+import { currentDateLine } from './clock.js';
 import type { NormalizedHeaders } from './headers.js';
 
 /** How the body is delimited. */
@@ -29,10 +29,19 @@ export function reasonPhrase(status: number): string {
   return STATUS_CODES[status] ?? 'Unknown';
 }
 
+/** "Content-Length: n\r\n" for the small lengths most answers have, made once each. */
+const lengthLines: string[] = [];
+const LENGTH_LINES = 4096;
+
+function lengthLine(length: number): string {
+  if (length >= LENGTH_LINES) return 'Content-Length: ' + length + '\r\n';
+  return (lengthLines[length] ??= 'Content-Length: ' + length + '\r\n');
+}
+
 export function serializeHead(status: number, headers: NormalizedHeaders, frame: number, length: number, connection: number): string {
   let head = statusLines[status]! + headers.lines;
-  if (!headers.hasDate) head += 'Date: ' + currentDate() + '\r\n';
-  if (frame === FRAME_LENGTH) head += 'Content-Length: ' + length + '\r\n';
+  if (!headers.hasDate) head += currentDateLine();
+  if (frame === FRAME_LENGTH) head += lengthLine(length);
   else if (frame === FRAME_CHUNKED) head += 'Transfer-Encoding: chunked\r\n';
   if (connection === CONN_CLOSE) head += 'Connection: close\r\n';
   else if (connection === CONN_KEEP_ALIVE) head += 'Connection: keep-alive\r\n';

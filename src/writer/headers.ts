@@ -20,7 +20,10 @@ export interface NormalizedHeaders {
   nonAscii: boolean;
 }
 
-export const NO_HEADERS: NormalizedHeaders = { lines: '', pairs: [], close: false, hasDate: false, nonAscii: false };
+/** The pairs of headers normalized without AS_PAIRS: shared, and frozen so a push would throw rather than leak between answers. */
+const NO_PAIRS = Object.freeze([]) as unknown as Array<[string, string]>;
+
+export const NO_HEADERS: NormalizedHeaders = { lines: '', pairs: NO_PAIRS, close: false, hasDate: false, nonAscii: false };
 
 
 const NAME_PLAIN = 0;
@@ -84,7 +87,7 @@ function add(out: NormalizedHeaders, name: string, value: string, form: number):
 
 export function normalizeHeaders(headers: ResponseHeaders | undefined, form = AS_BOTH): NormalizedHeaders {
   if (headers === undefined) return NO_HEADERS;
-  const out: NormalizedHeaders = { lines: '', pairs: [], close: false, hasDate: false, nonAscii: false };
+  const out: NormalizedHeaders = { lines: '', pairs: (form & AS_PAIRS) !== 0 ? [] : NO_PAIRS, close: false, hasDate: false, nonAscii: false };
   if (Array.isArray(headers)) {
     for (const pair of headers as ReadonlyArray<readonly [string, string]>) add(out, pair[0], String(pair[1]), form);
   } else {
