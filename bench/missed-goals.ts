@@ -42,7 +42,7 @@ export const WHAT_STANDS_IN_THE_WAY: ReadonlyArray<readonly [prefix: string, acc
   ],
   [
     'idle keep-alive connection',
-    "A heap snapshot diff with 2,000 connections (2026-12-06) puts wirecore's own objects at about 470 B a connection: Connection 152 B, RequestParser 160 B, Output 104 B, SocketTransport 64 B, and the property that ties the socket to its connection (40 B). The rest of the RSS gap is the collector's: both servers grow the young generation to its 32 MiB cap while 10,000 connections open, and wirecore's per-request garbage touches more of it. Folding the objects into one would save their headers (~50 B), not their state.",
+    "Since 2026-12-06 an idle connection holds no parser and no output batch: they go back to the server's spares when a read leaves it idle (heap snapshot diff, 2,000 connections: RequestParser 160 B and Output 104 B no longer per connection). What it still holds: Connection (168 B), SocketTransport (64 B), the property tying the socket to it (40 B), the array Node makes when a second 'end' listener joins its own (~56 B) and its entry in the server's Set of connections (~40–80 B). The rest of the RSS gap is the collector's: both servers grow the young generation to its 32 MiB cap while 10,000 connections open, and RSS keeps what was touched.",
   ],
   ['WebSocket broadcast, uws', "wirecore's publish is one call into uWS's own app.publish after checking the topic and data; the rounds spread wider than the gap."],
 ];

@@ -1,4 +1,4 @@
-// One HTTP/1.1 request parser per connection over the shared llhttp instance.
+// The HTTP/1.1 request parser a connection reads with (an idle one hands it to the server's spares).
 // Strings are made once per message straight from the caller's buffer; body
 // chunks are zero-copy views of it.
 import { ErrorCode, ParserType, SPAN_FIELD, SPAN_URL, SPAN_VALUE, errorOffset, errorReason, execute, llhttp, methodNames, spans, type LlhttpHandler } from './llhttp.js';
@@ -6,6 +6,7 @@ import { BODY_NONE, type ParsedHead, type Rejection } from './head.js';
 import { FastHeadReader } from './fast-path.js';
 import { FramingValueRewriter } from './framing-ows.js';
 import { checkFastHead, checkHead, rejectFromLlhttp } from './validate.js';
+import { LlhttpState, NO_LLHTTP } from './llhttp-state.js';
 import './latin1-slice.js';
 
 export { BODY_CHUNKED, BODY_LENGTH, BODY_NONE, type ParsedHead } from './head.js';
@@ -36,6 +37,7 @@ export const PARSE_REJECTED = 3;
 export const PARSE_UPGRADE = 4;
 
 const EMPTY: string[] = [];
+const EMPTY_BUFFER = Buffer.alloc(0);
 
 /** One reader serves every parser: it runs only inside execute(), which is never re-entered, and keeps nothing after it. */
 const fastReader = new FastHeadReader();
@@ -47,38 +49,7 @@ const PROTOCOL_DELIMITER = 1;
 const PROTOCOL_LETTER = 2;
 const SP = 0x20;
 const LETTER_H = 0x48;
-const EMPTY_BUFFER = Buffer.alloc(0);
 
-/** What reading through llhttp keeps between calls. */
-class LlhttpState {
-  /** llhttp's parser state in wasm memory. */
-  ptr = 0;
-  data: Buffer = EMPTY_BUFFER;
-  /** Pieces of a URL, field or value cut by a chunk boundary are joined here. */
-  url = '';
-  field = '';
-  value = '';
-  valueStarted = false;
-  headers: string[] = EMPTY;
-  trailers: string[] | null = null;
-  headerBytes = 0;
-  rawHeadBytes = 0;
-  headStartedInChunk = false;
-  headStartOffset = 0;
-  urlLength = 0;
-  tail = 0;
-  /** Where the last body bytes in this chunk end: a message after them starts there at the earliest. */
-  bodyEnd = 0;
-  /** The message being read keeps the connection, as wirecore reads its Connection field. */
-  messageKeepAlive = true;
-  /** The sink asked to pause after the last message. */
-  sinkPaused = false;
-  /** The message being read asks to switch protocols (Connection: upgrade and Upgrade). */
-  upgrade = false;
-}
-
-/** Stands for "llhttp not used yet": its ptr is 0. */
-const NO_LLHTTP = Object.freeze(new LlhttpState());
 
 export class RequestParser implements LlhttpHandler {
   /** Made with llhttp's state: only heads llhttp reads need it. */
@@ -114,11 +85,21 @@ export class RequestParser implements LlhttpHandler {
   private upgraded = false;
 
   constructor(
-    private readonly sink: RequestParserSink,
+    private sink: RequestParserSink,
     private readonly limits: ParserLimits,
     options: ParserOptions = {},
   ) {
     this.fast = options.fastPath === false ? null : fastReader;
+  }
+
+  /** At a message boundary with nothing kept (no bytes, no llhttp state, no verdict): another connection may take it over. */
+  get reusable(): boolean {
+    return !this.inMessage && this.pending === null && this.ll === NO_LLHTTP && !this.destroyed && !this.closedAfter && !this.upgraded && !this.fastPaused && this.rejection === null && this.fastBodyLeft === 0 && this.protocolPending === PROTOCOL_CHECKED;
+  }
+
+  /** Serves `sink` from now on (a reusable parser changing connections). */
+  attach(sink: RequestParserSink): void {
+    this.sink = sink;
   }
 
   /** True while a message has started and its last byte has not arrived. */

@@ -9,6 +9,7 @@ import { WireHeadersImpl } from './headers.js';
 import { pathOf } from './request.js';
 import { WebSocketHub } from '../websocket/hub.js';
 import type { Tracing } from './tracing.js';
+import type { StreamSpares } from './stream/spares.js';
 
 export type { ResolvedOptions } from '../options.js';
 
@@ -35,6 +36,8 @@ export class ServerCore<C> {
   private ticker: NodeJS.Timeout | null = null;
   /** The server's WebSockets and topics. */
   readonly webSockets: WebSocketHub;
+  /** The byte-stream runtimes' spare parsers and outputs (made by the first Connection). */
+  streamSpares: StreamSpares | null = null;
 
   constructor(
     readonly ctx: C,

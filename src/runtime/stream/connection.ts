@@ -9,7 +9,8 @@ import type { OpenConnection, ServerCore } from '../core.js';
 import type { Transport, TransportEvents } from '../transport.js';
 import { DEADLINE_BODY, DEADLINE_HEADERS, DEADLINE_IDLE, DEADLINE_LINGER, DEADLINE_NONE, deadlineAt } from './deadlines.js';
 import { StreamExchange } from './exchange.js';
-import { Output } from './output.js';
+import type { Output, OutputOwner } from './output.js';
+import { StreamSpares } from './spares.js';
 
 /** Where a connection is in its life; it only ever moves forward. */
 const READING = 0;
@@ -30,9 +31,12 @@ const PAUSE_UPGRADE = 4;
 
 const NO_FIELDS: readonly string[] = [];
 
-export class Connection implements RequestParserSink, TransportEvents, OpenConnection {
-  private readonly parser: RequestParser;
-  readonly output: Output;
+export class Connection implements RequestParserSink, TransportEvents, OpenConnection, OutputOwner {
+  /** Taken from the server's spares when bytes arrive, handed back when a read leaves the connection idle. */
+  private parserState: RequestParser | null = null;
+  private outputState: Output | null = null;
+  /** Inside onData (the read's answers are being batched). */
+  private reading = false;
   private state = READING;
   /**
    * Exchanges in request order, answered strictly from `first`; those not yet
@@ -57,12 +61,44 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
     readonly core: ServerCore<unknown>,
     readonly transport: Transport,
   ) {
-    this.parser = new RequestParser(this, core.options);
-    this.output = new Output(transport);
+    core.streamSpares ??= new StreamSpares(core.options);
     core.connections.add(this);
     this.setDeadline(DEADLINE_IDLE);
     // Accepted while the server drains (node:cluster hands a copy one as it stops): one answer, with Connection: close.
     if (core.closing) this.enter(DRAINING);
+  }
+
+  private get parser(): RequestParser {
+    return (this.parserState ??= this.core.streamSpares!.parserFor(this));
+  }
+
+  get output(): Output {
+    return (this.outputState ??= this.core.streamSpares!.outputFor(this.transport, this));
+  }
+
+  /** A message has begun and not ended (an idle connection holds no parser: none has). */
+  private get midMessage(): boolean {
+    return this.parserState !== null && this.parserState.midMessage;
+  }
+
+  /** Hands the parser and output back to the spares when nothing is read, batched or answered. */
+  private parkIdleState(): void {
+    if (this.first !== null || this.state !== READING) return;
+    const parser = this.parserState;
+    if (parser !== null && parser.reusable) {
+      this.parserState = null;
+      this.core.streamSpares!.parkParser(parser);
+    }
+    const output = this.outputState;
+    if (output !== null && output.idle) {
+      this.outputState = null;
+      this.core.streamSpares!.parkOutput(output);
+    }
+  }
+
+  /** An answer's batch went out at the end of its tick: the connection may be idle now. */
+  outputIdle(): void {
+    if (!this.reading) this.parkIdleState();
   }
 
   /** Nothing more reaches the peer: this side ended, or the transport is gone. */
@@ -77,7 +113,7 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
 
   /** True when nothing is being read or answered: safe to close now. */
   private get idle(): boolean {
-    return this.first === null && !this.parser.midMessage;
+    return this.first === null && !this.midMessage;
   }
 
   private enter(state: number): void {
@@ -94,7 +130,7 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
   }
 
   isLast(ex: StreamExchange): boolean {
-    return this.last === ex && !this.parser.midMessage;
+    return this.last === ex && !this.midMessage;
   }
 
   // ---- transport events
@@ -102,22 +138,26 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
   onData(chunk: Buffer): void {
     if (this.state >= LAST) return;
     this.fresh = false;
-    this.output.beginRead();
+    this.reading = true;
+    const output = this.output;
+    output.beginRead();
     try {
       this.afterParse(this.parser.execute(chunk));
       this.pump();
     } finally {
-      this.output.endRead();
+      this.reading = false;
+      output.endRead();
     }
+    this.parkIdleState();
   }
 
   onDrain(): void {
-    this.output.drained();
+    this.outputState?.drained();
   }
 
   onEnd(): void {
     this.enter(LAST);
-    this.output.flush();
+    this.outputState?.flush();
     // Unanswered requests are aborted (as node:http does without allowHalfOpen).
     if (!this.idle) this.onClose();
     this.transport.end();
@@ -127,9 +167,10 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
     if (this.state === CLOSED) return;
     this.state = CLOSED;
     this.deadline = 0;
+    // Kept (made if need be) and closed: what an exchange still writes is dropped.
     this.output.closed = true;
     this.core.connectionClosed(this);
-    this.parser.destroy();
+    this.parserState?.destroy();
     this.output.drained();
     for (let ex = this.first; ex !== null; ex = ex.next) {
       ex.abort();
@@ -300,10 +341,12 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
         this.closeNow();
         return;
       }
-      if (!this.parser.midMessage) {
+      if (!this.midMessage) {
         this.setDeadline(DEADLINE_IDLE);
         // Nothing more is coming for now: what is batched can go.
-        this.output.flush();
+        this.outputState?.flush();
+        // An answer given after its read: the connection is idle from here (a read parks its own at its end).
+        if (!this.reading) this.parkIdleState();
         this.transport.idle?.();
       }
     }
@@ -335,7 +378,7 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
   /** Ends the connection after what was written; keeps reading (and dropping) so the peer gets a FIN, not a reset. */
   closeNow(): void {
     this.enter(LAST);
-    this.output.flush();
+    this.outputState?.flush();
     this.enter(ENDING);
     this.readPauses = 0;
     this.transport.resume();
@@ -353,7 +396,7 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
       return;
     }
     this.enter(DRAINING);
-    if (!this.parser.midMessage && !this.fresh) this.enter(LAST);
+    if (!this.midMessage && !this.fresh) this.enter(LAST);
   }
 
   destroy(): void {

@@ -12,6 +12,11 @@ function flushDeferred(output: Output): void {
   output.endDeferredBatch();
 }
 
+/** Told when a batch deferred to the end of the tick has gone out and nothing is left. */
+export interface OutputOwner {
+  outputIdle(): void;
+}
+
 export class Output {
   /** Writes join the batch instead of going out (a read is being handled, or a flush is scheduled). */
   private batching = false;
@@ -26,7 +31,21 @@ export class Output {
   /** The transport is gone: writes are dropped. */
   closed = false;
 
-  constructor(private readonly transport: Transport) {}
+  constructor(
+    private transport: Transport,
+    private owner: OutputOwner | null,
+  ) {}
+
+  /** Nothing batched, scheduled, refused or awaited: another connection may take it over. */
+  get idle(): boolean {
+    return !this.batching && !this.flushScheduled && !this.congested && this.directCorks === 0 && this.batchText === '' && this.batchParts === null && this.drainWaiters === null && !this.closed;
+  }
+
+  /** Writes to `transport` for `owner` from now on (an idle output changing connections). */
+  attach(transport: Transport, owner: OutputOwner | null): void {
+    this.transport = transport;
+    this.owner = owner;
+  }
 
   /** A read is being handled: its answers join one batch until endRead(). */
   beginRead(): void {
@@ -73,6 +92,7 @@ export class Output {
     this.flushScheduled = false;
     this.batching = false;
     this.flush();
+    if (this.owner !== null && this.idle) this.owner.outputIdle();
   }
 
   /** Writes what the batch holds (drops it once the transport is gone); returns like transport.write(). */
