@@ -77,11 +77,7 @@ function fieldsOf(text: string, line: number): string[] {
   while (text.charCodeAt(line) !== CR) {
     const colon = text.indexOf(':', line);
     const lineEnd = text.indexOf('\r', colon);
-    let valueStart = colon + 1;
-    while (valueStart < lineEnd && isOws(text.charCodeAt(valueStart))) valueStart++;
-    let valueEnd = lineEnd;
-    while (valueEnd > valueStart && isOws(text.charCodeAt(valueEnd - 1))) valueEnd--;
-    fields.push(text.slice(line, colon), text.slice(valueStart, valueEnd));
+    fields.push(text.slice(line, colon), valueOf(text, colon, lineEnd));
     line = lineEnd + 2;
   }
   return fields;
