@@ -54,8 +54,8 @@ function answerable(status: unknown): status is number {
   return typeof status === 'number' && Number.isInteger(status) && status >= 200 && status <= 599;
 }
 
-
 const NO_FIELDS: readonly string[] = [];
+
 export abstract class Exchange implements BodyOwner, UpgradeSide {
   /** Null for static hits and refusals: no request object is built for them. */
   request: WireRequestImpl | null = null;
