@@ -12,6 +12,14 @@ export const WHAT_STANDS_IN_THE_WAY: ReadonlyArray<readonly [prefix: string, acc
     "A canonical head costs one latin1Slice of the chunk and one compiled regular expression over it (together ~250 ns of ~630 ns on 2026-12-06), then the loop over its lines and the head object; field strings are made only when read.",
   ],
   [
+    'net keep-alive',
+    "Met in the run before this one (0.83×). On this VM the speed moved 2× within minutes and the rounds spread 0.59–0.85×; the one thing this stop added to that path per read (taking a parser and an output from the spares and handing them back) measured no difference in process (8 alternating rounds: median 10.0 µs a read with and without).",
+  ],
+  [
+    'uws keep-alive',
+    'Met in the run before this one (0.91×); nothing on the uws path changed since but fewer allocations in the shared pipeline, and the rounds of the run that missed it spread 0.71–0.99×.',
+  ],
+  [
     'net pipelined',
     'The floor answers sixteen requests with one constant write. wirecore builds a request, an exchange and a writer per request, runs the async dispatch and frames each answer (the writes of one read are corked together): per-request object work, not the socket.',
   ],
@@ -21,7 +29,7 @@ export const WHAT_STANDS_IN_THE_WAY: ReadonlyArray<readonly [prefix: string, acc
   ],
   [
     'node-http',
-    "node:http's own work is most of the process (its parser callbacks, IncomingMessage and ServerResponse, writev: 27% in writev alone); wirecore adds its exchange, writer and dispatch on top of a full node:http request and response, about ten functions at 0.3–0.8% each: no single hotspot is left.",
+    "node:http's own work is most of the process (its parser callbacks, IncomingMessage and ServerResponse, writev: 27% in writev alone); strace under load counts the same system calls per request as node:http alone (one read, one writev). wirecore adds its exchange, writer and dispatch on top of a full node:http request and response, about ten functions at 0.3–0.8% each: no single hotspot is left.",
   ],
   [
     "Hono plaintext on net",
