@@ -50,7 +50,6 @@ const PROTOCOL_LETTER = 2;
 const SP = 0x20;
 const LETTER_H = 0x48;
 
-
 export class RequestParser implements LlhttpHandler {
   /** Made with llhttp's state: only heads llhttp reads need it. */
   framingRewriter: FramingValueRewriter | null = null;

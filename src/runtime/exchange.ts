@@ -263,12 +263,8 @@ export abstract class Exchange implements BodyOwner, UpgradeSide {
     }
     if (result !== null && typeof result === 'object' && typeof (result as Promise<unknown>).then === 'function') {
       // Answered before its promise settles (the usual async handler): only a rejection is left to hear of.
-      if (this.writer.headersSent) (result as Promise<unknown>).then(undefined, (error: unknown) => this.dispatchFailed(error));
-      else
-        (result as Promise<unknown>).then(
-          () => this.dispatchSettled(),
-          (error: unknown) => this.dispatchFailed(error),
-        );
+      const settled = this.writer.headersSent ? undefined : () => this.dispatchSettled();
+      (result as Promise<unknown>).then(settled, (error: unknown) => this.dispatchFailed(error));
     } else {
       this.dispatchSettled();
     }
