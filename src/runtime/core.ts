@@ -10,12 +10,13 @@ import { pathOf } from './request.js';
 import { WebSocketHub } from '../websocket/hub.js';
 import type { Tracing } from './tracing.js';
 import type { StreamSpares } from './stream/spares.js';
+import { OpenConnections, type Linked } from './open-connections.js';
 
 export type { ResolvedOptions } from '../options.js';
 
 /** What the server needs of each open connection, whatever its runtime. */
-export interface OpenConnection {
-  /** Epoch ms after which onDeadline() runs; 0 for none. */
+export interface OpenConnection extends Linked<OpenConnection> {
+  /** The server clock's ms (ServerCore.now) after which onDeadline() runs; 0 for none. */
   deadline: number;
   onDeadline(): void;
   /** Finish in-flight answers with Connection: close, close idle ones now. */
@@ -25,14 +26,19 @@ export interface OpenConnection {
 }
 
 export class ServerCore<C> {
-  readonly connections = new Set<OpenConnection>();
+  readonly connections = new OpenConnections<OpenConnection>();
   /** Dispatched exchanges, watched for responseTimeoutMs (null when it is off). */
   readonly timedExchanges: Set<Exchange> | null;
   private allClosed: (() => void) | null = null;
   inFlight = 0;
   closing = false;
-  /** Epoch ms as of the last tick: the clock deadlines are set and checked with. */
-  now = Date.now();
+  /**
+   * Ms since the server started, as of the last tick: the clock deadlines are set and checked with.
+   * Counted from the start so that a deadline stays a small integer (V8 boxes one past 2^31).
+   */
+  now = 1;
+  /** One ms before the start, so that no deadline set from now is 0 ("none"). */
+  private readonly epoch = Date.now() - 1;
   private ticker: NodeJS.Timeout | null = null;
   /** The server's WebSockets and topics. */
   readonly webSockets: WebSocketHub;
@@ -52,7 +58,7 @@ export class ServerCore<C> {
 
   /** One timer per server; its period bounds how late a deadline can fire. */
   startTicker(): void {
-    this.now = Date.now();
+    this.now = Date.now() - this.epoch;
     const o = this.options;
     const shortest = Math.min(o.headersTimeoutMs, o.requestTimeoutMs, o.keepAliveTimeoutMs, o.responseTimeoutMs || Infinity);
     const period = Math.min(1000, Math.max(5, shortest / 4));
@@ -66,7 +72,7 @@ export class ServerCore<C> {
   }
 
   private tick(): void {
-    const now = (this.now = Date.now());
+    const now = (this.now = Date.now() - this.epoch);
     for (const c of this.connections) {
       if (c.deadline !== 0 && now >= c.deadline) c.onDeadline();
     }
@@ -105,10 +111,10 @@ export class ServerCore<C> {
       this.allClosed = resolve;
       if (this.connections.size === 0) resolve();
     });
-    for (const c of [...this.connections]) c.shutdown();
+    for (const c of Array.from(this.connections)) c.shutdown();
     const sockets = this.webSockets.closeAll(graceMs);
     const force = setTimeout(() => {
-      for (const c of [...this.connections]) c.destroy();
+      for (const c of Array.from(this.connections)) c.destroy();
     }, graceMs);
     await drained;
     clearTimeout(force);

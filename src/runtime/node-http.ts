@@ -39,11 +39,9 @@ const LINGERING = Symbol('wirecore.lingering');
 type TrackedSocket = net.Socket & { [SOCKET]?: NodeSocket; [LINGERING]?: true; server?: http.Server; destroySoon?: () => void };
 
 /**
- * Ends the socket after what was written, as net does: the FIN goes out, what
- * the peer still sends (the rest of a refused body) is read and dropped, and
- * the socket closes once the peer ends or LINGER_MS has passed. Destroyed
- * while bytes still arrive, it would answer them with a reset, which can cost
- * the peer the answer it has not read yet.
+ * Ends the socket after what was written, as net does: the FIN goes out, what the peer still sends (the rest of
+ * a refused body) is read and dropped, and the socket closes once the peer ends or LINGER_MS has passed.
+ * Destroyed while bytes still arrive, it would answer them with a reset, costing the peer an unread answer.
  */
 function endAndLinger(socket: net.Socket, data?: string): void {
   if (data !== undefined) socket.end(data);
@@ -68,6 +66,8 @@ class NodeSocket implements OpenConnection {
   /** A request has arrived on it (a socket that has sent none is not idle when a drain begins). */
   served = false;
   deadline = 0;
+  prevOpen: OpenConnection | null = null;
+  nextOpen: OpenConnection | null = null;
   /** The peer's address, read once per connection rather than per request. */
   peer: PeerInfo | null = null;
 

@@ -1,5 +1,5 @@
 // The `uws` runtime's binding: start-up checks, the uWS app with its HTTP and
-// WebSocket routes, listening. Each request runs through uws.ts.
+// WebSocket routes, listening. Each request runs through uws.ts (its answer: uws-exchange.ts).
 import { OptionError } from '../errors.js';
 import type { ResolvedOptions, ServerCore } from './core.js';
 import { countSockets } from './kernel-sockets.js';

@@ -56,6 +56,8 @@ export class Connection implements RequestParserSink, TransportEvents, OpenConne
   private pumping = false;
   private deadlineKind = DEADLINE_NONE;
   deadline = 0;
+  prevOpen: OpenConnection | null = null;
+  nextOpen: OpenConnection | null = null;
 
   constructor(
     readonly core: ServerCore<unknown>,
