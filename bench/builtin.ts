@@ -69,7 +69,8 @@ function settingsOf(plan: BenchPlan): Settings {
     scenarios: o.scenarios || o.connections ? plan.scenarios.filter((s) => !quick || s.id in QUICK_ROWS) : base,
     microMs: quick ? 200 : 1000,
     idleConnections: plan.idleConnections ?? (quick ? 2000 : 10_000),
-    idleTargets: quick ? ['wirecore net', NET_CEILING, 'node:http'] : ['wirecore net', 'wirecore uws', 'node:http', NET_CEILING, 'uWS (raw)'],
+    // Each goal's two sides back to back in a round, as in the load tables.
+    idleTargets: quick ? ['wirecore net', NET_CEILING, 'node:http'] : ['wirecore net', NET_CEILING, 'wirecore uws', 'uWS (raw)', 'node:http'],
     streamTargets: quick ? ['wirecore net'] : ['wirecore net', 'wirecore uws', 'wirecore node-http'],
     streamMib: plan.streamMib ?? 1024,
   };

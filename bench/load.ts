@@ -91,19 +91,22 @@ export const NET_PARSE_FLOOR = 'node:net + wirecore parser, constant answer';
 /** Raw uWS reading the request before answering: the part of `uws` no wrapper can avoid. */
 export const UWS_READ_FLOOR = 'uWS (raw), reading the request';
 
-/** The core tables' targets (wirecore-bench --with names them). */
+/**
+ * The core tables' targets (wirecore-bench --with names them), in the order each round runs them: the two
+ * sides of each goal back to back, so that the machine's speed (which moves within seconds) differs least between them.
+ */
 export const TARGETS: Target[] = [
   { id: 'node:http', script: benchFile('./servers/node-http.js'), args: [], baseline: 'node' },
-  { id: NET_CEILING, script: benchFile('./servers/net-raw.js'), args: [], scenarios: ['plaintext', 'pipelined', 'many-connections', 'many-connections-open'] },
-  { id: NET_PARSE_FLOOR, script: benchFile('./servers/net-parse.js'), args: [], scenarios: ['plaintext', 'pipelined'] },
-  { id: 'uWS (raw)', script: benchFile('./servers/uws-raw.js'), args: [], baseline: 'uws' },
-  { id: UWS_READ_FLOOR, script: benchFile('./servers/uws-read.js'), args: [], scenarios: ['plaintext', 'pipelined'] },
-  { id: 'Hono on @hono/node-server', script: benchFile('./servers/hono-node.js'), args: [] },
-  { id: 'wirecore net', script: benchFile('./hello.js'), args: ['net'] },
-  { id: 'wirecore uws', script: benchFile('./hello.js'), args: ['uws'] },
   { id: 'wirecore node-http', script: benchFile('./hello.js'), args: ['node-http'] },
+  { id: NET_CEILING, script: benchFile('./servers/net-raw.js'), args: [], scenarios: ['plaintext', 'pipelined', 'many-connections', 'many-connections-open'] },
+  { id: 'wirecore net', script: benchFile('./hello.js'), args: ['net'] },
+  { id: NET_PARSE_FLOOR, script: benchFile('./servers/net-parse.js'), args: [], scenarios: ['plaintext', 'pipelined'] },
   { id: 'Hono on wirecore net', script: benchFile('./servers/hono-wirecore.js'), args: ['net'] },
+  { id: UWS_READ_FLOOR, script: benchFile('./servers/uws-read.js'), args: [], scenarios: ['plaintext', 'pipelined'] },
+  { id: 'wirecore uws', script: benchFile('./hello.js'), args: ['uws'] },
+  { id: 'uWS (raw)', script: benchFile('./servers/uws-raw.js'), args: [], baseline: 'uws' },
   { id: 'Hono on wirecore uws', script: benchFile('./servers/hono-wirecore.js'), args: ['uws'] },
+  { id: 'Hono on @hono/node-server', script: benchFile('./servers/hono-node.js'), args: [] },
 ];
 
 /** A scenario with another number of connections (its title says so). */
