@@ -150,12 +150,6 @@ export const DIVERGENCES = {
     allows: ['no-answer'],
     except: { 'pipe-16': ['uws'], 'pipe-then-bad': ['uws'], 'throw-before': ['uws'] },
   },
-  'head-pipelining': {
-    targets: ['uws'],
-    reason: 'uWebSockets.js closes the connection when a request follows a HEAD answer in the same pipeline.',
-    allows: ['no-answer'],
-    except: { 'head-stream': ['uws'] },
-  },
   http10: {
     targets: ['uws'],
     reason:
@@ -180,7 +174,8 @@ export const DIVERGENCES = {
   },
   'close-idle': {
     targets: ['uws'],
-    reason: 'uWebSockets.js exposes no idle HTTP connections: close() stops accepting and finishes in-flight answers; idle keep-alive sockets close at its own idle timeout.',
+    reason:
+      'uWebSockets.js exposes no idle HTTP connections: close() stops accepting and finishes in-flight answers; idle keep-alive sockets close at its own idle timeout. Likewise a HEAD answer given while the server drains says "Connection: close" and the client closes: uWS closes after an ended answer only when the request asked for it.',
     allows: [],
   },
   'ws-close-codes': {

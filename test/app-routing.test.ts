@@ -78,7 +78,6 @@ describe.each(RUNTIMES)('wirecore/app routing (%s)', (runtime) => {
 
   it('serves HEAD from GET with the GET length and no body, unless a HEAD route exists', async () => {
     const server = await serveApp(runtime, makeApp());
-    // Two connections: uWS closes on a request pipelined after a HEAD answer (see divergences.ts).
     const [head] = (await rawRequest(server.port, 'HEAD /hello HTTP/1.1\r\nHost: t\r\n\r\n', { headRequests: [0], responses: 1 })).responses;
     const [get] = (await rawRequest(server.port, 'GET /hello HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n')).responses;
     expect(head!.status).toBe(200);

@@ -77,7 +77,6 @@ export const connectionCases: Case[] = [
     send: ['HEAD {P}/echo HTTP/1.1\r\nHost: parity\r\n\r\n' + get()],
     headRequests: [0],
     expect: { kind: 'accept', responses: [{ status: 200, body: '' }, ok()] },
-    features: ['head-pipelining'],
   },
   {
     id: 'head-stream',
@@ -86,7 +85,6 @@ export const connectionCases: Case[] = [
     send: ['HEAD {P}/stream HTTP/1.1\r\nHost: parity\r\n\r\n' + get()],
     headRequests: [0],
     expect: { kind: 'accept', responses: [{ status: 200, body: '' }, ok()] },
-    features: ['head-pipelining'],
   },
   {
     id: 'status-204',
@@ -185,7 +183,6 @@ export const connectionCases: Case[] = [
     send: ['HEAD {P}/static-hit HTTP/1.1\r\nHost: parity\r\n\r\n' + get()],
     headRequests: [0],
     expect: { kind: 'accept', responses: [{ status: 200, body: '', headers: { 'content-length': '13' } }, ok()] },
-    features: ['head-pipelining'],
   },
   {
     id: 'static-writer',

@@ -23,10 +23,9 @@ export const fetchCases: Case[] = [
     chunked: false,
     headers: { 'content-type': 'text/plain;charset=UTF-8', 'content-length': '5' },
   }),
-  fetchCase('fetch-head-derived', 'HEAD of a GET answer states its length', head('/text'), { status: 200, body: '', headers: { 'content-length': '5' } }, { headRequests: [0], features: ['head-pipelining'] }),
+  fetchCase('fetch-head-derived', 'HEAD of a GET answer states its length', head('/text'), { status: 200, body: '', headers: { 'content-length': '5' } }, { headRequests: [0] }),
   fetchCase('fetch-head-stated', 'HEAD with a stated Content-Length and a null body sends it as it is', head('/sized'), { status: 200, body: '', headers: { 'content-length': '17' } }, {
     headRequests: [0],
-    features: ['head-pipelining'],
   }),
   fetchCase('fetch-stated-stream', 'a stream with a stated Content-Length goes out with it, not chunked', get('/stated-stream'), {
     status: 200,

@@ -243,19 +243,32 @@ export class UwsExchange extends FramedExchange {
       this.resumeReading();
       this.writeHead(status, headers, close, false);
       if (noBody) endEmpty(this.res, close);
-      else if (this.isHead) this.res.endWithoutBody(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength, close);
+      else if (this.isHead) this.endHead(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength, close);
       else this.res.end(body, close);
       this.uwsDone = true;
     };
-    // In the handler, an answer that ends at once needs no abort handler. Not a HEAD answer: uWS still
-    // counts the length it reports as owed, and requires the handler.
-    if (inHandler && this.held === null && !this.uwsDone && !this.isHead && !(close && this.arriving)) return write();
+    // In the handler, an answer that ends at once needs no abort handler.
+    if (inHandler && this.held === null && !this.uwsDone && !(close && this.arriving)) return write();
     this.touch(() => {
       // Decided when written: a closing answer waits for uWS to finish its read, and the body may have ended by then.
       if (close && this.arriving) this.lingerThen(write);
       else write();
       return true;
     });
+  }
+
+  /**
+   * Ends an answer with no body that reports `length` bytes (HEAD). uWS's endWithoutBody(length) keeps such a
+   * response open in its C++ (owing those bytes) while its JavaScript side lets go of it: the next request on
+   * the connection would be refused and no close would ever come. So the length goes out as a field of ours
+   * and the response ends empty. uWS closes after it when the client asked; a close this side decided is said
+   * in the head ("Connection: close") and left to the client, as uWS's idle keep-alive sockets are (PARITY.md).
+   */
+  private endHead(length: number, close: boolean): void {
+    const res = this.res;
+    res.writeHeader('Content-Length', String(length));
+    if (close && !this.uwsClosesSilently) res.writeHeader('Connection', 'close');
+    res.endWithoutBody();
   }
 
   writeStreamHead(status: number, headers: NormalizedHeaders, close: boolean): void {
@@ -332,7 +345,8 @@ export class UwsExchange extends FramedExchange {
     // A declared length has already ended the response with its last byte (tryEnd): touch() then does nothing.
     this.touch(() => {
       this.resumeReading();
-      if (declared >= 0) this.res.endWithoutBody(noBody ? declared : 0, close);
+      if (declared > 0 && noBody) this.endHead(declared, close);
+      else if (declared >= 0) this.res.endWithoutBody(0, close);
       else if (noBody || statusHasNoBody(this.writer.record.status)) endEmpty(this.res, close);
       else this.res.end(undefined, close);
       this.uwsDone = true;
