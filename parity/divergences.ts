@@ -153,7 +153,7 @@ export const DIVERGENCES = {
   http10: {
     targets: ['uws'],
     reason:
-      'uWebSockets.js does not expose the request version and does not answer HTTP/1.0 requests without Host; HTTP/1.0 keep-alive and close-delimited streaming cannot be applied.',
+      'uWebSockets.js (20.30) does not answer HTTP/1.0 requests, with or without Host: no handler runs and the connection stays open without an answer (raw uWS alike); HTTP/1.0 keep-alive and close-delimited streaming cannot be applied.',
     allows: ['no-answer'],
   },
   'expect-continue': {
