@@ -8,6 +8,10 @@ import type { Transport } from '../transport.js';
 /** Past this many bytes a batch goes out at once. */
 const BATCH_LIMIT = 16 * 1024;
 
+/** Bytes up to this size join the batch's text (copied as latin1, which writes back byte for byte). */
+const SMALL_BYTES = 1024;
+const latin1Slice = Buffer.prototype.latin1Slice as (this: Uint8Array, start: number, end: number) => string;
+
 function flushDeferred(output: Output): void {
   output.endDeferredBatch();
 }
@@ -77,6 +81,10 @@ export class Output {
     if (typeof data === 'string') {
       this.batchText += data;
       this.batchBytes += data.length;
+    } else if (data.byteLength <= SMALL_BYTES) {
+      // As latin1 text it joins the batch's string: one write, where a part of its own would make a writev.
+      this.batchText += latin1Slice.call(data, 0, data.byteLength);
+      this.batchBytes += data.byteLength;
     } else {
       const parts = (this.batchParts ??= []);
       if (this.batchText !== '') parts.push(this.batchText);
