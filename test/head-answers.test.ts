@@ -1,9 +1,9 @@
-// A HEAD answer reports its GET's length and sends no body, and the
-// connection then behaves as after any other answer, on every runtime: a
-// later request on it is served, a close the client asked for or this side
-// decided is said (and done, except on uws). uWS's own endWithoutBody(length)
-// keeps the response open, owing the length: the next request was refused
-// and no close came.
+// A HEAD answer reports its GET's length and sends no body, a 204 or 304
+// sends neither, and the connection then behaves as after any other answer,
+// on every runtime: a later request on it is served, a close the client asked
+// for or this side decided is said (and done, except on uws). uWS's own
+// endWithoutBody(length) keeps the response open, owing the length: the next
+// request was refused and no close came.
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { parseResponses, type ParsedResponse } from 'wirecore/testing';
@@ -42,6 +42,7 @@ function header(r: ParsedResponse, name: string): string | undefined {
 describe.each(RUNTIMES)('HEAD answers on %s', (runtime) => {
   const serve = (onHeld?: (release: () => void) => void) =>
     start(runtime, null, async (_ctx, req, res) => {
+      if (req.path === '/204' || req.path === '/304') return res.send({ status: Number(req.path.slice(1)) });
       if (req.path === '/held') await new Promise<void>((release) => onHeld!(release));
       if (req.path === '/stream') {
         res.startChunked(200, { 'content-type': 'text/plain' }, { length: 5 });
@@ -69,6 +70,16 @@ describe.each(RUNTIMES)('HEAD answers on %s', (runtime) => {
     const got = await exchange(server.port, 'HEAD / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n', 1, [0]);
     expect(got.responses.map((r) => [r.status, header(r, 'content-length'), r.body.length])).toEqual([[200, '2', 0]]);
     expect(got.closed).toBe(true);
+    await server.close();
+  });
+
+  it('a 204 or 304 the client asked to close after carries no Content-Length and closes', async () => {
+    const server = await serve();
+    for (const status of [204, 304]) {
+      const got = await exchange(server.port, `GET /${status} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n`, 1, []);
+      expect(got.responses.map((r) => [r.status, header(r, 'content-length'), r.body.length])).toEqual([[status, undefined, 0]]);
+      expect(got.closed).toBe(true);
+    }
     await server.close();
   });
 

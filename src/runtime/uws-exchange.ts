@@ -25,11 +25,12 @@ export function setInUwsHandler(running: boolean): void {
 const HELD_HIGH_WATER = 64 * 1024;
 
 /**
- * Ends without a body or a length. uWS can only close after a length it
- * writes itself, so a closing 204/304 carries "Content-Length: 0" (PARITY.md).
+ * Ends without a body or a length. When the request asked to close, uWS closes after it on its own; a close
+ * this side decided needs a length uWS writes itself to take effect, so such a 204/304 carries
+ * "Content-Length: 0" (PARITY.md, empty-close).
  */
-function endEmpty(res: UwsResponse, close: boolean): void {
-  if (close) res.endWithoutBody(0, true);
+function endEmpty(res: UwsResponse, close: boolean, closesItself: boolean): void {
+  if (close && !closesItself) res.endWithoutBody(0, true);
   else res.endWithoutBody();
 }
 
@@ -242,7 +243,7 @@ export class UwsExchange extends FramedExchange {
     const write = () => {
       this.resumeReading();
       this.writeHead(status, headers, close, false);
-      if (noBody) endEmpty(this.res, close);
+      if (noBody) endEmpty(this.res, close, this.uwsClosesSilently);
       else if (this.isHead) this.endHead(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength, close);
       else this.res.end(body, close);
       this.uwsDone = true;
@@ -347,7 +348,7 @@ export class UwsExchange extends FramedExchange {
       this.resumeReading();
       if (declared > 0 && noBody) this.endHead(declared, close);
       else if (declared >= 0) this.res.endWithoutBody(0, close);
-      else if (noBody || statusHasNoBody(this.writer.record.status)) endEmpty(this.res, close);
+      else if (noBody || statusHasNoBody(this.writer.record.status)) endEmpty(this.res, close, this.uwsClosesSilently);
       else this.res.end(undefined, close);
       this.uwsDone = true;
       return true;
