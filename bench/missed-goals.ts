@@ -13,11 +13,11 @@ export const WHAT_STANDS_IN_THE_WAY: ReadonlyArray<readonly [prefix: string, acc
   ],
   [
     'net keep-alive',
-    "Met in the run before this one (0.83×). On this VM the speed moved 2× within minutes and the rounds spread 0.59–0.85×; the one thing this stop added to that path per read (taking a parser and an output from the spares and handing them back) measured no difference in process (8 alternating rounds: median 10.0 µs a read with and without).",
+    "0.83× two runs back, 0.77× and 0.70× since, with rounds spreading 0.57–1.06×: one bench run's rounds move with the VM's speed. Measured paired on 2026-12-06 (both servers up, 2 s wrk runs alternating back to back, server and wrk pinned apart, 8 rounds): wirecore net ÷ the ceiling 0.99× (0.95–1.50×): at 64 connections both are bound by the same socket writes and by wrk. Against the start of that day's work, net plaintext is unchanged (6 paired rounds, median 0.98×).",
   ],
   [
     'uws keep-alive',
-    'Met in the run before this one (0.91×); nothing on the uws path changed since but fewer allocations in the shared pipeline, and the rounds of the run that missed it spread 0.71–0.99×.',
+    "Met on 2026-12-06 (0.92×) after a miss at 0.86× (rounds 0.71–0.99×). That day uws stopped making an abort handler for an answer ended in its handler and the server's open connections became a linked list: paired (both up, alternating 2 s runs), plaintext +3% (8 rounds), pipelined +8% (10 rounds, 1.06–1.10×); wirecore uws ÷ the read floor paired: 1.01× (0.84–1.11×).",
   ],
   [
     'net pipelined',
@@ -29,11 +29,31 @@ export const WHAT_STANDS_IN_THE_WAY: ReadonlyArray<readonly [prefix: string, acc
   ],
   [
     'node-http',
-    "node:http's own work is most of the process (its parser callbacks, IncomingMessage and ServerResponse, writev: 27% in writev alone); strace under load counts the same system calls per request as node:http alone (one read, one writev). wirecore adds its exchange, writer and dispatch on top of a full node:http request and response, about ten functions at 0.3–0.8% each: no single hotspot is left.",
+    "node:http's own work is most of the process (its parser callbacks, IncomingMessage and ServerResponse, writev: 27% in writev alone); strace under load counts the same system calls per request as node:http alone (one read, one writev). wirecore adds its exchange, writer and dispatch on top of a full node:http request and response, about ten functions at 0.3–0.8% each: no single hotspot is left. Paired on 2026-12-06 (both up, alternating 2 s runs, 8 rounds): 0.86× (0.85–0.89×).",
   ],
   [
     "Hono plaintext on net",
     "A handler that answers at once is now written in the same turn (48.8k → 52.7k req/s, 5 alternating rounds on 2026-12-06). The rest is Hono's own Context and router (hono-base fetch, the RegExp router: about 2% of the process) and the lazy Request (the client's host and scheme for request.url: 1.0%); the socket write is 40%.",
+  ],
+  [
+    'app: app on net ÷ Fastify, app-hello',
+    "The app's own rate did not move (48,847 req/s the run before, 48,844 in the 2026-12-06 run); Fastify's median did (22,749 → 33,273), and the run before measured 2.15×. Paired (both up, alternating 2 s runs, 6 rounds, 2026-12-06): 1.51× (1.44–1.77×).",
+  ],
+  [
+    'app: app on net ÷ Fastify, app-create',
+    "Per request the app does what Fastify does: it parses the 1 KiB body with secure-json-parse (4.2% of the process) and validates it with ajv (3.1%); the socket write is 28% (--cpu-prof, 2026-12-06). So the ratio is the wire layer's around the same work: 1.63× the run before, 1.35× paired on 2026-12-06 (6 rounds, 1.25–1.57×); the app's own rate did not move that day (6 paired rounds against the start of the day's work, median 1.0×).",
+  ],
+  [
+    'ffi: ffi inline ÷ JS hello, keep-alive (uws)',
+    'Met the run before (0.94×); the rounds of the 2026-12-06 run spread 0.41–1.20×. Paired that day (both up, alternating 2 s runs, 6 rounds): 1.01× (0.98–1.24×).',
+  ],
+  [
+    'ssr: prerendered page',
+    "The page leaves as one prebuilt buffer per request (sendStatic; the write of its 14.7 KB is 34% of the process), and the server sat idle 28% of the profile waiting for wrk, which reads ~680 MB/s of pages on its one core: the load generator caps the ratio, not the server (--cpu-prof, 2026-12-06). Paired that day (6 rounds): 1.79× (1.22–1.94×); 1.82× the run before.",
+  ],
+  [
+    'tracing: tracing on, no SDK registered ÷ no tracing, keep-alive (uws)',
+    'Met the run before (1.05×); the rounds of the 2026-12-06 run spread 0.62–1.33×. Paired that day (both up, alternating 2 s runs, 6 rounds): 1.02× (1.01–1.17×).',
   ],
   [
     "Hono's streamed answer",
@@ -54,7 +74,7 @@ export const WHAT_STANDS_IN_THE_WAY: ReadonlyArray<readonly [prefix: string, acc
   ],
   [
     'idle keep-alive connection',
-    "Since 2026-12-06 an idle connection holds no parser and no output batch: they go back to the server's spares when a read leaves it idle (heap snapshot diff, 2,000 connections: RequestParser 160 B and Output 104 B no longer per connection). Later that day the server's open connections are a list linked through the connections (no Set entry, which was ~20–80 B with the table's slack) and a deadline counts ms from the server's start (a small integer: an epoch ms was a 16 B heap number per connection). What it still holds: Connection (176 B), SocketTransport (64 B), the property tying the socket to it (40 B) and the array Node makes when a second 'end' listener joins its own (~56 B). The rest of the RSS gap is the collector's: both servers grow the young generation to its 32 MiB cap while 10,000 connections open, and RSS keeps what was touched.",
+    "An idle connection holds no parser and no output batch (they go back to the server's spares when a read leaves it idle), no entry in a Set of connections (the open connections are a list linked through them) and no boxed deadline (the clock counts from the server's start). What it still holds on the heap: Connection (176 B), SocketTransport (64 B), the property tying the socket to it (40 B) and the array Node makes when a second 'end' listener joins its own (~56 B). The rest is where the collector leaves it: after a full GC, 10,000 connections add ~200 B each more used heap than node:net alone but ~660 B each more old-space capacity (V8's heap statistics, 2026-12-06): pages the per-request objects promoted while connections opened left partly empty. The rounds spread widely (598–929 B in the 2026-12-06 run, 501–679 B in four runs of 3–7 rounds that day).",
   ],
   ['WebSocket broadcast, uws', "wirecore's publish is one call into uWS's own app.publish after checking the topic and data; the rounds spread wider than the gap."],
 ];
