@@ -27,34 +27,38 @@ function handle(core: ServerCore<unknown>, res: UwsResponse, uwsReq: UwsRequest,
   // uWS hands names over lower-cased.
   uwsReq.forEach((name, value) => void headers.push(name, value));
   const ex = new UwsExchange(core, res, method, headers, upgradeContext);
-  if (peer !== null) ex.proxied(peer.remoteAddress, peer.proxy);
-  // onResponse (an access log) reads the address once uWS has let go of the response: take it while it can be read.
-  else if (core.options.onResponse !== undefined) void ex.remoteAddress;
-  // uWS does not tell the version; it only hands over HTTP/1.1-shaped requests.
-  const head = admitHead(core.options, UWS_GAPS, method, target, 1, 1, headers);
-  // A refused head may still be followed by a body: it is read (and dropped) so the refusal can linger.
-  if (isRejection(head)) {
-    ex.refuse(head);
-    ex.arriving = declaresBody(headers);
-  } else if (head.bodyKind === BODY_CHUNKED) {
-    // uWS decodes chunk framing itself, leniently (spaces or a bare LF after a size), out of wirecore's sight.
-    ex.refuse({ status: 411, reason: 'A request body needs a Content-Length on this server' });
-    ex.arriving = true;
-  } else {
-    ex.prepare(head, ex);
-    ex.arriving = ex.body !== null;
-  }
-  if (ex.arriving) {
+  try {
+    if (peer !== null) ex.proxied(peer.remoteAddress, peer.proxy);
+    // onResponse (an access log) reads the address once uWS has let go of the response: take it while it can be read.
+    else if (core.options.onResponse !== undefined) void ex.remoteAddress;
+    // uWS does not tell the version; it only hands over HTTP/1.1-shaped requests.
+    const head = admitHead(core.options, UWS_GAPS, method, target, 1, 1, headers);
+    // A refused head may still be followed by a body: it is read (and dropped) so the refusal can linger.
+    if (isRejection(head)) {
+      ex.refuse(head);
+      ex.arriving = declaresBody(headers);
+    } else if (head.bodyKind === BODY_CHUNKED) {
+      // uWS decodes chunk framing itself, leniently (spaces or a bare LF after a size), out of wirecore's sight.
+      ex.refuse({ status: 411, reason: 'A request body needs a Content-Length on this server' });
+      ex.arriving = true;
+    } else {
+      ex.prepare(head, ex);
+      ex.arriving = ex.body !== null;
+    }
+    if (ex.arriving) {
+      ex.watchAbort();
+      res.onData((chunk, isLast) => {
+        // uWS neuters the chunk on return: copy it.
+        if (chunk.byteLength > 0) ex.body?.push(Buffer.from(new Uint8Array(chunk)));
+        if (isLast) ex.body?.end(null);
+        ex.bodyArrived(isLast);
+      });
+    }
+    ex.start();
+  } finally {
+    // uWS ends the process when its handler leaves a response open without an abort handler, whatever went wrong above.
     ex.watchAbort();
-    res.onData((chunk, isLast) => {
-      // uWS neuters the chunk on return: copy it.
-      if (chunk.byteLength > 0) ex.body?.push(Buffer.from(new Uint8Array(chunk)));
-      if (isLast) ex.body?.end(null);
-      ex.bodyArrived(isLast);
-    });
   }
-  ex.start();
-  ex.watchAbort();
 }
 
 /** uWS's route handler: runs the pipeline while uWS has the socket corked (writes need no cork of their own then). */
