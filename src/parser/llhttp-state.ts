@@ -1,8 +1,9 @@
 // What a RequestParser keeps between calls while llhttp reads for its
 // connection; a connection the fast path serves never makes one.
 
-const EMPTY: string[] = [];
-const EMPTY_BUFFER = Buffer.alloc(0);
+/** The field list and buffer of a state with none (shared: replaced, never written to). */
+export const EMPTY: string[] = [];
+export const EMPTY_BUFFER = Buffer.alloc(0);
 
 /** What reading through llhttp keeps between calls. */
 export class LlhttpState {

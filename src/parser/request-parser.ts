@@ -6,7 +6,7 @@ import { BODY_NONE, type ParsedHead, type Rejection } from './head.js';
 import { FastHeadReader } from './fast-path.js';
 import { FramingValueRewriter } from './framing-ows.js';
 import { checkFastHead, checkHead, rejectFromLlhttp } from './validate.js';
-import { LlhttpState, NO_LLHTTP } from './llhttp-state.js';
+import { EMPTY, EMPTY_BUFFER, LlhttpState, NO_LLHTTP } from './llhttp-state.js';
 import './latin1-slice.js';
 
 export { BODY_CHUNKED, BODY_LENGTH, BODY_NONE, type ParsedHead } from './head.js';
@@ -36,8 +36,6 @@ export const PARSE_REJECTED = 3;
 /** A request asked to switch protocols: parsing stops after it, and what follows its head is kept for the new protocol (takeRest). */
 export const PARSE_UPGRADE = 4;
 
-const EMPTY: string[] = [];
-const EMPTY_BUFFER = Buffer.alloc(0);
 
 /** One reader serves every parser: it runs only inside execute(), which is never re-entered, and keeps nothing after it. */
 const fastReader = new FastHeadReader();
